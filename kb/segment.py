@@ -1,0 +1,100 @@
+"""Segmentation: jieba tokens with the policy dictionary, and sentence-aware chunks.
+
+Chunks group consecutive sentences that share one section path, up to ``chunk_chars``; they
+never cross a section boundary and carry character offsets into the normalized text.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from importlib import resources
+
+import jieba
+
+from kb.types import Chunk, Document
+
+_PUNCT_RE = re.compile(r"^[\W_]+$")
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+
+
+@functools.lru_cache(maxsize=1)
+def _data_lines(name: str) -> tuple[str, ...]:
+    text = resources.files("kb.data").joinpath(name).read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def stopwords() -> frozenset[str]:
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+def policy_terms() -> tuple[str, ...]:
+    return tuple(line.split()[0] for line in _data_lines("policy_dict.txt"))
+
+
+@functools.lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    """A private jieba tokenizer with the policy dictionary (the global one is left alone)."""
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for line in _data_lines("policy_dict.txt"):
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tok.add_word(word, freq=freq)
+    return tok
+
+
+def add_terms(terms: list[str]) -> None:
+    """Add indicator names harvested from the corpus (facts) to the tokenizer."""
+    tok = tokenizer()
+    for term in terms:
+        if 2 <= len(term) <= 12:
+            tok.add_word(term, freq=1000)
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, without stopwords and punctuation."""
+    stop = stopwords()
+    out: list[str] = []
+    for tok in tokenizer().cut_for_search(text.lower()):
+        tok = tok.strip()
+        if not tok or tok in stop or _PUNCT_RE.match(tok):
+            continue
+        out.append(tok)
+        if tok.endswith("年") and _YEAR_RE.match(tok[:-1]):
+            out.append(tok[:-1])
+    return out
+
+
+def chunk_document(doc: Document, chunk_chars: int) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    group: list = []
+
+    def flush() -> None:
+        if not group:
+            return
+        start, end = group[0].start, group[-1].end
+        digest = hashlib.sha1(f"{doc.doc_id}:{start}:{end}".encode()).hexdigest()[:12]
+        chunks.append(Chunk(f"{doc.doc_id}#{digest}", doc.doc_id, doc.text[start:end], start, end, group[0].path))
+        group.clear()
+
+    for sent in doc.sentences:
+        if group:
+            same_section = sent.path == group[0].path
+            new_paragraph = "\n" in doc.text[group[-1].end : sent.start]
+            size = sent.end - group[0].start
+            if not same_section or size > chunk_chars or (new_paragraph and size > chunk_chars // 2):
+                flush()
+        group.append(sent)
+    flush()
+    return chunks
+
+
+def index_text(chunk: Chunk) -> str:
+    """What the retrievers see: the nearest headings, then the chunk (headings help colloquial queries)."""
+    heads = [p for p in chunk.path[-2:] if p not in chunk.text]
+    return ("／".join(heads) + "：" if heads else "") + chunk.text

@@ -1,0 +1,95 @@
+"""Question understanding: normalize (t2s, width), validate, and find intent, indicators,
+years, place and document level. Rule-based and explainable."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.errors import BadInput
+from kb.normalize import CJK_CLASS, normalize_query
+from kb.segment import tokenize
+
+_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
+    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|几年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
+    ("list", re.compile(r"哪些|有什么|有啥|包括|包含|列出|列举|都有|重点工程|重大工程|重点项目|什么项目|哪几")),
+    ("target", re.compile(r"多少|多高|多大|多低|几成|百分之|比例|占比|目标值|指标|降到|降至|提高到|达到|要求.*[率量]|覆盖率|[^\w]?率")),
+)
+_YEAR_RE = re.compile(r"(?<!\d)(20[2-6]\d)(?:\s*年)?(?!\d)")
+_SHORT_YEAR_RE = re.compile(r"(?<!\d)([2-5]\d)年")
+_CONTENT_RE = re.compile(rf"[{CJK_CLASS}A-Za-z0-9]")
+LEVEL_WORDS = {"national": ("国家", "国务院", "中央", "全国", "美丽中国"),
+               "provincial": ("省级", "吉林省", "省委", "省政府", "美丽吉林"),
+               "municipal": ("吉林市", "市里", "市级", "江城", "市委", "市政府")}
+OTHER_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "武汉", "成都", "西安", "沈阳",
+                "哈尔滨", "大连", "四平", "通化", "白山", "松原", "白城", "辽源", "延边", "延吉", "长春")
+# Words that carry no topic: they never decide relevance on their own.
+GENERIC = frozenset("规划 吉林市 吉林 江城 美丽 建设 目标 要求 工作 问题 方面 内容 情况 相关 具体 主要 哪些 有 啥 多少 "
+                    "什么 时候 多 要 到 年 占 达到 一下 说说 介绍 咱们 市里 我们 这个 现在 还 能 呢 吗 了".split())
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    text: str  # normalized question
+    intent: str  # target | deadline | responsibility | list | general
+    indicators: tuple[str, ...]  # canonical plan terms found in or mapped from the question
+    years: tuple[int, ...]
+    place: str  # another city named in the question, if any
+    level: str  # national | provincial | municipal | ""
+    tokens: tuple[str, ...]  # content tokens of the question (for coverage checks)
+    expansion: str  # the text handed to the retrievers (question + canonical terms)
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    try:
+        from kb.indicators import INDICATOR_SYNONYMS
+    except ImportError:
+        try:
+            from kb.facts import INDICATOR_SYNONYMS  # type: ignore[no-redef]
+        except ImportError:
+            return {}
+    return INDICATOR_SYNONYMS
+
+
+def validate(question: object, max_chars: int = 2000) -> str:
+    """Return the normalized question or raise BadInput with a message in Chinese."""
+    if not isinstance(question, str):
+        raise BadInput("问题必须是文字", "请输入一个问题，例如：到2027年细颗粒物浓度要降到多少？")
+    if not question.strip():
+        raise BadInput("问题为空", "请输入一个问题，例如：到2027年细颗粒物浓度要降到多少？")
+    if len(question) > max_chars:
+        raise BadInput(f"问题太长（{len(question)}字）", f"请把问题控制在{max_chars}字以内")
+    text = normalize_query(question)
+    if not _CONTENT_RE.search(text):
+        raise BadInput("问题中没有可识别的文字（只有标点、符号或表情）", "请用文字提问")
+    return text
+
+
+def find_indicators(text: str) -> tuple[str, ...]:
+    found: list[str] = []
+    lowered = text.lower()
+    for canonical, variants in _synonyms().items():
+        if canonical in text or any(v.lower() in lowered for v in variants if v):
+            found.append(canonical)
+    # Prefer the most specific: drop a term contained in another found term.
+    return tuple(t for t in found if not any(t != o and t in o for o in found))
+
+
+def understand(question: object, max_chars: int = 2000) -> Query:
+    text = validate(question, max_chars)
+    intent = "general"
+    for name, pattern in _INTENTS:
+        if pattern.search(text):
+            intent = name
+            break
+    years = [int(y) for y in _YEAR_RE.findall(text)]
+    years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(text) if 2000 + int(y) not in years and int(y) >= 24]
+    indicators = find_indicators(text)
+    place = next((p for p in OTHER_PLACES if p in text), "")
+    level = next((lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words) and lv != "municipal"), "")
+    tokens = tuple(dict.fromkeys(t for t in tokenize(text) if t not in GENERIC and not t.isdigit()))
+    expansion = text if not indicators else f"{text} {' '.join(i for i in indicators if i not in text)}".strip()
+    return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
+                 level, tokens, expansion)
