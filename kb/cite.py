@@ -1,0 +1,101 @@
+"""Citations: numbered, verbatim (quote == doc.text[start:end]), and the number-grounding check."""
+
+from __future__ import annotations
+
+import re
+
+from kb.types import Citation, Document, Fact
+
+_MARKER_RE = re.compile(r"\[\d+\]")
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_PHASE_RE = re.compile(r"第[一二三]阶段（(\d{4})—(\d{4})年）")
+
+
+def numbers_in(text: str) -> list[str]:
+    return _NUMBER_RE.findall(_MARKER_RE.sub("", text))
+
+
+def ungrounded_numbers(answer: str, citations: tuple[Citation, ...] | list[Citation]) -> list[str]:
+    """Numbers in the answer that appear in none of its cited quotes (must be empty)."""
+    quoted = " ".join(c.quote for c in citations)
+    have = set(numbers_in(quoted))
+    return [n for n in numbers_in(answer) if n not in have and n not in quoted]
+
+
+def sentence_around(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence(s) covering [start, end)."""
+    covering = [s for s in doc.sentences if s.start < max(end, start + 1) and s.end > start]
+    if not covering:
+        return start, end
+    return covering[0].start, covering[-1].end
+
+
+def section_label(doc: Document, start: int, end: int) -> str:
+    from kb.structure import path_at
+
+    path = path_at(doc.sections, start, end)
+    return " › ".join(path) if path else "（正文开头）"
+
+
+class CitationBuilder:
+    """Collects citations for one answer; the same span cited twice keeps one number."""
+
+    def __init__(self, docs: dict[str, Document]) -> None:
+        self.docs = docs
+        self._cites: list[Citation] = []
+
+    def cite(self, doc_id: str, start: int, end: int) -> int:
+        for c in self._cites:
+            if c.doc_id == doc_id and c.start == start and c.end == end:
+                return c.n
+        doc = self.docs[doc_id]
+        n = len(self._cites) + 1
+        self._cites.append(Citation(n, doc_id, doc.meta.title, section_label(doc, start, end),
+                                    doc.text[start:end], start, end))
+        return n
+
+    def related(self, doc_id: str, start: int, end: int) -> Citation:
+        doc = self.docs[doc_id]
+        return Citation(0, doc_id, doc.meta.title, section_label(doc, start, end), doc.text[start:end], start, end)
+
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(self._cites)
+
+    def quote_span(self, doc_id: str, start: int, end: int) -> str:
+        """The verbatim text of a span followed by its marker."""
+        text = self.docs[doc_id].text[start:end].strip().rstrip("。；，")
+        return f"{text}[{self.cite(doc_id, start, end)}]"
+
+    def quote_sentence(self, doc_id: str, start: int, end: int) -> str:
+        text = self.docs[doc_id].text[start:end].strip()
+        n = self.cite(doc_id, start, end)
+        if text.endswith(("。", "；", "！", "？")):
+            return f"{text[:-1]}[{n}]{'。' if text[-1] == '；' else text[-1]}"
+        return f"{text}[{n}]。"
+
+    def fact_sentence(self, fact: Fact) -> str:
+        """One short sentence for a target: the clause as written, with its year, cited.
+
+        The year must stand in a cited quote: when the fact's sentence does not name it (the
+        year comes from the phase heading), the phase heading is cited as well.
+        """
+        doc = self.docs[fact.doc_id]
+        s_start, s_end = sentence_around(doc, fact.start, fact.end)
+        n = self.cite(fact.doc_id, s_start, s_end)
+        clause = fact.quote.strip().rstrip("。；，")
+        year = str(fact.year) if fact.year else ""
+        if not year or year in clause:
+            return f"{clause}[{n}]。"
+        if year in doc.text[s_start:s_end]:
+            return f"到{year}年，{clause}[{n}]。"
+        phase = self._phase_heading(doc, fact)
+        if phase is not None:
+            m = self.cite(fact.doc_id, *phase)
+            return f"{doc.text[phase[0]:phase[1]].rstrip('。')}[{m}]：{clause}[{n}]。"
+        return f"{clause}[{n}]。"
+
+    def _phase_heading(self, doc: Document, fact: Fact) -> tuple[int, int] | None:
+        for s in doc.sections:
+            if s.kind == "phase" and s.start <= fact.start < s.end and str(fact.year) in s.title:
+                return s.start, s.start + len(s.title)
+        return None
