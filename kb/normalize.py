@@ -123,11 +123,14 @@ def normalize(text: str, join_lines: bool = False) -> str:
     text, _ = strip_pinyin(text)
     text = to_simplified(text)
     text = unify_width(text)
-    text = chinese_punctuation(text)
-    text = collapse_spaces(text, join_lines=join_lines)
-    # A second pass settles interactions (e.g. a space removed next to a new full-width bracket).
-    text2 = chinese_punctuation(collapse_spaces(text, join_lines=join_lines))
-    return text2
+    # Spacing and punctuation depend on their neighbours: repeat until nothing changes (the
+    # changes only go one way, ASCII → full width and spaces removed, so this ends quickly).
+    for _ in range(50):
+        new = collapse_spaces(chinese_punctuation(text), join_lines=join_lines)
+        if new == text:
+            break
+        text = new
+    return text
 
 
 def normalize_query(text: str) -> str:

@@ -15,7 +15,7 @@ COLUMN_RE = re.compile(r"^专栏\s*\d+")
 PHASE_RE = re.compile(r"^第[一二三四五六七八九十]阶段（\d{4}\s*[—–-]+\s*\d{4}年）。?$")
 ITEM_RE = re.compile(r"^\d{1,2}[.．、]\s*(?=\S)")
 DASH_LEAD_RE = re.compile(r"^——([^。，；]{2,40})。")
-LEAD_RE = re.compile(r"^([^。，；：“”（）]{2,30})。(?=.)")
+LEAD_RE = re.compile(r"^([^。，；：（）]{2,30})。(?=.)")
 SENTENCE_RE = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’」』）]*|$)")
 
 # Depth of each kind in the path: chapter 1; section, column, phase 2; item and lead 3.

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real corpus ingested once, and an index built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_docs():
+    from kb.ingest import load_corpus
+
+    docs, _ = load_corpus(CORPUS)
+    return {d.doc_id: d for d in docs}
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory):
+    """Settings pointing at a private index of the real corpus, built once."""
+    from kb.config import load_settings
+    from kb.index import build_index
+
+    index_dir = tmp_path_factory.mktemp("index")
+    settings = load_settings(env={}, corpus=CORPUS, index=index_dir)
+    build_index(settings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def kb(built_settings):
+    from kb.api import KnowledgeBase
+
+    return KnowledgeBase(built_settings)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    """A writable copy of the corpus for tests that add or damage files."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst
