@@ -160,14 +160,19 @@ def _column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
             continue
         col = heads[0]
         items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
-        parts = [cb.quote_span(doc.doc_id, col.start, col.start + len(col.title)) + "包括："]
+        head = cb.quote_span(doc.doc_id, col.start, col.start + len(col.title))
         if items:
-            parts += [cb.quote_span(doc.doc_id, s.start, s.start + len(s.title)) for s in items]
-        else:  # a column written as one paragraph
-            body = doc.text.find("\n", col.start) + 1
-            parts.append(cb.quote_sentence(doc.doc_id, *sentence_around(doc, body, body + 1)))
-        return Answer(q.raw, "answered", "".join(parts), cb.citations())
+            listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, _para_end(doc.text, s.start)) for s in items)
+            return Answer(q.raw, "answered", f"{head}包括：\n{listed}", cb.citations())
+        body = doc.text.find("\n", col.start) + 1  # a column written as one paragraph
+        text = f"{head}：{cb.quote_sentence(doc.doc_id, *sentence_around(doc, body, body + 1))}"
+        return Answer(q.raw, "answered", text, cb.citations())
     return _not_found(q, hits, cb, lead="语料库中没有这个专栏。规划中的专栏从专栏2开始编号。")
+
+
+def _para_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
 
 
 def _project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer | None:

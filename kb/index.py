@@ -57,6 +57,7 @@ class BuildResult:
     embedded: int
     reused: int
     seconds: float
+    timings: tuple[tuple[str, float], ...] = ()  # stage → seconds (ingest, facts, embed, bm25, write)
 
 
 def corpus_state(settings: Settings) -> dict[str, str]:
@@ -116,8 +117,11 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
                                        len(loaded.facts), 0, 0, time.perf_counter() - t0)
             except KBError:
                 pass
+        marks = [("start", time.perf_counter())]
         docs, reports = load_corpus(settings.corpus)
+        marks.append(("ingest", time.perf_counter()))
         facts = _extract_facts(docs)
+        marks.append(("facts", time.perf_counter()))
         add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
         chunks = [c for doc in docs for c in chunk_document(doc, settings.chunk_chars)]
         texts = [index_text(c) for c in chunks]
@@ -135,6 +139,7 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
             matrix[batch] = embedder.embed_passages([texts[i] for i in batch])
             bar.update(len(batch))
         bar.close()
+        marks.append(("chunk+embed", time.perf_counter()))
 
         folder = index_dir / f".build-{fp}-{int(time.time() * 1000)}"
         folder.mkdir(parents=True)
@@ -153,6 +158,7 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
         if corpus_tokens:
             retriever.index(corpus_tokens, show_progress=False)
             retriever.save(str(folder / "bm25"))
+        marks.append(("bm25", time.perf_counter()))
         files = sorted(p.name for p in folder.iterdir() if p.is_file())
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -177,8 +183,10 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
             shutil.rmtree(final)
         folder.rename(final)
         swap_in(index_dir, final)
+        marks.append(("write", time.perf_counter()))
+        timings = tuple((name, marks[i][1] - marks[i - 1][1]) for i, (name, _) in enumerate(marks) if i)
         return BuildResult(final, False, tuple(reports), len(chunks), len(facts), len(todo),
-                           len(chunks) - len(todo), time.perf_counter() - t0)
+                           len(chunks) - len(todo), time.perf_counter() - t0, timings)
 
 
 def load_manifest_extra(corpus: Path) -> list[dict]:

@@ -1,0 +1,118 @@
+"""How cost grows with the corpus: a synthetic corpus of ×N copies of the documents (varied
+place names, numbers and chapter order), built fresh at each size; build time by stage,
+embedding throughput, index size, query latency and peak memory; a PNG plot."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACES = ["松原", "白山", "通化", "辽源", "四平", "白城", "延吉", "梅河", "珲春", "敦化", "桦甸", "蛟河", "舒兰", "磐石"]
+QUERIES = ["电动公交车要占多少？", "到2027年PM2.5要降到多少？", "谁负责制定年度行动方案？", "森林覆盖率目标",
+           "黑土地保护面积", "专栏4有哪些重点工程？", "污水处理率", "耕地保有量不低于多少", "湿地保护", "碳达峰"]
+
+_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from kb.config import load_settings
+from kb.index import build_index
+from kb.api import KnowledgeBase
+corpus, index = Path(sys.argv[1]), Path(sys.argv[2])
+queries = json.loads(sys.argv[3])
+s = load_settings(env={}, corpus=corpus, index=index)
+r = build_index(s, progress=False)
+t0 = time.perf_counter(); kb = KnowledgeBase(s); load_s = time.perf_counter() - t0
+lat = []
+for q in queries * 5:
+    t = time.perf_counter(); kb.ask(q); lat.append(time.perf_counter() - t)
+lat.sort()
+size = sum(p.stat().st_size for p in r.folder.rglob("*") if p.is_file())
+print(json.dumps({"chunks": r.chunks, "facts": r.facts, "build_s": r.seconds, "timings": dict(r.timings),
+                  "load_s": load_s, "index_mb": size / 1e6, "ask_p50_ms": 1000 * lat[len(lat) // 2],
+                  "ask_p95_ms": 1000 * lat[int(0.95 * len(lat)) - 1],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def synthesize(corpus: Path, times: int, out: Path, seed: int = 7) -> Path:
+    """Write ``times`` varied copies of every document (normalized text) into ``out``."""
+    from kb.ingest import load_corpus
+
+    docs, _ = load_corpus(corpus)
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(times):
+        for doc in docs:
+            text = doc.text
+            if i:
+                place = f"{rng.choice(PLACES)}{i}"
+                text = text.replace("吉林市", f"{place}市").replace("江城", f"{place}城")
+                factor = 1 + rng.randint(1, 30) / 100
+                text = re.sub(r"(?<![\d.])(\d{2,3})(?=%|万亩|平方米|微克)",
+                              lambda m: str(min(999, round(int(m.group(1)) * factor))), text)
+                blocks = re.split(r"\n(?=[一二三四五六七八九十]{1,2}、)", text)
+                head, chapters = blocks[0], blocks[1:]
+                rng.shuffle(chapters)
+                text = "\n".join([head, *chapters])
+            (out / f"{doc.doc_id}_copy{i:03d}.txt").write_text(f"title: {doc.meta.title}（副本{i}）\n"
+                                                               f"level: {doc.meta.level}\n---\n{text}\n",
+                                                               encoding="utf-8")
+    return out
+
+
+def run_scaling(corpus: Path, multiples: list[int], work: Path, out_dir: Path) -> list[dict]:
+    rows = []
+    for n in multiples:
+        scaled = synthesize(corpus, n, work / f"corpus_x{n}")
+        proc = subprocess.run([sys.executable, "-c", _CHILD, str(scaled), str(work / f"index_x{n}"),
+                               json.dumps(QUERIES, ensure_ascii=False)], capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            raise RuntimeError(f"scaling ×{n} failed: {proc.stderr[-500:]}")
+        row = json.loads(proc.stdout.strip().splitlines()[-1]) | {"multiple": n}
+        embed_s = row["timings"].get("chunk+embed", 0.0)
+        row["embed_chunks_per_s"] = row["chunks"] / embed_s if embed_s else 0.0
+        rows.append(row)
+        print(f"×{n}: {row['chunks']} chunks, build {row['build_s']:.1f} s, ask p50 {row['ask_p50_ms']:.1f} ms",
+              file=sys.stderr)
+    _plot(rows, out_dir / "scaling.png")
+    return rows
+
+
+def _plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = [r["chunks"] for r in rows]
+    fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
+    series = [("build_s", "build time (s)"), ("index_mb", "index size (MB)"), ("ask_p50_ms", "ask p50 (ms)"),
+              ("peak_mb", "peak memory (MB)")]
+    for ax, (key, label) in zip(axes, series):
+        ax.plot(x, [r[key] for r in rows], marker="o")
+        ax.set_xscale("log")
+        ax.set_xlabel("chunks")
+        ax.set_title(label)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def scaling_markdown(rows: list[dict]) -> str:
+    lines = ["### Scaling (synthetic corpus, `bench/run.py --scale 1,10,50`)", "",
+             "| corpus | chunks | facts | build s | ingest s | facts s | embed s | embed chunks/s | bm25 s | "
+             "index MB | load s | ask p50 ms | ask p95 ms | peak MB |", "|---" * 14 + "|"]
+    for r in rows:
+        t = r["timings"]
+        lines.append(f"| ×{r['multiple']} | {r['chunks']} | {r['facts']} | {r['build_s']:.1f} | {t.get('ingest', 0):.1f} | "
+                     f"{t.get('facts', 0):.1f} | {t.get('chunk+embed', 0):.1f} | {r['embed_chunks_per_s']:.0f} | "
+                     f"{t.get('bm25', 0):.1f} | {r['index_mb']:.1f} | {r['load_s']:.2f} | {r['ask_p50_ms']:.1f} | "
+                     f"{r['ask_p95_ms']:.1f} | {r['peak_mb']:.0f} |")
+    lines += ["", "![scaling](bench/results/scaling.png)"]
+    return "\n".join(lines)
