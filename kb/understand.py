@@ -67,14 +67,29 @@ def validate(question: object, max_chars: int = 2000) -> str:
     return text
 
 
-def find_indicators(text: str) -> tuple[str, ...]:
+def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
+    """Canonical indicators named in the text (by their own name or a colloquial synonym), and
+    the text with each matched phrase replaced by its canonical term. Longest phrase first."""
+    pairs = sorted(((v, c) for c, vs in _synonyms().items() for v in (c, *vs) if v),
+                   key=lambda p: -len(p[0]))
     found: list[str] = []
-    lowered = text.lower()
-    for canonical, variants in _synonyms().items():
-        if canonical in text or any(v.lower() in lowered for v in variants if v):
+    work = text
+    lowered = work.lower()
+    for variant, canonical in pairs:
+        pos = lowered.find(variant.lower())
+        if pos < 0:
+            continue
+        if canonical not in found:
             found.append(canonical)
-    # Prefer the most specific: drop a term contained in another found term.
-    return tuple(t for t in found if not any(t != o and t in o for o in found))
+        marker = "\x00" * len(variant)  # keep positions; stop shorter variants matching inside
+        while pos >= 0:
+            work = work[:pos] + marker + work[pos + len(variant):]
+            lowered = lowered[:pos] + marker + lowered[pos + len(variant):]
+            pos = lowered.find(variant.lower())
+        work = work.replace(marker, f" {canonical} ", 1)
+        lowered = work.lower()
+    canonical_text = " ".join(work.replace("\x00", " ").split())
+    return tuple(found), canonical_text
 
 
 def understand(question: object, max_chars: int = 2000) -> Query:
@@ -86,10 +101,10 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             break
     years = [int(y) for y in _YEAR_RE.findall(text)]
     years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(text) if 2000 + int(y) not in years and int(y) >= 24]
-    indicators = find_indicators(text)
+    indicators, canonical_text = find_indicators(text)
     place = next((p for p in OTHER_PLACES if p in text), "")
     level = next((lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words) and lv != "municipal"), "")
-    tokens = tuple(dict.fromkeys(t for t in tokenize(text) if t not in GENERIC and not t.isdigit()))
+    tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
     expansion = text if not indicators else f"{text} {' '.join(i for i in indicators if i not in text)}".strip()
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
                  level, tokens, expansion)
