@@ -1,0 +1,412 @@
+"""Rule-based fact extraction: quantitative targets, deadlines, responsibilities and 专栏 projects.
+
+Each fact keeps a verbatim quote: ``doc.text[fact.start:fact.end] == fact.quote``. A quote is the
+clause holding the fact (with a contiguous 「到2027年，」 in front of it), a project's name, or the
+whole sentence for a responsibility.
+
+Targets: ``indicator comparator value unit year``. Comparators are ``≥ ≤ = 左右`` for a level and
+``+ −`` for a change by an amount (「平均提高1克/千克」); 「力争」 keeps the comparator and adds
+``("force", "力争")`` to ``extra``. The year is the nearest 「到2027年」-like marker before the
+number in the sentence, else ``context_year`` (the caller's last year of the paragraph), else the
+end year of an enclosing phase 「第一阶段（2024—2027年）」.
+
+Deadlines are emitted for the clauses after a year marker (or inside a phase) that hold no target:
+a clause that holds a target is not repeated as a deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from kb.indicators import INDICATOR_SYNONYMS, canonical_indicator
+from kb.types import Document, Fact
+
+YearOf = Callable[[int], int | None]
+Path = tuple[str, ...]
+
+__all__ = ["INDICATOR_SYNONYMS", "canonical_indicator", "extract_document", "extract_sentence", "year_markers"]
+
+# ---------------------------------------------------------------------------------------------- tables
+_UNITS = sorted(
+    (
+        "%", "％", "‰", "个百分点", "百分点", "微克/立方米", "毫克/立方米", "毫克/升", "克/千克", "蒸吨/小时",
+        "立方米/秒", "亿立方米", "万立方米", "立方米", "平方千米", "平方公里", "万平方米", "平方米", "万公顷", "公顷",
+        "万亩", "亩", "千米", "公里", "米", "亿元", "万元", "元", "万吨标准煤", "吨标准煤", "万吨", "吨", "万头", "头",
+        "万株", "株", "万只", "只", "万人", "人", "万户", "户", "万千瓦时", "亿千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦",
+        "MW", "GW", "kW", "处", "个", "座", "家", "条", "所", "辆", "台", "套", "项", "批", "次", "天", "小时", "分贝", "倍",
+    ),
+    key=len, reverse=True,
+)
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_VALUE_RE = re.compile(
+    rf"(?P<num>{_NUM})\s*(?P<unit>{'|'.join(map(re.escape, _UNITS))})(?P<bound>及以上|及以下|以上|以下|以内|之内|左右)?"
+)
+_VERBS: dict[str, str] = {}
+for _words, _cmp in (
+    (("达到 保持在 稳定在 维持在 保持 达 为 发展到 发展至 提高到 提升到 提高至 提升至 增加到 增加至 增长到 增长至 "
+     "增至 扩大到 扩大至"), "="),
+    (("控制在 控制到 下降到 下降至 降到 降至 降低到 降低至 减少到 减少至 减至 压减到 压减至 不高于 不超过 低于 少于 "
+     "小于 不大于"), "≤"),
+    ("不低于 不少于 超过 高于 大于 多于 不小于 达到或超过", "≥"),
+    ("提高 提升 增加 增长 上升", "+"),
+    ("下降 降低 减少 削减 压减", "−"),
+):
+    _VERBS.update(dict.fromkeys(_words.split(), _cmp))
+_VERB_RE = re.compile(
+    r"(?P<mods>(?:力争|均|平均|分别|要|将|应|须|进一步|稳定|逐步|累计)*)"
+    rf"(?P<verb>{'|'.join(sorted(_VERBS, key=len, reverse=True))})(?P<avg>平均)?$"
+)
+_BOUND_CMP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "左右": "左右"}
+_SHARE_RE = re.compile(r"(?:占(?P<obj>[^，；。]{1,20}?)(?:的)?|(?:达到|为|占)(?P<of>[^，；。\d]{2,20}?)的)(?:比重|比例)?(?:为|达到)?$")
+_ACTION_RE = re.compile(r"^(?:累计)?(?:完成|新增|新建|建成|创建|培育|治理|修复|改造|造林|种植|整治)")
+_BASE_RE = re.compile(r"(?:比|较)(?P<base>20\d{2}年(?:底|末)?)")
+_MINES_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％])(?P<noun>[^、，；。\d%％]{2,12}?)(?=、\s*\d|均?达到)")
+_YEAR_RE = re.compile(
+    r"(?P<pre>力争到|力争在|到|至|于|在|截至|截止)?(?<![\d—–\-~～.])(?P<y>20\d{2})\s*年(?P<suf>年底前|年底|年末|底前|底|末|前)?"
+)
+_PHASE_RE = re.compile(r"第[一二三四五六七八九十]阶段（\d{4}\s*[—–\-]+\s*(\d{4})年）")
+_OPEN, _CLOSE = "（(《“‘【〔[", "）)》”’】〕]"
+_STOPS = "，；：,;:。！？"
+_LEAD_WORDS = ("其中", "同时", "累计", "完成", "并且", "并", "且", "以及", "和", "与", "及", "使", "让", "确保", "力争", "实现", "推动",
+               "促进", "要", "将", "的", "、")
+_TAIL_WORDS = ("力争", "均", "平均", "分别", "要", "将", "应", "须", "进一步", "稳定", "逐步", "累计", "的")
+_SCOPES = ("各县（市）区", "松花江吉林市段", "吉林市地区", "城市主要污染物", "黑土地保护工程项目区", "全市", "吉林市",
+           "持证在产的")
+_RATE_SUFFIXES = ("占比", "比例", "比重", "比率", "率", "浓度", "面积", "产值", "总量", "量", "含量")
+_BODY = (r"各地各部门|各级党委和政府|各级党委、政府|各级党委政府|各级政府|各县（市）区(?:党委和(?:人民)?政府)?|各开发区"
+         r"|市直(?:有关|各|相关)?部门|各有关部门|有关部门|相关部门|各部门|各地"
+         r"|市[^\s，。、；：]{1,12}?(?:局|委员会|委|办公室|办|厅|部|中心)")
+_RESP_WITH = re.compile(rf"^(?P<body>{_BODY})(?:会同|联合)(?P<partners>[^，。；]+?(?:部门|单位|机构))(?P<duty>.{{4,}})$")
+_RESP_LEAD = re.compile(r"由(?P<body>[^，。；由]{2,20}?)牵头(?:[，,](?P<partners>[^，。；]{2,30}?)(?:配合|参与))?")
+_RESP_LEAD2 = re.compile(r"^(?P<body>[^，。；]{2,20}?)牵头[，,](?P<partners>[^，。；]{2,30}?)(?:配合|参与)")
+_RESP_MODAL = re.compile(rf"^(?P<body>{_BODY})(?:要|应当|应|须|必须|负责|(?=原则上|不得))(?P<duty>.{{4,}})$")
+_PROJECT_END = ("项目", "工程", "改造", "治理", "建设", "基地", "产业园", "园区", "行动", "系统", "平台", "电站", "设施",
+                "修复", "利用", "回用", "整治", "提升")
+_PROJECT_VERBS = ("重点实施", "重点推进", "实施", "推进", "开展", "推行", "加快")
+_NOT_PROJECT = ("为", "以", "让", "使", "确保", "从而", "进而", "助力", "促进", "提供", "打造")
+_LIST_TAIL = re.compile(r"等(?:重大项目|项目建设|项目|重大工程|工程)$")
+
+
+# --------------------------------------------------------------------------------------------- helpers
+def _clauses(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Spans of text[lo:hi] between clause punctuation that stands outside brackets and quotes."""
+    hi = len(text) if hi is None else hi
+    out, depth, s = [], 0, lo
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in _STOPS and depth == 0:
+            out.append((s, i))
+            s = i + 1
+    out.append((s, hi))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def _split_top(text: str, sep: str) -> list[tuple[int, int]]:
+    out, depth, s = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
+        if ch == sep and depth == 0:
+            out.append((s, i))
+            s = i + 1
+    out.append((s, len(text)))
+    return out
+
+
+def year_markers(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, year) of deadline-like year mentions: 到2027年, 2025年年底前, 2027年，…
+
+    Not: ranges （2024—2035年）, dates 2024年12月3日, base years 比2020年, titles in 《》."""
+    out = []
+    for m in _YEAR_RE.finditer(text):
+        after = text[m.end():m.end() + 3]
+        before = text[max(0, m.start() - 1):m.start()]
+        if re.match(r"\s*(?:\d|[—–\-~～])", after) or before in ("比", "较", "同") or _in_title(text, m.start()):
+            continue
+        if m.group("pre") or m.group("suf") or after[:1] in ("，", ","):
+            out.append((m.start(), m.end(), int(m.group("y"))))
+    return out
+
+
+def _in_title(text: str, pos: int) -> bool:
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
+def _phase_year(path: tuple[str, ...]) -> tuple[int | None, str]:
+    for p in reversed(path):
+        m = _PHASE_RE.search(p)
+        if m:
+            return int(m.group(1)), p
+    return None, ""
+
+
+def _is_marker_clause(s: str) -> bool:
+    return bool(re.fullmatch(r"\s*(?:力争|确保|计划)?" + _YEAR_RE.pattern + r"\s*", s))
+
+
+def _strip_words(s: str, words: tuple[str, ...], lead: bool) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for w in words:
+            if (s.startswith(w) if lead else s.endswith(w)) and len(s) > len(w):
+                s = s[len(w):] if lead else s[: -len(w)]
+                changed = True
+    return s
+
+
+def _clean_indicator(raw: str) -> tuple[str, str]:
+    """(indicator, scope): drop year markers, connectives and leading verbs; split off a place."""
+    s = re.sub(r"^(?:力争|确保|计划)?(?:到|至|截至)?20\d{2}年(?:年底|底|末)?(?:前)?[，,]?", "", raw.strip())
+    s = _strip_words(s, _LEAD_WORDS, lead=True)
+    s = _strip_words(s, _TAIL_WORDS, lead=False)
+    scope = ""
+    for p in _SCOPES:
+        if s.startswith(p) and len(s) > len(p) + 1:
+            scope, s = p.rstrip("的"), s[len(p):]
+            break
+    s = re.sub(r"（[^（）]{4,}）", "", s)  # explanations such as （通硬化路、通客车、通邮路）
+    return s.strip(" 　"), scope
+
+
+def _split_list(ind: str, both: bool) -> list[str]:
+    """「新能源公交车、新能源出租车占比均…」 → two indicators; 「大、中型…」 stays one."""
+    parts = [ind[a:b] for a, b in _split_top(ind, "、")]
+    if len(parts) < 2 or any(len(p) < 3 for p in parts):
+        return [ind]
+    ends = [next((x for x in _RATE_SUFFIXES if p.endswith(x)), "") for p in parts]
+    if all(ends):
+        return parts
+    if both and ends[-1]:
+        return [p if e else p + ends[-1] for p, e in zip(parts, ends)]
+    return [ind]
+
+
+def _fact(kind: str, doc_id: str, sent: str, start: int, a: int, b: int, path: tuple[str, ...], **kw) -> Fact:
+    return Fact(kind=kind, doc_id=doc_id, quote=sent[a:b], start=start + a, end=start + b, path=path, **kw)
+
+
+# ------------------------------------------------------------------------------------------------ targets
+def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf
+             ) -> tuple[list[Fact], list[tuple[int, int]]]:
+    facts: list[Fact] = []
+    target_clauses: list[tuple[int, int]] = []
+    clauses = _clauses(text)
+    in_column = any(p.startswith("专栏") for p in path)
+    quote_from: dict[int, int] = {}
+    for ci, (ca, cb) in enumerate(clauses):
+        qa = clauses[ci - 1][0] if ci and _is_marker_clause(text[clauses[ci - 1][0]:clauses[ci - 1][1]]) else ca
+        quote_from[ci] = qa
+        seg, prev_ind, found = ca, (facts[-1].indicator if facts else ""), []
+        for m in _VALUE_RE.finditer(text, ca, cb):
+            if _skip_number(text, m, ca):
+                continue
+            left = text[seg:m.start()]
+            bound = m.group("bound") or ""
+            vm = _VERB_RE.search(left)
+            sm = _SHARE_RE.search(left) if not vm else None
+            extra: list[tuple[str, str]] = []
+            if vm:
+                verb = vm.group("verb")
+                cmp = _VERBS[verb]
+                if cmp in ("+", "−"):
+                    if bound:
+                        extra.append(("bound", _BOUND_CMP[bound]))
+                elif bound:
+                    cmp = _BOUND_CMP[bound]
+                raw = left[: vm.start()]
+                if "平均" in vm.group(0):
+                    extra.append(("average", "平均"))
+                each = "均" in vm.group("mods")
+            elif sm:
+                cmp = _BOUND_CMP.get(bound, "=")
+                subject = _clean_indicator(left[: sm.start()])[0] or prev_ind
+                raw = f"{subject}占{sm.group('obj') or sm.group('of')}比例"
+                each = False
+                if ci and not left[: sm.start()].strip():
+                    quote_from[ci] = quote_from[ci - 1]
+            elif not in_column and not text[m.end():cb].strip() and (bound or _ACTION_RE.match(left.strip())):
+                cmp, raw, each = _BOUND_CMP.get(bound, "="), left, False
+            else:
+                continue
+            if "力争" in text[quote_from[ci]:m.start()]:
+                extra.append(("force", "力争"))
+            base = _BASE_RE.search(raw)
+            if base:
+                extra.append(("base", base.group("base")))
+                raw = raw[: base.start()] + raw[base.end():]
+            ind, scope = _clean_indicator(raw)
+            if not ind:
+                ind = prev_ind
+            if len(ind) < 2:
+                continue
+            for one in _split_list(ind, each):
+                found.append(_fact("target", doc_id, text, start, quote_from[ci], cb, path, indicator=one,
+                                   comparator=cmp, value=m.group("num"), unit=m.group("unit"),
+                                   year=year_of(m.start()), scope=scope, extra=tuple(extra)))
+            prev_ind, seg = found[-1].indicator, m.end()
+        if not found:
+            found = _mines(doc_id, text, start, path, ca, cb, quote_from[ci], year_of)
+        if found:
+            facts.extend(found)
+            target_clauses.append((ca, cb))
+    return facts, target_clauses
+
+
+def _skip_number(text: str, m: re.Match[str], lo: int) -> bool:
+    before = text[max(lo, m.start() - 1):m.start()]
+    after = text[m.end():m.end() + 1]
+    if before in ("×", "*", "x", "X", "〔", "第", "[", ".") or re.match(r"[A-Za-z]", before or " "):
+        return True
+    return after in ("×", "号") or _in_title(text, m.start())
+
+
+def _mines(doc_id: str, text: str, start: int, path: Path, ca: int, cb: int, qa: int, year_of: YearOf
+           ) -> list[Fact]:
+    """「持证在产的90%大型矿山、80%中型矿山达到绿色矿山标准要求」: a share of a group meets a standard."""
+    clause = text[ca:cb]
+    verb = clause.find("达到")
+    if verb < 0 or any(p.startswith("专栏") for p in path):
+        return []
+    criterion = clause[verb + 2:].strip()
+    out, scope = [], ""
+    for m in _MINES_RE.finditer(clause, 0, verb + 3):
+        if not out:
+            scope = _clean_indicator(clause[: m.start()])[0].rstrip("的")
+        noun = m.group("noun").strip("、 ")
+        out.append(_fact("target", doc_id, text, start, qa, cb, path, indicator=f"{noun}达到{criterion}的比例",
+                         comparator="=", value=m.group("num"), unit=m.group("unit"),
+                         year=year_of(ca + m.start()), scope=scope))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- deadlines
+def _deadlines(doc_id: str, text: str, start: int, path: Path, markers: list[tuple[int, int, int]],
+               target_clauses: list[tuple[int, int]]) -> list[Fact]:
+    phase_year, phase = _phase_year(path)
+    if markers:
+        spans = [(m[1], markers[i + 1][0] if i + 1 < len(markers) else len(text), m[2], m[0])
+                 for i, m in enumerate(markers)]
+    elif phase_year and not _is_heading(text, path) and "本世纪中叶" not in text and not text.rstrip().endswith("："):
+        spans = [(0, len(text), phase_year, None)]
+    else:
+        return []
+    out = []
+    for lo, hi, year, mstart in spans:
+        run: list[tuple[int, int]] = []
+        for ca, cb in _clauses(text, lo, hi) + [(hi, hi)]:
+            if ca < hi and not any(ta <= ca < tb or ca <= ta < cb for ta, tb in target_clauses):
+                run.append((ca, cb))
+                continue
+            if run:
+                a, b = run[0][0], run[-1][1]
+                subject = text[a:b].strip(" ，,；;。")
+                qa = mstart if mstart is not None and not text[lo:a].strip(" ，,") else a
+                if len(subject) >= 4:
+                    extra = (("phase", phase),) if mstart is None else (("marker", text[mstart:lo]),)
+                    out.append(_fact("deadline", doc_id, text, start, qa, b, path, subject=subject, year=year,
+                                     extra=extra))
+            run = []
+    return out
+
+
+def _is_heading(text: str, path: tuple[str, ...]) -> bool:
+    return bool(path) and text.strip().rstrip("。") == path[-1].rstrip("。")
+
+
+# -------------------------------------------------------------------------------------- responsibilities
+def _responsibilities(doc_id: str, text: str, start: int, path: Path) -> list[Fact]:
+    body_text = text.rstrip("。；; ")
+    end = len(body_text)
+    m = _RESP_WITH.match(body_text)
+    if m:
+        return [_fact("responsibility", doc_id, text, start, 0, end, path, subject=m.group("body"),
+                      scope=m.group("duty").strip("，, "), extra=(("partners", m.group("partners")),))]
+    m = _RESP_LEAD.search(body_text) or _RESP_LEAD2.match(body_text)
+    if m:
+        extra = (("partners", m.group("partners")),) if m.group("partners") else ()
+        duty = (body_text[: m.start()] + body_text[m.end():]).strip("，, ")
+        return [_fact("responsibility", doc_id, text, start, 0, end, path, subject=m.group("body"), scope=duty,
+                      extra=extra)]
+    m = _RESP_MODAL.match(body_text)
+    if m:
+        return [_fact("responsibility", doc_id, text, start, 0, end, path, subject=m.group("body"),
+                      scope=m.group("duty").strip("，, "))]
+    return []
+
+
+# ------------------------------------------------------------------------------------------------ projects
+def _projects(doc_id: str, text: str, start: int, path: Path) -> list[Fact]:
+    column = next((p for p in path if re.match(r"专栏\s*\d+", p)), "")
+    if not column or _is_heading(text, path):
+        return []
+    item = next((p for p in path if re.match(r"\d{1,2}[.．、]", p)), "")
+    heading = re.sub(r"^\d{1,2}[.．、]\s*", "", item).rstrip("。") or re.sub(r"^专栏\s*\d+\s*", "", column)
+    body = text.rstrip("。；; ")
+    k = body.find("重点实施")
+    if k >= 0:
+        groups = [(k + 4 + a, k + 4 + b) for a, b in _split_top(body[k + 4:], "，")]
+    else:
+        groups, listing = [], False
+        for g in _clauses(body):
+            clause = body[g[0]:g[1]]
+            listing = clause.startswith(_PROJECT_VERBS) or (listing and not clause.startswith(_NOT_PROJECT))
+            if listing:
+                groups.append(g)
+    out = []
+    for a, b in groups:
+        g = body[a:b]
+        verb = next((v for v in _PROJECT_VERBS if g.startswith(v)), "")
+        a += len(verb)
+        tail = _LIST_TAIL.search(body[a:b]) or re.search(r"等$", body[a:b])
+        if tail:
+            b = a + tail.start()
+        if b - a < 4:
+            continue
+        pieces = [(a + x, a + y) for x, y in _split_top(body[a:b], "、")]
+        names = [re.sub(r"（[^（）]*）$", "", body[x:y]) for x, y in pieces]
+        split = len(pieces) > 1 and all(len(n) >= 4 for n in names) and (
+            all(n.endswith(_PROJECT_END) for n in names) or (tail is not None and tail.group(0) != "等"))
+        for x, y in pieces if split else [(a, b)]:
+            out.append(_fact("project", doc_id, text, start, x, y, path, subject=text[x:y], indicator=heading,
+                             extra=(("column", column),)))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ public
+def extract_sentence(doc_id: str, text: str, start: int, path: tuple[str, ...],
+                     context_year: int | None = None) -> list[Fact]:
+    """All facts of one sentence; ``start`` is its offset in the document."""
+    if not text or not text.strip():
+        return []
+    markers = year_markers(text)
+    fallback = context_year or _phase_year(path)[0]
+
+    def year_of(pos: int) -> int | None:
+        before = [y for s, _, y in markers if s < pos]
+        return before[-1] if before else fallback
+
+    facts, target_clauses = _targets(doc_id, text, start, path, year_of)
+    facts += _deadlines(doc_id, text, start, path, markers, target_clauses)
+    facts += _responsibilities(doc_id, text, start, path)
+    facts += _projects(doc_id, text, start, path)
+    return facts
+
+
+def extract_document(doc: Document) -> tuple[Fact, ...]:
+    """Facts of every sentence; a year marker carries over to later sentences of its paragraph."""
+    out: list[Fact] = []
+    para, context_year = -2, None
+    for s in doc.sentences:
+        p = doc.text.rfind("\n", 0, s.start)
+        if p != para:
+            para, context_year = p, None
+        out.extend(extract_sentence(doc.doc_id, s.text, s.start, s.path, context_year))
+        markers = year_markers(s.text)
+        if markers:
+            context_year = markers[-1][2]
+    return tuple(out)

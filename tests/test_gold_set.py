@@ -1,0 +1,127 @@
+"""The gold question set eval/questions.jsonl: schema, counts, and evidence that really is in the
+normalized text the product builds (``kb.ingest.load_corpus``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "eval" / "questions.jsonl"
+PLAN = "jilin_meili_jiangcheng_plan_2024_2035"
+NATIONAL = "national_beautiful_china_opinions_2023"
+KEYS = {"id", "question", "type", "style", "doc_id", "evidence", "answer_contains", "answerable"}
+TYPES = {"target", "deadline", "responsibility", "project", "list", "general", "unanswerable"}
+STYLES = {"plain", "colloquial", "traditional"}
+
+
+def _rows() -> list[dict]:
+    rows = []
+    for n, line in enumerate(GOLD.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            assert "\\u" not in line, f"line {n}: ASCII-escaped text (write with ensure_ascii=False)"
+            rows.append(json.loads(line))
+    return rows
+
+
+ROWS = _rows()
+ANSWERABLE = [r for r in ROWS if r["answerable"]]
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    from kb.ingest import load_corpus
+
+    docs, _reports = load_corpus(ROOT / "corpus")
+    return {d.doc_id: d.text for d in docs}
+
+
+def test_schema() -> None:
+    for r in ROWS:
+        assert set(r) == KEYS, r.get("id")
+        assert re.fullmatch(r"q\d{3}", r["id"]), r["id"]
+        assert isinstance(r["question"], str) and len(r["question"].strip()) >= 4, r["id"]
+        assert r["type"] in TYPES and r["style"] in STYLES, r["id"]
+        assert isinstance(r["answerable"], bool), r["id"]
+        assert isinstance(r["evidence"], list) and isinstance(r["answer_contains"], list), r["id"]
+        if r["answerable"]:
+            assert r["type"] != "unanswerable", r["id"]
+            assert r["doc_id"] in {PLAN, NATIONAL}, r["id"]
+            assert 1 <= len(r["evidence"]) <= 3, r["id"]
+            assert 1 <= len(r["answer_contains"]) <= 3, r["id"]
+            for ev in r["evidence"]:
+                assert isinstance(ev, str) and 8 <= len(ev) <= 60, (r["id"], ev)
+                assert "。" not in ev and "\n" not in ev, f"{r['id']}: evidence crosses a sentence: {ev}"
+            assert all(isinstance(a, str) and a for a in r["answer_contains"]), r["id"]
+        else:
+            assert r["type"] == "unanswerable", r["id"]
+            assert r["doc_id"] is None and r["evidence"] == [] and r["answer_contains"] == [], r["id"]
+
+
+def test_ids_and_questions_unique() -> None:
+    ids = [r["id"] for r in ROWS]
+    assert len(ids) == len(set(ids))
+    dup = [q for q, n in Counter(r["question"] for r in ROWS).items() if n > 1]
+    assert not dup, dup
+
+
+def test_counts() -> None:
+    types = Counter(r["type"] for r in ROWS)
+    styles = Counter(r["style"] for r in ROWS)
+    assert len(ROWS) >= 150
+    assert types["unanswerable"] >= 20
+    assert styles["traditional"] >= 25
+    assert styles["colloquial"] >= 40
+    for t in TYPES:
+        assert types[t] >= 10, (t, types[t])
+    assert sum(1 for r in ANSWERABLE if r["doc_id"] == NATIONAL) >= 3
+
+
+def test_traditional_questions_are_traditional() -> None:
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    for r in ROWS:
+        if r["style"] == "traditional":
+            assert t2s.convert(r["question"]) != r["question"], f"{r['id']}: no traditional characters"
+
+
+def test_documents_present(texts) -> None:
+    assert PLAN in texts and NATIONAL in texts, sorted(texts)
+
+
+@pytest.mark.parametrize("row", ANSWERABLE, ids=[r["id"] for r in ANSWERABLE])
+def test_evidence_in_normalized_text(row, texts) -> None:
+    text = texts[row["doc_id"]]
+    for ev in row["evidence"]:
+        assert ev in text, f"{row['id']}: evidence not in {row['doc_id']}: {ev}"
+    for a in row["answer_contains"]:
+        assert a in text, f"{row['id']}: expected answer string not in {row['doc_id']}: {a}"
+
+
+def test_every_chapter_and_column_covered(texts) -> None:
+    """Each chapter 一…十 and each 专栏2…9 of the plan holds evidence of several questions."""
+    text = texts[PLAN]
+    chapters = re.finditer(r"^([一二三四五六七八九十])、", text, re.MULTILINE)
+    columns = re.finditer(r"^专栏\s*(\d)", text, re.MULTILINE)
+    marks = sorted(
+        [(m.start(), m.group(1)) for m in chapters] + [(m.start(), "专栏" + m.group(1)) for m in columns]
+    )
+    labels = [label for _, label in marks]
+    assert labels.count("专栏2") == 1 and "十" in labels, labels
+    hits: Counter[str] = Counter()
+    for r in ANSWERABLE:
+        if r["doc_id"] != PLAN:
+            continue
+        pos = text.find(r["evidence"][0])
+        inside = [label for start, label in marks if start <= pos]
+        if inside:
+            hits[inside[-1]] += 1
+    for label in "一二三四五六七八九十":
+        assert hits[label] >= 3, (label, hits[label])
+    for n in range(2, 10):
+        assert hits[f"专栏{n}"] >= 2, (n, hits[f"专栏{n}"])
