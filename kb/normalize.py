@@ -98,14 +98,18 @@ def chinese_punctuation(text: str) -> str:
 
 
 def collapse_spaces(text: str, join_lines: bool = False) -> str:
-    """Remove spaces touching CJK text; keep single spaces between Latin words and numbers."""
+    """Remove spaces touching CJK text; keep single spaces between Latin words and numbers.
+
+    A table cell separator (`` | ``, as the docx and html readers write rows) keeps its spaces.
+    """
+    text = re.sub(r"[ \t]*\|[ \t]*", "\ue01f", text)
     if join_lines:
         text = _NEWLINE_CJK.sub("", text)
         text = re.sub(r"\s*\n\s*", " ", text)
     text = _SPACE_AFTER_CJK.sub("", text)
     text = _SPACE_BEFORE_CJK.sub("", text)
     text = _MULTISPACE.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    return "\n".join(line.strip() for line in text.replace("\ue01f", " | ").split("\n"))
 
 
 def clean_controls(text: str) -> str:
