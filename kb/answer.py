@@ -1,6 +1,11 @@
 """Extractive, cited answers. Every sentence carries a citation whose quote is a verbatim slice
 of the document; every number in the answer appears in a cited quote (checked before return);
-when nothing supports an answer the status is not_found and passages are offered as related."""
+when nothing supports an answer the status is not_found and passages are offered as related.
+
+Order of work: refuse what the corpus cannot hold (another city, a missing document, a level
+with no document), then try the structured answers the question asks for (a 专栏's list, a
+target's value, a deadline, a responsibility, projects), then the best evidence sentences,
+each accepted only if it covers the question's key words (and its year and place)."""
 
 from __future__ import annotations
 
@@ -8,166 +13,166 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
+from kb.facts_match import match_targets, same_indicator
 from kb.retrieve import Filters
-from kb.types import Answer, Fact, Hit
-from kb.understand import Query, understand
+from kb.types import Answer, Document, Fact, Hit, Sentence
+from kb.understand import Query, retrieval_args, understand
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-COVERAGE_MIN = 0.5  # share of the question's content words found in the top passages
+SENTENCE_MIN = 0.55  # key-word coverage an evidence sentence (with its headings) must reach
+NUMBER_MIN = 0.7  # ... when the question asks for a number and no target fact answered it
 _COLUMN_RE = re.compile(r"专栏\s*(\d+)")
-_CMP_WORDS = {"≥": "以上", "≤": "以下"}
+NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
 
 
 def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
     q = understand(question, kb.settings.max_question_chars)
-    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, boost_terms=q.indicators,
-                               years=tuple(str(y) for y in q.years), wants_number=q.intent == "target")
-    cb = CitationBuilder(kb.index.docs)
-    if not hits or not _supported(q, hits):
-        return _not_found(q, hits, cb)
+    filters = filters or Filters()
+    refusal = _out_of_corpus(kb, q, filters)
+    if q.level and not filters.level and refusal is None:
+        filters = Filters(filters.doc_id, q.level, filters.section)
+    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, **retrieval_args(q))
+    if refusal is not None or not hits:
+        return _not_found(kb, q, hits, refusal or NOT_FOUND)
+    rel = kb.relevance
+    words = rel.key_words(q)
     for compose in _composers(q):
-        ans = compose(kb, q, hits, cb)
+        cb = CitationBuilder(kb.index.docs)
+        ans = compose(kb, q, hits, cb, words)
         if ans is not None and not ungrounded_numbers(ans.answer, ans.citations):
             return ans
-        cb = CitationBuilder(kb.index.docs)
-    ans = _evidence_answer(q, hits, cb)
-    if ungrounded_numbers(ans.answer, ans.citations):  # cannot happen: quotes are the answer
-        return _not_found(q, hits, CitationBuilder(kb.index.docs))
+    ans = _evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words)
+    if ans is None or ungrounded_numbers(ans.answer, ans.citations):
+        return _not_found(kb, q, hits, NOT_FOUND)
     return ans
 
 
+def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
+    """A reason to refuse before retrieval, or None."""
+    for missing in kb.index.known_missing:
+        title = re.sub(r"（.*?）|\d", "", missing.get("title", ""))
+        if title and (title in q.text or title.replace("建设规划", "") in q.text):
+            return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
+    if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()):
+        name = {"national": "国家级", "provincial": "省级", "municipal": "市级"}[q.level]
+        return f"语料库中没有{name}文件，无法回答关于{name}文件的问题。下面列出最接近的段落，仅供参考。"
+    return None
+
+
 def _composers(q: Query):
-    if _COLUMN_RE.search(q.text):
+    if _COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
         yield _column_answer
-    if q.intent in ("target", "deadline", "general", "list"):
-        yield _target_answer
     if q.intent == "deadline":
         yield _deadline_answer
+    if q.intent in ("target", "deadline", "general", "list"):
+        yield _target_answer
     if q.intent == "responsibility":
         yield _responsibility_answer
     if q.intent == "list":
         yield _project_answer
 
 
-def _supported(q: Query, hits: list[Hit]) -> bool:
-    top = " ".join(h.chunk.text + " " + h.chunk.section for h in hits[:5])
-    if q.place and q.place not in top:
-        return False
-    if not q.tokens:
-        return True
-    covered = sum(1 for t in q.tokens if t in top or any(t in i for i in q.indicators))
-    return covered / len(q.tokens) >= COVERAGE_MIN
-
-
-def _not_found(q: Query, hits: list[Hit], cb: CitationBuilder, lead: str = "") -> Answer:
+def _not_found(kb: KnowledgeBase, q: Query, hits: list[Hit], text: str) -> Answer:
+    cb = CitationBuilder(kb.index.docs)
     related = tuple(cb.related(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits[:3])
-    text = lead or "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
     return Answer(q.raw, "not_found", text, (), (), related)
 
 
-def _hit_rank(hits: list[Hit], fact: Fact) -> int:
+def _hit_rank(hits: list[Hit], doc_id: str, start: int) -> int:
     for i, h in enumerate(hits):
-        if h.chunk.doc_id == fact.doc_id and h.chunk.start <= fact.start < h.chunk.end:
+        if h.chunk.doc_id == doc_id and h.chunk.start <= start < h.chunk.end:
             return i
     return len(hits) + 5
 
 
-def _indicator_score(q: Query, fact: Fact) -> float:
-    text = fact.indicator + fact.quote
-    score = 0.0
-    for ind in q.indicators:
-        if ind in fact.indicator:
-            score += 3
-        elif ind in text:
-            score += 1.5
-    score += 0.5 * sum(1 for t in q.tokens if t in fact.indicator)
-    return score
+def _year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
+    """The sentence (or the phase it stands in) names one of the years the question asks about."""
+    if not q.years:
+        return True
+    text = doc.text[start:end] + " ".join(s.title for s in doc.sections
+                                          if s.kind == "phase" and s.start <= start < s.end)
+    return any(str(y) in text for y in q.years)
 
 
-def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer | None:
-    facts = [f for f in kb.index.facts if f.kind == "target" and f.doc_id in {h.chunk.doc_id for h in hits}]
-    scored = []
-    for f in facts:
-        rank = _hit_rank(hits, f)
-        s = _indicator_score(q, f) + max(0.0, 2.0 - 0.4 * rank)
-        if s >= 2.5 and (rank < len(hits) or _indicator_score(q, f) >= 3):
-            scored.append((s, f))
-    if not scored:
+def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...]) -> Answer | None:
+    ranked = match_targets(q, kb.index.facts, lambda f: _hit_rank(hits, f.doc_id, f.start), kb.relevance, words)
+    if not ranked:
         return None
-    scored.sort(key=lambda x: -x[0])
-    best = scored[0][1]
-    same = [f for s, f in scored if s >= scored[0][0] - 1.0 and _same_indicator(f, best)]
+    best = ranked[0]
+    same = [f for f in ranked if same_indicator(f, best)]
     if q.years:
         chosen = [f for f in same if f.year in q.years]
         if not chosen:
-            given = sorted({f.year for f in same if f.year})
-            lines = [cb.fact_sentence(f) for f in sorted(same, key=lambda f: f.year or 0)[:3]]
-            lead = f"规划没有给出您所问年份的“{best.indicator}”目标。"
-            if given:
-                lead += "规划给出的是：" + "".join(lines)
+            lines = "".join(cb.fact_sentence(f) for f in _dedupe(sorted(same, key=lambda f: f.year or 0))[:3])
+            lead = f"规划没有给出您所问年份的“{best.indicator}”目标。" + (f"规划给出的是：{lines}" if lines else "")
             return Answer(q.raw, "not_found", lead, cb.citations(), tuple(same[:3]))
     else:
-        chosen = sorted(same, key=lambda f: (f.year or 9999))
+        chosen = sorted(same, key=lambda f: f.year or 9999)
     chosen = _dedupe(chosen)[:3]
-    text = "".join(cb.fact_sentence(f) for f in chosen)
-    return Answer(q.raw, "answered", text, cb.citations(), tuple(chosen))
-
-
-def _same_indicator(a: Fact, b: Fact) -> bool:
-    return a.indicator == b.indicator or a.indicator in b.indicator or b.indicator in a.indicator
+    return Answer(q.raw, "answered", "".join(cb.fact_sentence(f) for f in chosen), cb.citations(), tuple(chosen))
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
     seen, out = set(), []
     for f in facts:
-        key = (f.indicator, f.value, f.unit, f.year)
+        key = (f.value, f.unit, f.year)
         if key not in seen:
             seen.add(key)
             out.append(f)
     return out
 
 
-def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer | None:
-    facts = [f for f in kb.index.facts if f.kind == "deadline" and _hit_rank(hits, f) < 3]
-    facts = [f for f in facts if sum(1 for t in q.tokens if t in f.quote) >= max(1, len(q.tokens) // 2)]
-    if not facts:
-        return None
-    facts.sort(key=lambda f: (_hit_rank(hits, f), -sum(1 for t in q.tokens if t in f.quote)))
-    f = facts[0]
-    sentence = sentence_around(kb.index.docs[f.doc_id], f.start, f.end)
-    return Answer(q.raw, "answered", cb.quote_sentence(f.doc_id, *sentence), cb.citations(), (f,))
+def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
+    """The fact's sentence, cited; with the phase heading cited first when the year is only there."""
+    s0, s1 = sentence_around(doc, f.start, f.end)
+    text = cb.quote_sentence(doc.doc_id, s0, s1)
+    if f.year and str(f.year) not in doc.text[s0:s1]:
+        for s in doc.sections:
+            if s.kind == "phase" and s.start <= f.start < s.end:
+                m = cb.cite(doc.doc_id, s.start, s.start + len(s.title))
+                return f"{s.title}[{m}]：{text}"
+    return text
 
 
-def _responsibility_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer | None:
-    facts = [f for f in kb.index.facts if f.kind == "responsibility" and _hit_rank(hits, f) < 5]
-    if not facts:
-        return None
-    facts.sort(key=lambda f: (-sum(1 for t in q.tokens if t in f.quote), _hit_rank(hits, f)))
-    f = facts[0]
-    if not any(t in f.quote for t in q.tokens) and q.tokens:
-        return None
-    sentence = sentence_around(kb.index.docs[f.doc_id], f.start, f.end)
-    return Answer(q.raw, "answered", cb.quote_sentence(f.doc_id, *sentence), cb.citations(), (f,))
-
-
-def _column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer | None:
-    number = _COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
-    for doc in kb.index.docs.values():
-        heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"专栏\s*{number}(?!\d)", s.title)]
-        if not heads:
+def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                     words: tuple[str, ...]) -> Answer | None:
+    rel = kb.relevance
+    scored = []
+    for f in kb.index.facts:
+        if f.kind not in ("deadline", "target") or not f.year:
             continue
-        col = heads[0]
-        items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
-        head = cb.quote_span(doc.doc_id, col.start, col.start + len(col.title))
-        if items:
-            listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, _para_end(doc.text, s.start)) for s in items)
-            return Answer(q.raw, "answered", f"{head}包括：\n{listed}", cb.citations())
-        body = doc.text.find("\n", col.start) + 1  # a column written as one paragraph
-        text = f"{head}：{cb.quote_sentence(doc.doc_id, *sentence_around(doc, body, body + 1))}"
-        return Answer(q.raw, "answered", text, cb.citations())
-    return _not_found(q, hits, cb, lead="语料库中没有这个专栏。规划中的专栏从专栏2开始编号。")
+        rank = _hit_rank(hits, f.doc_id, f.start)
+        if rank >= 5:
+            continue
+        doc = kb.index.docs[f.doc_id]
+        s0, s1 = sentence_around(doc, f.start, f.end)
+        cov = rel.coverage(words, f.quote + " " + (f.subject or "")) * 0.7 + 0.3 * rel.coverage(words, doc.text[s0:s1])
+        scored.append((cov - 0.03 * rank, f))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: -x[0])
+    score, f = scored[0]
+    if score < SENTENCE_MIN:
+        return None
+    return Answer(q.raw, "answered", _dated_sentence(cb, kb.index.docs[f.doc_id], f), cb.citations(), (f,))
+
+
+def _responsibility_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                           words: tuple[str, ...]) -> Answer | None:
+    rel = kb.relevance
+    scored = [(rel.coverage(words, f.quote) - 0.05 * _hit_rank(hits, f.doc_id, f.start), f)
+              for f in kb.index.facts if f.kind == "responsibility" and _hit_rank(hits, f.doc_id, f.start) < 5]
+    if not scored:
+        return None
+    score, f = max(scored, key=lambda x: x[0])
+    if score < SENTENCE_MIN:
+        return None
+    doc = kb.index.docs[f.doc_id]
+    return Answer(q.raw, "answered", cb.quote_sentence(f.doc_id, *sentence_around(doc, f.start, f.end)),
+                  cb.citations(), (f,))
 
 
 def _para_end(text: str, start: int) -> int:
@@ -175,34 +180,88 @@ def _para_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer | None:
-    facts = [f for f in kb.index.facts if f.kind == "project" and _hit_rank(hits, f) < 5]
-    facts = [f for f in facts if any(t in f.quote or t in f.subject for t in q.tokens)]
-    if not facts:
-        return None
-    seen, parts = set(), []
-    for f in sorted(facts, key=lambda f: (_hit_rank(hits, f), f.start)):
-        if f.subject in seen:
+def _column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...]) -> Answer | None:
+    number = _COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
+    for doc in kb.index.docs.values():
+        heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"专栏\s*{number}(?!\d)", s.title)]
+        if not heads:
             continue
-        seen.add(f.subject)
-        parts.append(cb.quote_span(f.doc_id, f.start, f.end))
-        if len(parts) >= 6:
-            break
-    return Answer(q.raw, "answered", "相关重点项目：" + "；".join(parts) + "。", cb.citations(), tuple(facts[:6]))
+        col = heads[0]
+        items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
+        # A question about part of the column (「专栏4里的沃野千里工程」) gets that item only.
+        rel = kb.relevance
+        rest = tuple(w for w in words if w not in col.title and not w.startswith("专栏"))
+        if items and rest:
+            best = max(items, key=lambda s: rel.coverage(rest, doc.text[s.start:_para_end(doc.text, s.start)]))
+            if rel.coverage(rest, doc.text[best.start:_para_end(doc.text, best.start)]) >= SENTENCE_MIN:
+                items = [best]
+        head = cb.quote_span(doc.doc_id, col.start, col.start + len(col.title))
+        if items:
+            listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, _para_end(doc.text, s.start)) for s in items)
+            return Answer(q.raw, "answered", f"{head}包括：\n{listed}", cb.citations())
+        body = doc.text.find("\n", col.start) + 1  # a column written as one paragraph
+        text = f"{head}：{cb.quote_sentence(doc.doc_id, body, _para_end(doc.text, body))}"
+        return Answer(q.raw, "answered", text, cb.citations())
+    return Answer(q.raw, "not_found", "语料库中没有这个专栏。", ())
 
 
-def _evidence_answer(q: Query, hits: list[Hit], cb: CitationBuilder) -> Answer:
-    """The best one or two sentences from the top passages, each quoted and cited."""
-    scored = []
-    for rank, h in enumerate(hits[:3]):
-        doc = cb.docs[h.chunk.doc_id]
-        for s in doc.sentences:
-            if h.chunk.start <= s.start < h.chunk.end and len(s.text) >= 6:
-                overlap = sum(1 for t in q.tokens if t in s.text) + sum(2 for i in q.indicators if i in s.text)
-                scored.append((overlap - 0.5 * rank, -s.start, doc.doc_id, s))
-    if not scored:
-        return _not_found(q, hits, cb)
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    chosen = [scored[0]] + [x for x in scored[1:2] if x[0] >= max(1.0, scored[0][0] - 1)]
-    text = "".join(cb.quote_sentence(doc_id, s.start, s.end) for _, _, doc_id, s in chosen)
+def _project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                    words: tuple[str, ...]) -> Answer | None:
+    """Projects named in the best-covering 专栏 paragraph among the top passages."""
+    rel = kb.relevance
+    best = None
+    for rank, h in enumerate(hits[:5]):
+        if not any("专栏" in p for p in h.chunk.path):
+            continue
+        cov = rel.coverage(words, h.chunk.text + " " + h.chunk.section) - 0.05 * rank
+        if best is None or cov > best[0]:
+            best = (cov, h)
+    if best is None or best[0] < SENTENCE_MIN:
+        return None
+    h = best[1]
+    doc = kb.index.docs[h.chunk.doc_id]
+    sents = [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end and s.text.startswith("重点实施")]
+    sents = sents or [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end][:2]
+    sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2]
+    text = "".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start))
     return Answer(q.raw, "answered", text, cb.citations())
+
+
+def _is_heading(doc: Document, s: Sentence) -> bool:
+    return any(sec.start == s.start and sec.kind != "lead" and sec.kind != "item" for sec in doc.sections)
+
+
+def _evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                     words: tuple[str, ...]) -> Answer | None:
+    """The best one or two sentences of the top passages, each quoted and cited."""
+    rel = kb.relevance
+    scored: list[tuple[float, Document, Sentence]] = []
+    for rank, h in enumerate(hits[:5]):
+        doc = kb.index.docs[h.chunk.doc_id]
+        context = doc.meta.title + " " + " ".join(h.chunk.path)
+        for s in doc.sentences:
+            if not (h.chunk.start <= s.start < h.chunk.end) or len(s.text) < 6 or _is_heading(doc, s):
+                continue
+            if q.place and q.place not in s.text:
+                continue
+            if not _year_ok(q, doc, s.start, s.end):
+                continue
+            score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * rel.coverage(words, s.text)
+            scored.append((score - 0.02 * rank, doc, s))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: (-x[0], x[2].start))
+    top, doc, sent = scored[0]
+    need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN
+    if top < need or (q.intent == "target" and not re.search(r"\d", sent.text)):
+        return None
+    chosen = [(doc, sent)]
+    for score, d2, s2 in scored[1:]:
+        if score >= max(need, top - 0.15) and d2.doc_id == doc.doc_id and abs(s2.start - sent.start) < 400:
+            chosen.append((d2, s2))
+            break
+    chosen.sort(key=lambda x: x[1].start)
+    text = "".join(cb.quote_sentence(d.doc_id, s.start, s.end) for d, s in chosen)
+    return Answer(q.raw, "answered", text, cb.citations())
+

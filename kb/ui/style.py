@@ -1,0 +1,69 @@
+"""The app's CSS and theme (system CJK fonts: nothing is fetched from a font CDN)."""
+
+from __future__ import annotations
+
+FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
+         "sans-serif"]
+MONO_FONTS = ["Noto Sans Mono CJK SC", "DejaVu Sans Mono", "monospace"]
+
+
+def theme():
+    import gradio as gr
+
+    return gr.themes.Soft(primary_hue="teal", font=FONTS, font_mono=MONO_FONTS)
+
+
+CSS = """
+.kb-chat { display: flex; flex-direction: column; gap: 14px; padding: 4px; }
+.kb-empty { color: var(--body-text-color-subdued); padding: 24px; text-align: center; }
+.kb-turn { display: flex; flex-direction: column; gap: 6px; }
+.kb-q { align-self: flex-end; max-width: 85%; background: var(--color-accent-soft);
+        padding: 8px 12px; border-radius: 10px; white-space: pre-wrap; word-break: break-word; }
+.kb-who { font-weight: 700; margin-right: 6px; color: var(--color-accent); }
+.kb-filter { display: block; font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 2px; }
+.kb-answer { max-width: 96%; border: 1px solid var(--border-color-primary); border-radius: 10px;
+             padding: 10px 12px; background: var(--background-fill-secondary); }
+.kb-answer.kb-nf { border-left: 5px solid #d08c1a; }
+.kb-answer.kb-ok { border-left: 5px solid #2e8b57; }
+.kb-badge { display: inline-block; font-size: 0.78em; font-weight: 700; padding: 1px 8px; border-radius: 999px;
+            margin-right: 6px; color: #fff; vertical-align: middle; }
+.kb-badge.kb-ok { background: #2e8b57; }
+.kb-badge.kb-nf { background: #d08c1a; }
+.kb-badge.kb-err { background: #b23b3b; }
+.kb-text { white-space: pre-line; line-height: 1.75; margin: 6px 0; word-break: break-word; }
+.kb-ref { color: var(--color-accent); cursor: pointer; font-weight: 700; padding: 0 1px; }
+.kb-ref:hover { text-decoration: underline; }
+.kb-sub { font-weight: 700; margin: 10px 0 4px; font-size: 0.92em; color: var(--body-text-color-subdued); }
+.kb-cite { border-top: 1px dashed var(--border-color-primary); padding: 6px 0 4px; transition: background 0.4s; }
+.kb-cite.kb-flash { background: rgba(255, 214, 0, 0.25); }
+.kb-cite-head { font-size: 0.9em; }
+.kb-n { font-weight: 700; color: var(--color-accent); }
+.kb-doc { font-weight: 600; }
+.kb-path { color: var(--body-text-color-subdued); }
+.kb-quote { margin: 4px 0 4px 10px; padding-left: 8px; border-left: 3px solid var(--border-color-primary);
+            white-space: pre-wrap; word-break: break-word; }
+.kb-src > summary { cursor: pointer; font-size: 0.85em; color: var(--color-accent); }
+.kb-context { white-space: pre-wrap; line-height: 1.7; font-size: 0.92em; margin: 6px 0 4px;
+              padding: 8px 10px; border-radius: 6px; background: var(--background-fill-primary);
+              max-height: 320px; overflow-y: auto; word-break: break-word; }
+.kb-context mark { background: #ffe066; color: #222; padding: 0 1px; }
+.kb-note, .kb-dim { color: var(--body-text-color-subdued); font-size: 0.88em; }
+.kb-msg { padding: 8px 12px; border-radius: 8px; margin: 4px 0; white-space: pre-wrap; word-break: break-word; }
+.kb-msg-error { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; }
+.kb-msg-info { background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
+.kb-q-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 6px 0; }
+.kb-q-card ul { margin: 4px 0 0 18px; }
+.kb-q-card li { word-break: break-word; }
+.kb-missing ul { margin: 4px 0 0 18px; }
+.kb-doc-head { padding: 4px 0; }
+.kb-tree details { margin-left: 14px; }
+.kb-tree > details { margin-left: 0; }
+.kb-tree summary { cursor: pointer; padding: 2px 0; }
+.kb-kind { display: inline-block; min-width: 2.6em; font-size: 0.75em; color: var(--body-text-color-subdued);
+           border: 1px solid var(--border-color-primary); border-radius: 4px; padding: 0 4px; margin-right: 6px;
+           text-align: center; }
+.kb-sec-text, .kb-pre { white-space: pre-wrap; line-height: 1.7; font-size: 0.92em; word-break: break-word; }
+.kb-sec-text { margin: 2px 0 6px 18px; padding: 6px 8px; background: var(--background-fill-secondary);
+               border-radius: 6px; }
+.kb-example { flex: 0 1 auto !important; min-width: 0 !important; }
+"""
