@@ -30,7 +30,7 @@ from kb.store import (build_lock, chunk_from_dict, chunk_to_dict, current_versio
 from kb.types import Chunk, Document, Fact, QualityReport
 
 FORMAT_VERSION = 1
-PIPELINE_VERSION = "1"  # bump when ingestion/segmentation output changes
+PIPELINE_VERSION = "2"  # bump when ingestion/segmentation output changes
 _BATCH = 32
 
 

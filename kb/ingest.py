@@ -128,7 +128,7 @@ def ingest_file(path: Path, manifest: dict[str, dict], errata: tuple[Erratum, ..
         note=info.get("note") or info.get("completeness", ""),
         cites=tuple(info.get("cites", ())),
     )
-    sections = parse_sections(text)
+    sections = parse_sections(text, meta.title)
     sentences = split_sentences(doc_id, text, sections)
     suspicious = tuple(find_suspicious(text))
     doc = Document(

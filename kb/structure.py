@@ -94,12 +94,20 @@ def _classify(line: str, in_column: bool) -> tuple[str, str] | None:
     return None
 
 
-def parse_sections(text: str) -> tuple[Section, ...]:
-    """Build the heading tree. Each node covers [start of heading, start of next peer-or-higher)."""
+def parse_sections(text: str, title: str = "") -> tuple[Section, ...]:
+    """Build the heading tree. Each node covers [start of heading, start of next peer-or-higher).
+
+    A line that repeats the document's title (a second excerpt of the same document starts
+    there) closes every open node."""
+    title_key = re.sub(r"\W", "", title)
     open_nodes: list[tuple[str, str, tuple[str, ...], int]] = []  # kind, title, path, start
     done: list[Section] = []
     in_column = False
     for para in paragraphs(text):
+        if title_key and len(para.text) <= len(title) + 8 and re.sub(r"\W", "", para.text) == title_key:
+            _close(open_nodes, done, depth=1, at=para.start - 1 if para.start else 0)
+            in_column = False
+            continue
         found = _classify(para.text, in_column)
         if found is None:
             # A plain paragraph ends any open lead/item: their scope is their own paragraph.
