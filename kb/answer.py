@@ -21,7 +21,7 @@ from kb.understand import Query, retrieval_args, understand
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-SENTENCE_MIN = 0.55  # key-word coverage an evidence sentence (with its headings) must reach
+SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
 NUMBER_MIN = 0.7  # ... when the question asks for a number and no target fact answered it
 _COLUMN_RE = re.compile(r"专栏\s*(\d+)")
 NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
@@ -38,15 +38,13 @@ def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filte
         return _not_found(kb, q, hits, refusal or NOT_FOUND)
     rel = kb.relevance
     words = rel.key_words(q)
+    allowed = {d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level)}
     for compose in _composers(q):
         cb = CitationBuilder(kb.index.docs)
-        ans = compose(kb, q, hits, cb, words)
+        ans = compose(kb, q, hits, cb, words, allowed)
         if ans is not None and not ungrounded_numbers(ans.answer, ans.citations):
             return ans
-    ans = _evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words)
-    if ans is None or ungrounded_numbers(ans.answer, ans.citations):
-        return _not_found(kb, q, hits, NOT_FOUND)
-    return ans
+    return _not_found(kb, q, hits, NOT_FOUND)
 
 
 def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
@@ -62,6 +60,8 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 def _composers(q: Query):
+    if q.place:  # another city: only a sentence that names it can answer
+        return
     if _COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
         yield _column_answer
     if q.intent == "deadline":
@@ -70,6 +70,7 @@ def _composers(q: Query):
         yield _target_answer
     if q.intent == "responsibility":
         yield _responsibility_answer
+    yield _evidence_answer
     if q.intent == "list":
         yield _project_answer
 
@@ -97,8 +98,9 @@ def _year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
 
 
 def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                   words: tuple[str, ...]) -> Answer | None:
-    ranked = match_targets(q, kb.index.facts, lambda f: _hit_rank(hits, f.doc_id, f.start), kb.relevance, words)
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    facts = [f for f in kb.index.facts if f.doc_id in allowed]
+    ranked = match_targets(q, facts, lambda f: _hit_rank(hits, f.doc_id, f.start), kb.relevance, words)
     if not ranked:
         return None
     best = ranked[0]
@@ -138,11 +140,11 @@ def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
 
 
 def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                     words: tuple[str, ...]) -> Answer | None:
+                     words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
     scored = []
     for f in kb.index.facts:
-        if f.kind not in ("deadline", "target") or not f.year:
+        if f.kind not in ("deadline", "target") or not f.year or f.doc_id not in allowed:
             continue
         rank = _hit_rank(hits, f.doc_id, f.start)
         if rank >= 5:
@@ -161,7 +163,7 @@ def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationB
 
 
 def _responsibility_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                           words: tuple[str, ...]) -> Answer | None:
+                           words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
     scored = [(rel.coverage(words, f.quote) - 0.05 * _hit_rank(hits, f.doc_id, f.start), f)
               for f in kb.index.facts if f.kind == "responsibility" and _hit_rank(hits, f.doc_id, f.start) < 5]
@@ -181,9 +183,11 @@ def _para_end(text: str, start: int) -> int:
 
 
 def _column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                   words: tuple[str, ...]) -> Answer | None:
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     number = _COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
     for doc in kb.index.docs.values():
+        if doc.doc_id not in allowed:
+            continue
         heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"专栏\s*{number}(?!\d)", s.title)]
         if not heads:
             continue
@@ -207,7 +211,7 @@ def _column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
 
 
 def _project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                    words: tuple[str, ...]) -> Answer | None:
+                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """Projects named in the best-covering 专栏 paragraph among the top passages."""
     rel = kb.relevance
     best = None
@@ -233,7 +237,7 @@ def _is_heading(doc: Document, s: Sentence) -> bool:
 
 
 def _evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                     words: tuple[str, ...]) -> Answer | None:
+                     words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """The best one or two sentences of the top passages, each quoted and cited."""
     rel = kb.relevance
     scored: list[tuple[float, Document, Sentence]] = []

@@ -29,6 +29,9 @@ class Filters:
     level: str = ""
     section: str = ""
 
+    def allows_doc(self, doc_id: str, level: str) -> bool:
+        return (not self.doc_id or doc_id == self.doc_id) and (not self.level or level == self.level)
+
     def allows(self, chunk: Chunk, level: str) -> bool:
         if self.doc_id and chunk.doc_id != self.doc_id:
             return False

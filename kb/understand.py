@@ -16,7 +16,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
     ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|几年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
     ("list", re.compile(r"哪些|有什么|有啥|包括|包含|列出|列举|都有|重点工程|重大工程|重点项目|什么项目|哪几")),
-    ("target", re.compile(r"多少|多高|多大|多低|几成|百分之|比例|占比|目标值|指标|降到|降至|提高到|达到|要求.*[率量]|覆盖率|[^\w]?率")),
+    ("target", re.compile(r"多少|多高|多大|多低|几成|几个|几项|几处|百分之|比例|占比|目标值|降到|降至|提高到|"
+                          r"[率量](?:要|应|是|为|达|能)|[率量][？?]?$")),
 )
 _YEAR_RE = re.compile(r"(?<!\d)(20[2-6]\d)(?:\s*年)?(?!\d)")
 _SHORT_YEAR_RE = re.compile(r"(?<!\d)([2-5]\d)年")
@@ -121,8 +122,12 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             break
     years = [int(y) for y in _YEAR_RE.findall(text)]
     years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(text) if 2000 + int(y) not in years and int(y) >= 24]
-    glossed_text, glossed = apply_glossary(text)
-    indicators, canonical_text = find_indicators(glossed_text)
+    # Indicators first (their synonyms may hold colloquial words: 种地的面积底线), then the
+    # glossary, then indicators again on the plan's words (绿色房子 → 绿色建筑).
+    found, canonical_text = find_indicators(text)
+    canonical_text, glossed = apply_glossary(canonical_text)
+    again, canonical_text = find_indicators(canonical_text)
+    indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if p in text), "")
     level = next((lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words) and lv != "municipal"), "")
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))

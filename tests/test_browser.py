@@ -91,6 +91,9 @@ def page(app_url):
         pg = ctx.new_page()
         pg.dialogs = []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        pg.outside = []  # the app works offline: no request may leave the loopback address
+        local = (app_url, "data:", "blob:")
+        pg.on("request", lambda r: None if r.url.startswith(local) else pg.outside.append(r.url))
         pg.goto(app_url, wait_until="domcontentloaded")
         pg.get_by_text("江城政策知识库").first.wait_for(timeout=30_000)
         yield pg
@@ -195,3 +198,7 @@ def test_documents_tab(page):
     page.locator("#kb-tree details.kb-chapter[open] .kb-sec-text, #kb-tree details.kb-chapter[open] details").first \
         .wait_for(state="visible", timeout=5_000)
     page.screenshot(path=str(SCREENS / "docs.png"), full_page=True)
+
+
+def test_no_request_left_the_machine(page):
+    assert page.outside == []

@@ -49,7 +49,8 @@ new MutationObserver(() => {
 """
 
 
-def make_filters(kb, doc_id: str = ALL, level: str = ALL, year: str | int | None = ALL) -> tuple[Filters | None, int | None]:
+def make_filters(kb, doc_id: str = ALL, level: str = ALL,
+                 year: str | int | None = ALL) -> tuple[Filters | None, int | None]:
     """Check the filter values (a client may send anything) and build retrieval filters."""
     doc_id, level = (doc_id or "").strip(), (level or "").strip()
     if doc_id and doc_id not in kb.index.docs:

@@ -23,7 +23,7 @@ CSS = """
 .kb-filter { display: block; font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 2px; }
 .kb-answer { max-width: 96%; border: 1px solid var(--border-color-primary); border-radius: 10px;
              padding: 10px 12px; background: var(--background-fill-secondary); }
-.kb-answer.kb-nf { border-left: 5px solid #d08c1a; }
+.kb-answer.kb-nf { border-left: 5px solid #d08c1a; background: rgba(208, 140, 26, 0.07); }
 .kb-answer.kb-ok { border-left: 5px solid #2e8b57; }
 .kb-badge { display: inline-block; font-size: 0.78em; font-weight: 700; padding: 1px 8px; border-radius: 999px;
             margin-right: 6px; color: #fff; vertical-align: middle; }

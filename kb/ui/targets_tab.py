@@ -167,7 +167,8 @@ def update_targets(kb, year: str = "", topic: str = "", keyword: str = ""):
         return [], message_html("内部错误，请稍后再试"), None, None, None
     csv_file = str(v.csv_path) if v.csv_path else None
     xlsx_file = str(v.xlsx_path) if v.xlsx_path else None
-    return v.rows, message_html(v.summary, "info"), csv_file, xlsx_file, str(v.timeline_path) if v.timeline_path else None
+    png = str(v.timeline_path) if v.timeline_path else None
+    return v.rows, message_html(v.summary, "info"), csv_file, xlsx_file, png
 
 
 def targets_json(kb, year: str = "", topic: str = "") -> list[dict]:
@@ -194,7 +195,8 @@ def build_targets_tab(kb) -> None:
     info = gr.HTML(summary, elem_id="kb-targets-info")
     datatype = ["str", "str", "number" if numeric else "str"] + ["str"] * (len(COLUMNS) - 3)
     table = gr.Dataframe(value=display_rows(rows, numeric), headers=list(COLUMNS), datatype=datatype,
-                         interactive=False, wrap=True, show_search="none", max_height=520, elem_id="kb-targets-table", buttons=["copy"],
+                         interactive=False, wrap=True, show_search="none", max_height=520,
+                         elem_id="kb-targets-table", buttons=["copy"],
                          column_widths=["12%", "5%", "7%", "9%", "6%", "20%", "31%", "10%"])
     with gr.Row():
         csv_out = gr.File(csv_file, label="下载 CSV", interactive=False, elem_id="kb-csv")
