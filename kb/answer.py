@@ -59,9 +59,18 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
     return None
 
 
+_PHASES_RE = re.compile(r"阶段")
+_ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
+_DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
+
+
 def _composers(q: Query):
     if q.place:  # another city: only a sentence that names it can answer
         return
+    if _ISSUED_RE.search(q.text):
+        yield _issued_answer
+    if _PHASES_RE.search(q.text) and not re.search(r"第[一二三]阶段", q.text) and q.intent in ("list", "general", "deadline"):
+        yield _phases_answer
     if _COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
         yield _column_answer
     if q.intent == "deadline":
@@ -232,8 +241,43 @@ def _project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBu
     return Answer(q.raw, "answered", text, cb.citations())
 
 
+def _issued_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """When a document was issued: the date line near its top, cited, with the issuing sentence."""
+    doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
+    if doc is None or doc.doc_id not in allowed:
+        return None
+    m = _DATE_RE.search(doc.text[:1500])
+    if m is None:
+        return None
+    date = cb.quote_span(doc.doc_id, m.start(), m.end())
+    issued = [s for s in doc.sentences if s.start < m.start() and ("印发" in s.text or "提出如下意见" in s.text)]
+    lead = cb.quote_sentence(doc.doc_id, issued[0].start, issued[0].end) if issued else ""
+    return Answer(q.raw, "answered", f"{lead}落款日期：{date}。", cb.citations())
+
+
+def _phases_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """The phases of a plan, each heading cited with the first sentence under it."""
+    doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
+    phases = [s for s in doc.sections if s.kind == "phase"] if doc is not None and doc.doc_id in allowed else []
+    if not phases:
+        return None
+    parts = []
+    for p in phases:
+        head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
+        first = [s for s in doc.sentences if p.start + len(p.title) < s.start < p.end]
+        parts.append(head + ("：" + cb.quote_sentence(doc.doc_id, first[0].start, first[0].end) if first else "。"))
+    return Answer(q.raw, "answered", "规划分三个阶段推进：\n" + "\n".join(parts) if len(parts) == 3
+                  else "\n".join(parts), cb.citations())
+
+
 def _is_heading(doc: Document, s: Sentence) -> bool:
-    return any(sec.start == s.start and sec.kind != "lead" and sec.kind != "item" for sec in doc.sections)
+    """A sentence that is only a heading, a lead sentence or a 专栏 item title: it names a topic
+    but answers nothing (it still counts as context through the section path)."""
+    body = s.text.rstrip("。；")
+    return any(sec.start == s.start and (sec.kind not in ("lead", "item") or body == sec.title.rstrip("。"))
+               for sec in doc.sections)
 
 
 def _evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,

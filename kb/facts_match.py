@@ -37,7 +37,7 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)
         quote_cov = rel.coverage(words, f.quote)
-        if not canon and (ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words):
+        if not canon and (q.intent != "target" or ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words):
             continue
         r = rank(f)
         score = 3.0 * canon + 2.0 * ind_cov + quote_cov + max(0.0, 1.0 - 0.2 * r)
