@@ -126,12 +126,12 @@ def quality(system, kb: KnowledgeBase, gold: list[dict], ours: bool) -> dict:
     }
 
 
-def compare(corpus: Path, gold_path: Path, work: Path) -> dict:
+def compare(corpus: Path, gold_path: Path, work: Path, cold_runs: int = 3) -> dict:
     gold = load_gold(gold_path)
     index = work / "index"
     build_s, build_mb = _timed_child(_kb_cmd(corpus, index, "build", "--quiet"))
     rebuild_s, _ = _timed_child(_kb_cmd(corpus, index, "build", "--quiet"))
-    cold = [_timed_child(_kb_cmd(corpus, index, "ask", "电动公交车要占多少？", "--json")) for _ in range(3)]
+    cold = [_timed_child(_kb_cmd(corpus, index, "ask", "电动公交车要占多少？", "--json")) for _ in range(cold_runs)]
     settings = load_settings(env={}, corpus=corpus, index=index)
     kb = KnowledgeBase(settings)
     stock = StockLlamaIndex(kb)
@@ -208,11 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", default="", help="comma-separated corpus multiples for the scaling run, e.g. 1,10,50")
     p.add_argument("--no-readme", action="store_true", help="do not rewrite the README section")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    p.add_argument("--cold-runs", type=int, default=3, help="cold `kb ask` runs to take the median of")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     try:
-        result = compare(args.corpus.resolve(), args.gold.resolve(), work)
+        result = compare(args.corpus.resolve(), args.gold.resolve(), work, cold_runs=args.cold_runs)
         md = to_markdown(result)
         if args.scale:
             from bench.scaling import run_scaling, scaling_markdown
