@@ -54,7 +54,7 @@ def synthesize(corpus: Path, times: int, out: Path, seed: int = 7) -> Path:
                 text = text.replace("吉林市", f"{place}市").replace("江城", f"{place}城")
                 factor = 1 + rng.randint(1, 30) / 100
                 text = re.sub(r"(?<![\d.])(\d{2,3})(?=%|万亩|平方米|微克)",
-                              lambda m: str(min(999, round(int(m.group(1)) * factor))), text)
+                              lambda m, f=factor: str(min(999, round(int(m.group(1)) * f))), text)
                 blocks = re.split(r"\n(?=[一二三四五六七八九十]{1,2}、)", text)
                 head, chapters = blocks[0], blocks[1:]
                 rng.shuffle(chapters)
@@ -70,7 +70,8 @@ def run_scaling(corpus: Path, multiples: list[int], work: Path, out_dir: Path) -
     for n in multiples:
         scaled = synthesize(corpus, n, work / f"corpus_x{n}")
         proc = subprocess.run([sys.executable, "-c", _CHILD, str(scaled), str(work / f"index_x{n}"),
-                               json.dumps(QUERIES, ensure_ascii=False)], capture_output=True, text=True, cwd=ROOT)
+                               json.dumps(QUERIES, ensure_ascii=False)], capture_output=True, text=True, cwd=ROOT,
+                              check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"scaling ×{n} failed: {proc.stderr[-500:]}")
         row = json.loads(proc.stdout.strip().splitlines()[-1]) | {"multiple": n}
@@ -106,8 +107,8 @@ def _plot(rows: list[dict], path: Path) -> None:
 
 def scaling_markdown(rows: list[dict]) -> str:
     lines = ["### Scaling (synthetic corpus, `bench/run.py --scale 1,10,50`)", "",
-             "| corpus | chunks | facts | build s | ingest s | facts s | embed s | embed chunks/s | bm25 s | "
-             "index MB | load s | ask p50 ms | ask p95 ms | peak MB |", "|---" * 14 + "|"]
+             ("| corpus | chunks | facts | build s | ingest s | facts s | embed s | embed chunks/s | bm25 s | "
+              "index MB | load s | ask p50 ms | ask p95 ms | peak MB |"), "|---" * 14 + "|"]
     for r in rows:
         t = r["timings"]
         lines.append(f"| ×{r['multiple']} | {r['chunks']} | {r['facts']} | {r['build_s']:.1f} | {t.get('ingest', 0):.1f} | "

@@ -260,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, exit 1
+    except Exception as e:
         if os.environ.get("KB_DEBUG"):
             raise
         print(f"内部错误：{type(e).__name__}: {e}（设置 KB_DEBUG=1 可查看详细信息）", file=sys.stderr)

@@ -64,11 +64,12 @@ class SentenceTransformerEmbedder:
             ) from e
         try:
             self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        except Exception as e:  # noqa: BLE001 - any load failure is a configuration problem
+        except Exception as e:
             raise ConfigError(f"embedder={path!r}: could not load the model ({e})",
                               "check the folder holds a sentence-transformers model") from e
         self.model_id = f"st:{model_dir.resolve().name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
         lower = model_dir.name.lower()
         self._e5 = "e5" in lower  # e5 models need their query:/passage: roles
         self._bge_zh = "bge" in lower and "zh" in lower

@@ -84,7 +84,7 @@ def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
 
 
 def evaluate_answers(kb: KnowledgeBase, gold: list[dict]) -> dict:
-    ans_ok = ans_n = cites = verbatim = ungrounded = answers_with_numbers = 0
+    ans_ok = ans_n = cites = verbatim = ungrounded = 0
     tp = fp = fn = 0
     by_style: dict[str, list[int]] = defaultdict(list)
     latencies = []
@@ -98,7 +98,6 @@ def evaluate_answers(kb: KnowledgeBase, gold: list[dict]) -> dict:
             verbatim += kb.index.docs[c.doc_id].text[c.start : c.end] == c.quote
         if ungrounded_numbers(ans.answer, ans.citations):
             ungrounded += 1
-        answers_with_numbers += 1
         if row.get("answerable", True):
             ans_n += 1
             fn += ans.status == "not_found"

@@ -24,9 +24,24 @@ from kb.embed import get_embedder
 from kb.errors import IndexCorrupt, IndexStale, KBError
 from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
 from kb.segment import add_terms, chunk_document, index_text, tokenize
-from kb.store import (build_lock, chunk_from_dict, chunk_to_dict, current_version, doc_from_dict, doc_to_dict,
-                      fact_from_dict, fact_to_dict, read_jsonl, report_from_dict, report_to_dict, sha256_file,
-                      swap_in, verify_files, write_json, write_jsonl)
+from kb.store import (
+    build_lock,
+    chunk_from_dict,
+    chunk_to_dict,
+    current_version,
+    doc_from_dict,
+    doc_to_dict,
+    fact_from_dict,
+    fact_to_dict,
+    read_jsonl,
+    report_from_dict,
+    report_to_dict,
+    sha256_file,
+    swap_in,
+    verify_files,
+    write_json,
+    write_jsonl,
+)
 from kb.types import Chunk, Document, Fact, QualityReport
 
 FORMAT_VERSION = 1

@@ -58,9 +58,7 @@ def unify_width(text: str) -> str:
     out = []
     for ch in text:
         code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            out.append(chr(code - 0xFEE0))
-        elif ch in "％＋－＝＜＞／．＆＃＠":
+        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch in "％＋－＝＜＞／．＆＃＠":
             out.append(chr(code - 0xFEE0))
         elif ch == "\u3000":
             out.append(" ")
@@ -90,9 +88,7 @@ def chinese_punctuation(text: str) -> str:
             if _NEAR_CJK.search(window):
                 chars[i] = _ASCII_TO_FULL[ch]
             continue
-        if _NEAR_CJK.search(prev + nxt) or prev in CJK_PUNCT or nxt in CJK_PUNCT or prev in "%）" or nxt in "“":
-            chars[i] = _ASCII_TO_FULL[ch]
-        elif ch in ",;" and (prev.isdigit() or prev == "%") :
+        if _NEAR_CJK.search(prev + nxt) or prev in CJK_PUNCT or nxt in CJK_PUNCT or prev in "%）" or nxt in "“" or ch in ",;" and (prev.isdigit() or prev == "%"):
             chars[i] = _ASCII_TO_FULL[ch]
     return "".join(chars)
 

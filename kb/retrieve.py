@@ -13,6 +13,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores.types import VectorStoreQuery
 from llama_index.vector_stores.faiss import FaissVectorStore
+from pydantic import Field
 
 from kb.config import Settings
 from kb.embed import Embedder
@@ -139,8 +140,8 @@ class DomainRerank(BaseNodePostprocessor):
     asked, or contains the asked indicator terms moves up. Multiplicative, so fusion order
     still decides among equals."""
 
-    boost_terms: list[str] = []
-    years: list[str] = []
+    boost_terms: list[str] = Field(default_factory=list)
+    years: list[str] = Field(default_factory=list)
     wants_number: bool = False
     level: str = ""
 

@@ -118,9 +118,7 @@ def parse_sections(text: str, title: str = "") -> tuple[Section, ...]:
         if kind == "lead" and para.text.startswith("——"):
             depth = 2  # a "——" line closes an open phase: it is a principle of the chapter
         _close(open_nodes, done, depth=depth, at=para.start - 1 if para.start else 0)
-        if kind == "chapter":
-            in_column = False
-        elif kind in ("section", "phase"):
+        if kind == "chapter" or kind in ("section", "phase"):
             in_column = False
         elif kind == "column":
             in_column = True

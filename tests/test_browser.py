@@ -1,6 +1,7 @@
 """End to end in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright for Python;
 never `playwright install`). Starts `python app.py` on a free loopback port with the test index,
-asks a question, opens a citation, sees the highlighted quote, then the targets and files tabs.
+asks a question, opens a citation, sees the highlighted quote, then the targets, files, 核对 and 简报
+tabs.
 Screenshots go to /tmp/kb_screens/*.png."""
 
 from __future__ import annotations
@@ -198,6 +199,54 @@ def test_documents_tab(page):
     page.locator("#kb-tree details.kb-chapter[open] .kb-sec-text, #kb-tree details.kb-chapter[open] details").first \
         .wait_for(state="visible", timeout=5_000)
     page.screenshot(path=str(SCREENS / "docs.png"), full_page=True)
+
+
+def test_check_tab_conflict_row(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="核对").click()
+    box = page.locator("#kb-check-text textarea").first
+    box.wait_for(state="visible", timeout=15_000)
+    box.fill("到2027年，新能源公交车占比达到72%。\n到2027年，新能源出租车占比达到40%。")
+    page.locator("#kb-check-run").click()
+    conflict = page.locator("#kb-check-rows tr.kb-ck-conflict").first
+    conflict.wait_for(state="visible", timeout=30_000)
+    assert "冲突" in conflict.inner_text() and "数值不同" in conflict.inner_text()
+    assert "新能源出租车占比达到35%" in conflict.inner_text()  # the verbatim source quote
+    assert page.locator("#kb-check-rows tr.kb-ck-consistent").count() == 1
+    expect(page.locator("#kb-check-summary")).to_contain_text("冲突 1 条", timeout=5_000)
+    # the row colours come from the tab's own CSS: red edge on 冲突, green on 一致
+    edge = conflict.locator("td").first.evaluate("e => getComputedStyle(e).borderLeftColor")
+    assert edge == "rgb(192, 57, 43)", edge
+    assert page.locator("#kb-check-xlsx").get_by_text(".xlsx").count() >= 1
+    assert page.locator("#kb-check-docx").get_by_text(".docx").count() >= 1
+    page.screenshot(path=str(SCREENS / "check.png"), full_page=True)
+    page.locator("#kb-check-filter").get_by_text("一致", exact=True).click()  # hide the 一致 rows
+    expect(page.locator("#kb-check-rows tr.kb-ck-consistent")).to_have_count(0, timeout=10_000)
+    assert page.locator("#kb-check-rows tr.kb-ck-conflict").count() == 1
+
+
+def test_brief_tab_preview(page):
+    page.get_by_role("tab", name="简报").click()
+    topic = page.locator("#kb-brief-topic textarea, #kb-brief-topic input").first
+    topic.wait_for(state="visible", timeout=15_000)
+    topic.fill("蓝天保卫战")
+    page.locator("#kb-brief-run").click()
+    preview = page.locator("#kb-brief-preview .kb-brief")
+    preview.wait_for(state="visible", timeout=30_000)
+    text = preview.inner_text()
+    assert "简报：蓝天保卫战" in text and "细颗粒物" in text and "出处" in text
+    assert preview.locator("table tr").count() > 2
+    page.wait_for_function("(() => { const i = document.querySelector('#kb-brief-timeline img');"
+                           " return i && i.complete && i.naturalWidth > 300; })()", timeout=15_000)
+    assert page.locator("#kb-brief-docx").get_by_text(".docx").count() >= 1
+    assert page.locator("#kb-brief-md").get_by_text(".md").count() >= 1
+    page.screenshot(path=str(SCREENS / "brief.png"), full_page=True)
+    topic.fill("航天发射")
+    page.locator("#kb-brief-run").click()
+    page.locator("#kb-brief-message .kb-msg-error").wait_for(state="visible", timeout=30_000)
+    assert "航天发射" in page.locator("#kb-brief-message").inner_text()
+    assert page.locator("#kb-brief-preview h1").count() == 0
 
 
 def test_no_request_left_the_machine(page):
