@@ -33,6 +33,8 @@ from kb.api import KnowledgeBase, shared_kb
 from kb.config import Settings, load_settings
 from kb.errors import ConfigError, IndexMissing, IndexStale, KBError
 from kb.ui.ask_tab import ask_json, build_ask_tab
+from kb.ui.brief_tab import build_brief_tab
+from kb.ui.check_tab import build_check_tab
 from kb.ui.docs_tab import build_docs_tab, document_rows
 from kb.ui.style import CSS, theme
 from kb.ui.targets_tab import build_targets_tab, export_dir, targets_json
@@ -57,6 +59,10 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 build_targets_tab(kb)
             with gr.Tab("文件", id="docs"):
                 build_docs_tab(kb)
+            with gr.Tab("核对", id="check"):
+                build_check_tab(kb)
+            with gr.Tab("简报", id="brief"):
+                build_brief_tab(kb)
         _add_api(kb)
     return demo
 

@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
     e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
     e.add_argument("--json", action="store_true")
+    e.add_argument("--markdown", action="store_true", help="the summary table for the README")
     e.add_argument("-k", type=int, default=5)
     return p
 
@@ -228,11 +229,13 @@ def cmd_brief(args: argparse.Namespace, kb) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, kb) -> int:
-    from kb.evaluate import evaluate, format_metrics
+    from kb.evaluate import evaluate, format_markdown, format_metrics
 
     metrics = evaluate(kb, args.file, k=args.k)
     if args.json:
         _print_json(metrics)
+    elif args.markdown:
+        print(format_markdown(metrics))
     else:
         print(format_metrics(metrics))
     return 0

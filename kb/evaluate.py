@@ -160,3 +160,29 @@ def format_metrics(m: dict) -> str:
         for f in a["failures"][:40]:
             lines.append(f"  {f['id']} [{f['status']}] {f['question']} → {f['answer'][:80]} (expected {f['expected']})")
     return "\n".join(lines)
+
+
+def format_markdown(m: dict) -> str:
+    """The README summary: retrieval by mode for each group, then the answer metrics."""
+    k = m["k"]
+    groups = ["all", "style:plain", "style:colloquial", "style:traditional"] + sorted(
+        g for g in m["retrieval"]["hybrid"] if g.startswith("type:"))
+    lines = [f"Retrieval, evidence hit@1 / hit@{k} / MRR ({m['questions']} questions, `kb eval`):", "",
+             "| group | n | BM25-only | dense-only | hybrid |", "|---|---|---|---|---|"]
+    for g in groups:
+        cells = []
+        for mode in MODES:
+            s = m["retrieval"][mode][g]
+            cells.append(f"{s['hit@1']:.3f} / {s[f'hit@{k}']:.3f} / {s['mrr']:.3f}")
+        lines.append(f"| {g} | {m['retrieval']['hybrid'][g]['n']} | " + " | ".join(cells) + " |")
+    a = m["answers"]
+    by_style = ", ".join(f"{s} {v:.3f}" for s, v in a["answer_accuracy_by_style"].items())
+    lines += ["", "| answers | value |", "|---|---|",
+              f"| answer contains the right value / year / words (answerable: {a['answerable']}) | "
+              f"{a['answer_accuracy']:.3f} ({by_style}) |",
+              f"| citations with quote == text[start:end] | {a['citation_verbatim_rate']:.3f} of {a['citations']} |",
+              f"| answers with a number not in a cited quote | {a['answers_with_ungrounded_numbers']} |",
+              f"| unanswerable questions answered not_found (recall) | {a['not_found_recall']:.3f} of {a['unanswerable']} |",
+              f"| not_found answers that were right (precision) | {a['not_found_precision']:.3f} |",
+              f"| answer latency in one warm process | p50 {a['latency_p50_ms']:.1f} ms, p95 {a['latency_p95_ms']:.1f} ms |"]
+    return "\n".join(lines)

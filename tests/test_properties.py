@@ -25,7 +25,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kb.cite import ungrounded_numbers
@@ -201,10 +201,12 @@ def _check_answer(kb, q: str) -> None:
     try:
         ans = kb.ask(q)
     except BadInput as e:
+        event("ask: BadInput")
         msg = e.one_line()
         assert msg and "\n" not in msg
         return
     assert ans.status in ("answered", "not_found")
+    event(f"ask: {ans.status}")
     if ans.status == "answered":
         assert ans.citations, ans
     for c in (*ans.citations, *ans.related):
@@ -250,6 +252,7 @@ def test_check_text_findings_cite_verbatim(kb, source_indicators, data) -> None:
 
     findings = check_text(kb, text)
     for f in findings:
+        event(f"check: {f.verdict}")
         assert f.verdict in ("consistent", "conflict", "not_found")
         assert f.statement and f.statement in text, f
         if f.verdict == "not_found":

@@ -227,13 +227,37 @@ def _shade(cell, hex_color: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+def _chinese_defaults(d) -> None:
+    """Document defaults for Chinese text: one sans family for Latin and CJK, language zh-CN (so a
+    viewer without the font falls back to a Simplified Chinese face, not a Japanese one)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:rFonts", "w:lang"):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr, value in (("w:ascii", "Arial"), ("w:hAnsi", "Arial"), ("w:eastAsia", "Microsoft YaHei"), ("w:cs", "Arial")):
+        fonts.set(qn(attr), value)
+    lang = OxmlElement("w:lang")
+    for attr, value in (("w:val", "zh-CN"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")):
+        lang.set(qn(attr), value)
+    rpr.insert(0, fonts)
+    rpr.append(lang)
+
+
 def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Path:
     """A landscape report: summary, then one table row per statement with the verdict cell shaded."""
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
     d = docx.Document()
+    _chinese_defaults(d)
     sec = d.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
@@ -243,7 +267,7 @@ def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
     d.add_paragraph(summary_text(findings) + "。")
     if source:
         d.add_paragraph(f"核对对象：{source}")
-    widths = (Cm(1.0), Cm(1.5), Cm(5.6), Cm(5.6), Cm(2.8), Cm(2.8), Cm(6.8))
+    widths = (Cm(1.2), Cm(1.5), Cm(5.6), Cm(5.6), Cm(2.8), Cm(2.8), Cm(6.6))
     table = d.add_table(rows=1, cols=len(widths))
     table.style = "Table Grid"
     table.autofit = False
@@ -251,6 +275,9 @@ def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
         cell.text = name
         cell.paragraphs[0].runs[0].bold = True
         _shade(cell, "e6e9ee")
+    header = OxmlElement("w:tblHeader")  # the header row repeats on every page
+    header.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(header)
     for i, f in enumerate(findings, 1):
         c = f.citation
         diff = f.difference or ("—" if f.verdict != "consistent" else "一致")
@@ -264,6 +291,8 @@ def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
         run.bold = True
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         _shade(cells[1], VERDICT_COLORS.get(f.verdict, "8a8f98"))
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the grid (LibreOffice reads this); Word reads the cell widths below
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
