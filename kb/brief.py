@@ -127,21 +127,24 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
 
 def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     import docx
-    from docx.shared import Cm
+    from docx.shared import Cm, Pt
+
+    from kb.docx_style import chinese_defaults, fix_widths, header_row
 
     d = docx.Document()
+    chinese_defaults(d)
     d.add_heading(b.title, level=0)
     d.add_paragraph(b.scope)
     if b.targets:
         d.add_heading("目标指标", level=1)
         table = d.add_table(rows=1, cols=7)
         table.style = "Table Grid"
-        for cell, name in zip(table.rows[0].cells, ("指标", "比较", "数值", "单位", "期限", "章节", "出处")):
-            cell.text = name
+        header_row(table, ("指标", "比较", "数值", "单位", "期限", "章节", "出处"))
         for r in b.targets:
             cells = table.add_row().cells
             for cell, value in zip(cells, (*r.cells, _ref(r.refs))):
                 cell.text = value
+        fix_widths(table, [Cm(w) for w in (3.6, 1.9, 1.5, 2.1, 1.6, 4.4, 1.3)], font_pt=9)
     if b.tasks:
         d.add_heading("重点任务", level=1)
         for r in b.tasks:
@@ -155,7 +158,9 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
         d.add_picture(str(chart), width=Cm(16))
     d.add_heading("出处", level=1)
     for c in b.references:
-        d.add_paragraph(f"[{c.n}] {c.title} › {c.section}：“{c.quote}”")
+        p = d.add_paragraph()
+        run = p.add_run(f"[{c.n}] 《{c.title}》 › {c.section}：“{c.quote}”")
+        run.font.size = Pt(9)
     d.save(str(path))
 
 

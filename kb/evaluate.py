@@ -178,8 +178,8 @@ def format_markdown(m: dict) -> str:
     a = m["answers"]
     by_style = ", ".join(f"{s} {v:.3f}" for s, v in a["answer_accuracy_by_style"].items())
     lines += ["", "| answers | value |", "|---|---|",
-              f"| answer contains the right value / year / words (answerable: {a['answerable']}) | "
-              f"{a['answer_accuracy']:.3f} ({by_style}) |",
+              (f"| answer contains the right value / year / words (answerable: {a['answerable']}) | "
+              f"{a['answer_accuracy']:.3f} ({by_style}) |"),
               f"| citations with quote == text[start:end] | {a['citation_verbatim_rate']:.3f} of {a['citations']} |",
               f"| answers with a number not in a cited quote | {a['answers_with_ungrounded_numbers']} |",
               f"| unanswerable questions answered not_found (recall) | {a['not_found_recall']:.3f} of {a['unanswerable']} |",

@@ -37,9 +37,10 @@ TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
 def topic_terms(topic: str) -> tuple[str, ...]:
     topic = normalize_query(topic)
     terms = [topic]
-    for key, words in TOPIC_SYNONYMS.items():
-        if key == topic or key in topic:
-            terms.extend(words)
+    # The most specific key only: 无废城市 must not also pull in everything under 城市.
+    keys = [k for k in TOPIC_SYNONYMS if k == topic or k in topic]
+    if keys:
+        terms.extend(TOPIC_SYNONYMS[max(keys, key=len)])
     for suffix in ("保卫战", "防治", "治理", "建设", "保护", "工作", "领域"):
         if topic.endswith(suffix) and len(topic) > len(suffix) + 1:
             terms.append(topic[: -len(suffix)])

@@ -15,6 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from kb.crosscheck import check_text, read_plan
+from kb.docx_style import chinese_defaults, shade
 from kb.errors import BadInput, KBError
 from kb.ingest import clean_lines
 from kb.types import Finding
@@ -216,38 +217,6 @@ def write_xlsx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
     return atomic_write(path, buf.getvalue())
 
 
-def _shade(cell, hex_color: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), hex_color)
-    cell._tc.get_or_add_tcPr().append(shd)
-
-
-def _chinese_defaults(d) -> None:
-    """Document defaults for Chinese text: one sans family for Latin and CJK, language zh-CN (so a
-    viewer without the font falls back to a Simplified Chinese face, not a Japanese one)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for tag in ("w:rFonts", "w:lang"):
-        old = rpr.find(qn(tag))
-        if old is not None:
-            rpr.remove(old)
-    fonts = OxmlElement("w:rFonts")
-    for attr, value in (("w:ascii", "Arial"), ("w:hAnsi", "Arial"), ("w:eastAsia", "Microsoft YaHei"), ("w:cs", "Arial")):
-        fonts.set(qn(attr), value)
-    lang = OxmlElement("w:lang")
-    for attr, value in (("w:val", "zh-CN"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")):
-        lang.set(qn(attr), value)
-    rpr.insert(0, fonts)
-    rpr.append(lang)
-
-
 def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Path:
     """A landscape report: summary, then one table row per statement with the verdict cell shaded."""
     import docx
@@ -257,7 +226,7 @@ def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
     from docx.shared import Cm, Pt, RGBColor
 
     d = docx.Document()
-    _chinese_defaults(d)
+    chinese_defaults(d)
     sec = d.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
@@ -274,7 +243,7 @@ def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
     for cell, name in zip(table.rows[0].cells, ("序号", "结论", "部门方案表述", "差异", "部门方案值", "来源值", "来源原文（章节）")):
         cell.text = name
         cell.paragraphs[0].runs[0].bold = True
-        _shade(cell, "e6e9ee")
+        shade(cell, "e6e9ee")
     header = OxmlElement("w:tblHeader")  # the header row repeats on every page
     header.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header)
@@ -290,7 +259,7 @@ def write_docx(findings: Sequence[Finding], path: Path, source: str = "") -> Pat
         run = cells[1].paragraphs[0].runs[0]
         run.bold = True
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-        _shade(cells[1], VERDICT_COLORS.get(f.verdict, "8a8f98"))
+        shade(cells[1], VERDICT_COLORS.get(f.verdict, "8a8f98"))
     for column, width in zip(table.columns, widths):
         column.width = width  # the grid (LibreOffice reads this); Word reads the cell widths below
     for row in table.rows:

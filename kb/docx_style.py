@@ -1,0 +1,69 @@
+"""Word document styling shared by briefs and cross-check reports: Chinese default fonts, table
+header rows that repeat, shaded cells and fixed column widths (LibreOffice and Word both)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def chinese_defaults(d) -> None:
+    """One sans family for Latin and CJK, language zh-CN (a viewer without the font falls back to
+    a Simplified Chinese face, not a Japanese one)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:rFonts", "w:lang"):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr, value in (("w:ascii", "Arial"), ("w:hAnsi", "Arial"), ("w:eastAsia", "Microsoft YaHei"),
+                        ("w:cs", "Arial")):
+        fonts.set(qn(attr), value)
+    lang = OxmlElement("w:lang")
+    for attr, value in (("w:val", "zh-CN"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")):
+        lang.set(qn(attr), value)
+    rpr.insert(0, fonts)
+    rpr.append(lang)
+
+
+def shade(cell, hex_color: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), hex_color)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def header_row(table, names: Sequence[str], fill: str = "e6e9ee") -> None:
+    """Bold, shaded header cells; the row repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for cell, name in zip(table.rows[0].cells, names):
+        cell.text = name
+        cell.paragraphs[0].runs[0].bold = True
+        shade(cell, fill)
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+
+
+def fix_widths(table, widths: Sequence, font_pt: float | None = None) -> None:
+    """Fixed column widths on the grid (LibreOffice) and on every cell (Word)."""
+    from docx.shared import Pt
+
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+            if font_pt:
+                for p in cell.paragraphs:
+                    for r in p.runs:
+                        r.font.size = Pt(font_pt)
