@@ -87,7 +87,9 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
         when = f"{year}年的" if year else ""
         raise BadInput(f"语料库中没有与“{topic}”相关的{when}目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）或去掉年份")
-    scope = f"范围：{'、'.join(d.meta.title for d in kb.documents())}中与“{topic}”相关的内容" + \
+    used = {c.doc_id for c in cb.citations()}
+    titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
+    scope = f"范围：{titles}中与“{topic}”相关的内容" + \
             (f"，限{year}年的目标" if year else "")
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     return Brief(title, scope, tuple(targets), tuple(tasks), tuple(projects), tuple(dated), cb.citations())
