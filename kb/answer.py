@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
-NUMBER_MIN = 0.7  # ... when the question asks for a number and no target fact answered it
+NUMBER_MIN = 0.6  # ... when the question asks for a number and no target fact answered it
 _COLUMN_RE = re.compile(r"专栏\s*(\d+)")
 NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
 

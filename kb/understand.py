@@ -22,7 +22,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _YEAR_RE = re.compile(r"(?<!\d)(20[2-6]\d)(?:\s*年)?(?!\d)")
 _SHORT_YEAR_RE = re.compile(r"(?<!\d)([2-5]\d)年")
 _CONTENT_RE = re.compile(rf"[{CJK_CLASS}A-Za-z0-9]")
-LEVEL_WORDS = {"national": ("国家", "国务院", "中央", "全国", "美丽中国"),
+LEVEL_WORDS = {"national": ("国家意见", "国家文件", "国家层面", "国家的意见", "国家的文件", "中央", "国务院", "全国",
+                            "美丽中国建设的意见"),
                "provincial": ("省级", "吉林省", "省委", "省政府", "美丽吉林"),
                "municipal": ("吉林市", "市里", "市级", "江城", "市委", "市政府")}
 OTHER_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "武汉", "成都", "西安", "沈阳",
