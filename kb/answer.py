@@ -247,6 +247,10 @@ def _issued_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
     if doc is None or doc.doc_id not in allowed:
         return None
+    # Only when the question is about the document itself (not 「名录什么时候发布」).
+    about = doc.meta.title + "印发发布出台签发成文这个规划意见文件通知"
+    if any(w not in about and kb.relevance.df(w) > 0 for w in words):
+        return None
     m = _DATE_RE.search(doc.text[:1500])
     if m is None:
         return None
