@@ -39,7 +39,8 @@ class KnowledgeBase:
 
     def document(self, doc_id: str) -> Document:
         if not isinstance(doc_id, str) or not _DOC_ID_RE.match(doc_id) or ".." in doc_id:
-            raise UnknownDocument(f"文件编号无效：{doc_id!r}", "用 `kb docs` 查看可用的编号")
+            shown = doc_id[:60] + "…" if isinstance(doc_id, str) and len(doc_id) > 60 else doc_id
+            raise UnknownDocument(f"文件编号无效：{shown!r}", "用 `kb docs` 查看可用的编号")
         doc = self.index.docs.get(doc_id)
         if doc is None:
             raise UnknownDocument(f"没有编号为 {doc_id} 的文件", "用 `kb docs` 查看可用的编号")

@@ -21,6 +21,19 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(f"{self.prog}: {message}", f"see `{self.prog} --help`")
 
 
+def _top_k(value: str) -> int:
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"-k must be a whole number, not {value[:20]!r}") from None
+    if not 1 <= k <= 100:
+        raise argparse.ArgumentTypeError(f"-k must be between 1 and 100, not {k}")
+    return k
+
+
+LEVELS = ("national", "provincial", "municipal", "department")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kb", description="江城政策知识库：带出处的政策问答")
     p.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
@@ -39,16 +52,16 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="ranked passages with scores (for tuning)")
     s.add_argument("query")
-    s.add_argument("-k", type=int, default=5)
+    s.add_argument("-k", type=_top_k, default=5)
     s.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
     s.add_argument("--json", action="store_true")
 
     a = sub.add_parser("ask", help="answer a question with citations")
     a.add_argument("question", nargs="?")
     a.add_argument("--batch", type=Path, help="file with one question a line (- for stdin)")
-    a.add_argument("-k", type=int, default=5)
+    a.add_argument("-k", type=_top_k, default=5)
     a.add_argument("--doc", default="", help="only this document")
-    a.add_argument("--level", default="", help="national | provincial | municipal")
+    a.add_argument("--level", default="", choices=("", *LEVELS), help="national | provincial | municipal")
     a.add_argument("--json", action="store_true")
 
     t = sub.add_parser("targets", help="extracted targets")
@@ -69,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
     e.add_argument("--json", action="store_true")
     e.add_argument("--markdown", action="store_true", help="the summary table for the README")
-    e.add_argument("-k", type=int, default=5)
+    e.add_argument("-k", type=_top_k, default=5)
     return p
 
 
@@ -151,15 +164,15 @@ def _print_answer(ans) -> None:
 def cmd_ask(args: argparse.Namespace, kb) -> int:
     from kb.retrieve import Filters
 
+    if args.doc:
+        kb.document(args.doc)  # an unknown or malformed id is bad input, not an empty answer
     filters = Filters(doc_id=args.doc, level=args.level)
     if args.batch:
         stream = sys.stdin if str(args.batch) == "-" else None
         if stream is None and not args.batch.is_file():
             raise BadInput(f"batch file not found: {args.batch}", "give a text file with one question a line")
         lines = (stream.read() if stream else args.batch.read_text(encoding="utf-8", errors="replace")).splitlines()
-        for line in lines:
-            if not line.strip():
-                continue
+        for line in lines:  # one JSON object per input line, blank lines included (status "error")
             try:
                 obj = _answer_json(kb.ask(line, k=args.k, filters=filters))
             except BadInput as e:
@@ -258,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KBError as e:
         print(f"错误：{e.one_line()}", file=sys.stderr)
         return e.exit_code
+    except SystemExit as e:  # --help and --version print and exit; the library never does
+        return e.code if isinstance(e.code, int) else 0
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130

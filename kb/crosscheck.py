@@ -6,6 +6,7 @@ Nothing from the uploaded plan is written anywhere: it is read into memory and d
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,9 @@ def check_file(kb: KnowledgeBase, path: Path) -> list[Finding]:
     return check_text(kb, read_plan(data, path.name, kb.settings.max_upload_mb))
 
 
-def _tokens(text: str) -> set[str]:
-    return {t for t in tokenize(text) if len(t) > 1}
+@functools.lru_cache(maxsize=8192)
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(t for t in tokenize(text) if len(t) > 1)
 
 
 def _indicator_match(a: Fact, b: Fact) -> float:

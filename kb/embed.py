@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import functools
 import os
+
+# One OpenMP thread per embedding call: with the default (one per core) a query embedding takes
+# ~15 ms on an idle machine but over a second when another process keeps the cores busy.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 from pathlib import Path
 from typing import Protocol
 

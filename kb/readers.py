@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ _HTML_BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.IGNORECASE)
 _HTML_NOISE = (Comment, Declaration, Doctype, ProcessingInstruction)
 _GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "euc-cn"}
+
+logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings are not ours to print
+logging.getLogger("pypdf").propagate = False
 
 
 @dataclass(frozen=True)

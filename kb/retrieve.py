@@ -114,7 +114,9 @@ class HybridRetriever(BaseRetriever):
         self.fusion, self.rrf_k, self.dense_weight = fusion, rrf_k, dense_weight
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        lists = {"bm25": self.sparse.retrieve(query_bundle), "dense": self.dense.retrieve(query_bundle)}
+        # The sub-retrievers' own _retrieve: their public retrieve() would add one callback-trace
+        # entry per question to each sub-retriever, never released (a slow leak in a server).
+        lists = {"bm25": self.sparse._retrieve(query_bundle), "dense": self.dense._retrieve(query_bundle)}
         fused: dict[str, float] = {}
         found: dict[str, set[str]] = {}
         nodes: dict[str, NodeWithScore] = {}

@@ -260,3 +260,26 @@ def test_check_text_findings_cite_verbatim(kb, source_indicators, data) -> None:
         c = f.citation
         assert c is not None, f
         assert kb.document(c.doc_id).text[c.start:c.end] == c.quote, c
+
+
+# -------------------------------------------------------------------------------- no per-question state
+def _retained_trace_events(kb) -> int:
+    """Event ids held by the llama-index callback managers of the retrievers (0 if none)."""
+    total = 0
+    for name in ("bm25", "dense", "hybrid"):
+        manager = getattr(getattr(kb.retriever, name, None), "callback_manager", None)
+        total += sum(len(v) for v in getattr(manager, "_trace_map", {}).values())
+    return total
+
+
+def test_answering_retains_nothing_per_question(kb, plan_sentences) -> None:
+    """A long-running app answers millions of questions: answering must not keep anything per
+    question. (Found by scripts/soak_app.py: the app's RSS grew linearly, ~0.5 KB a question.)"""
+    questions = [s[:12] + "是多少？" for s, _, _ in plan_sentences[:40]]
+    for q in questions:
+        kb.ask(q)
+    before = _retained_trace_events(kb)
+    for q in questions * 5:
+        kb.ask(q)
+    grown = _retained_trace_events(kb) - before
+    assert grown <= 5, f"{grown} callback events retained after {len(questions) * 5} questions"

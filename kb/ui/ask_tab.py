@@ -54,7 +54,8 @@ def make_filters(kb, doc_id: str = ALL, level: str = ALL,
     """Check the filter values (a client may send anything) and build retrieval filters."""
     doc_id, level = (doc_id or "").strip(), (level or "").strip()
     if doc_id and doc_id not in kb.index.docs:
-        raise BadInput(f"没有编号为 {doc_id} 的文件", "请从“文件”下拉框中选择")
+        shown = doc_id if len(doc_id) <= 60 else doc_id[:60] + "…"
+        raise BadInput(f"没有编号为 {shown} 的文件", "请从“文件”下拉框中选择")
     levels = {d.meta.level for d in kb.documents()}
     if level and level not in levels:
         raise BadInput(f"层级 {level} 无效", f"可选：{'、'.join(sorted(levels))}")
