@@ -109,6 +109,8 @@ def _plot(rows: list[dict], path: Path) -> None:
     for ax, (key, label) in zip(axes, series):
         ax.plot(x, [r[key] for r in rows], marker="o")
         ax.set_xscale("log")
+        ax.set_yscale("log")  # log-log: a straight line of slope 1 is linear growth
+        ax.minorticks_off()
         ax.set_xlabel("chunks")
         ax.set_title(label)
         ax.grid(alpha=0.3)
