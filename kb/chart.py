@@ -14,8 +14,9 @@ from pathlib import Path
 
 from kb.types import Fact
 
-_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-                 "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
+                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+                 "Noto Serif CJK SC", "Noto Serif CJK JP", "AR PL UMing CN")
 TARGET_COLOR, DEADLINE_COLOR, AXIS_COLOR = "#1f6f8b", "#b5523b", "#888888"
 
 
@@ -29,7 +30,7 @@ def cjk_font() -> str | None:
         if family in names:
             return family
     for name in sorted(names):
-        if "CJK" in name or "Hei" in name:
+        if "CJK" in name or "Hei" in name or "Han Sans" in name:
             return name
     return None
 

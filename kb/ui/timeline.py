@@ -3,7 +3,6 @@ app draws from several worker threads at once, and pyplot's global state is not 
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
 import os
@@ -11,29 +10,19 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
+from kb.chart import cjk_font as _cjk_font
 from kb.types import Fact
 
 log = logging.getLogger("kb.app")
-_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
-                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
-                 "Noto Serif CJK SC", "Noto Serif CJK JP", "AR PL UMing CN")
 TARGET_COLOR, DEADLINE_COLOR = "#1f6f8b", "#b5523b"
 
 
-@functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first installed CJK font family (Debian: fonts-noto-cjk), or None."""
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in _CJK_FAMILIES:
-        if family in names:
-            return family
-    for name in sorted(names):
-        if "CJK" in name or "Hei" in name or "Han Sans" in name:
-            return name
-    log.warning("没有找到中文字体（可安装 fonts-noto-cjk）：时间轴只显示数字与英文标注")
-    return None
+    """The installed CJK font family (one lookup for the whole package: kb.chart), or None."""
+    font = _cjk_font()
+    if font is None:
+        log.warning("没有找到中文字体（可安装 fonts-noto-cjk）：时间轴只显示数字与英文标注")
+    return font
 
 
 def _label(f: Fact, cjk: bool) -> str:
