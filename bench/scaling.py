@@ -19,6 +19,8 @@ QUERIES = ["电动公交车要占多少？", "到2027年PM2.5要降到多少？"
 _CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
+from kb.embed import use_all_cores_for_build
+use_all_cores_for_build()  # as `kb build` does; queries below still measure the same engine
 from kb.config import load_settings
 from kb.index import build_index
 from kb.api import KnowledgeBase

@@ -262,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         settings = load_settings(corpus=args.corpus, index=args.index)
         if args.command == "build":
+            from kb.embed import use_all_cores_for_build
+
+            use_all_cores_for_build()
             return cmd_build(args, settings)
         from kb.api import KnowledgeBase
 
