@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kb.answer_lists import COLUMN_RE, column_answer, is_heading, project_answer, section_answer
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
 from kb.facts_match import match_targets, same_indicator
+from kb.relevance import NUMBER_MIN, SENTENCE_MIN, SOFT_WEIGHT
 from kb.retrieve import Filters
 from kb.types import Answer, Document, Fact, Hit, Sentence
 from kb.understand import Query, retrieval_args, understand
@@ -21,9 +23,6 @@ from kb.understand import Query, retrieval_args, understand
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
-NUMBER_MIN = 0.6  # ... when the question asks for a number and no target fact answered it
-_COLUMN_RE = re.compile(r"专栏\s*(\d+)")
 NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
 
 
@@ -60,6 +59,7 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 _PHASES_RE = re.compile(r"阶段")
+_NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
 _DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
 
@@ -71,17 +71,23 @@ def _composers(q: Query):
         yield _issued_answer
     if _PHASES_RE.search(q.text) and not re.search(r"第[一二三]阶段", q.text) and q.intent in ("list", "general", "deadline"):
         yield _phases_answer
-    if _COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
-        yield _column_answer
+    if _NAMED_PHASE_RE.search(q.text) and q.intent in ("list", "general"):
+        yield _named_phase_answer
+    if COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
+        yield column_answer
+    if q.intent == "list":  # 「哪些」: a short section under that heading, else the sentences that list them
+        yield section_answer
+        yield _evidence_answer
     if q.intent == "deadline":
         yield _deadline_answer
     if q.intent in ("target", "deadline", "general", "list"):
         yield _target_answer
     if q.intent == "responsibility":
         yield _responsibility_answer
-    yield _evidence_answer
+    if q.intent != "list":
+        yield _evidence_answer
     if q.intent == "list":
-        yield _project_answer
+        yield project_answer
 
 
 def _not_found(kb: KnowledgeBase, q: Query, hits: list[Hit], text: str) -> Answer:
@@ -186,61 +192,6 @@ def _responsibility_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: Cit
                   cb.citations(), (f,))
 
 
-def _para_end(text: str, start: int) -> int:
-    end = text.find("\n", start)
-    return len(text) if end < 0 else end
-
-
-def _column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    number = _COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
-    for doc in kb.index.docs.values():
-        if doc.doc_id not in allowed:
-            continue
-        heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"专栏\s*{number}(?!\d)", s.title)]
-        if not heads:
-            continue
-        col = heads[0]
-        items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
-        # A question about part of the column (「专栏4里的沃野千里工程」) gets that item only.
-        rel = kb.relevance
-        rest = tuple(w for w in words if w not in col.title and not w.startswith("专栏"))
-        if items and rest:
-            best = max(items, key=lambda s: rel.coverage(rest, doc.text[s.start:_para_end(doc.text, s.start)]))
-            if rel.coverage(rest, doc.text[best.start:_para_end(doc.text, best.start)]) >= SENTENCE_MIN:
-                items = [best]
-        head = cb.quote_span(doc.doc_id, col.start, col.start + len(col.title))
-        if items:
-            listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, _para_end(doc.text, s.start)) for s in items)
-            return Answer(q.raw, "answered", f"{head}包括：\n{listed}", cb.citations())
-        body = doc.text.find("\n", col.start) + 1  # a column written as one paragraph
-        text = f"{head}：{cb.quote_sentence(doc.doc_id, body, _para_end(doc.text, body))}"
-        return Answer(q.raw, "answered", text, cb.citations())
-    return Answer(q.raw, "not_found", "语料库中没有这个专栏。", ())
-
-
-def _project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    """Projects named in the best-covering 专栏 paragraph among the top passages."""
-    rel = kb.relevance
-    best = None
-    for rank, h in enumerate(hits[:5]):
-        if not any("专栏" in p for p in h.chunk.path):
-            continue
-        cov = rel.coverage(words, h.chunk.text + " " + h.chunk.section) - 0.05 * rank
-        if best is None or cov > best[0]:
-            best = (cov, h)
-    if best is None or best[0] < SENTENCE_MIN:
-        return None
-    h = best[1]
-    doc = kb.index.docs[h.chunk.doc_id]
-    sents = [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end and s.text.startswith("重点实施")]
-    sents = sents or [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end][:2]
-    sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2]
-    text = "".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start))
-    return Answer(q.raw, "answered", text, cb.citations())
-
-
 def _issued_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """When a document was issued: the date line near its top, cited, with the issuing sentence."""
@@ -276,40 +227,62 @@ def _phases_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
                   else "\n".join(parts), cb.citations())
 
 
-def _is_heading(doc: Document, s: Sentence) -> bool:
-    """A sentence that is only a heading, a lead sentence or a 专栏 item title: it names a topic
-    but answers nothing (it still counts as context through the section path)."""
-    body = s.text.rstrip("。；")
-    return any(sec.start == s.start and (sec.kind not in ("lead", "item") or body == sec.title.rstrip("。"))
-               for sec in doc.sections)
+def _named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                        words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """「第一阶段的总体要求」: that phase's heading and the sentence that sums it up (its first)."""
+    name = f"第{_NAMED_PHASE_RE.search(q.text).group(1)}阶段"  # type: ignore[union-attr]
+    rest = tuple(w for w in words if w not in name)
+    for doc_id in dict.fromkeys([h.chunk.doc_id for h in hits] + sorted(allowed)):
+        doc = kb.index.docs.get(doc_id)
+        if doc is None or doc_id not in allowed:
+            continue
+        for p in (s for s in doc.sections if s.kind == "phase" and s.title.startswith(name)):
+            body = [s for s in doc.sentences if p.start + len(p.title) < s.start < p.end]
+            if not body:
+                continue
+            # The question may ask about one topic of the phase (「第一阶段的森林覆盖率」).
+            best = max(body, key=lambda s: kb.relevance.coverage(rest, s.text)) if rest else body[0]
+            if rest and kb.relevance.coverage(rest, best.text) < SENTENCE_MIN:
+                return None  # the phase does not speak of it: let the other answers try
+            head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
+            return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, best.start, best.end)}",
+                          cb.citations())
+    return None
 
 
 def _evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """The best one or two sentences of the top passages, each quoted and cited."""
     rel = kb.relevance
-    scored: list[tuple[float, Document, Sentence]] = []
+    soft = rel.soft_words(q)
+    # (score, tie-break, doc, sentence): the score decides whether a sentence answers at all; the
+    # question's framing words (问题, 目标) only order sentences that score alike.
+    scored: list[tuple[float, float, Document, Sentence]] = []
     for rank, h in enumerate(hits[:5]):
         doc = kb.index.docs[h.chunk.doc_id]
-        context = doc.meta.title + " " + " ".join(h.chunk.path)
         for s in doc.sentences:
-            if not (h.chunk.start <= s.start < h.chunk.end) or len(s.text) < 6 or _is_heading(doc, s):
+            if not (h.chunk.start <= s.start < h.chunk.end) or len(s.text) < 6 or is_heading(doc, s):
                 continue
             if q.place and q.place not in s.text:
                 continue
             if not _year_ok(q, doc, s.start, s.end):
                 continue
+            if q.intent == "target" and not re.search(r"\d", s.text):
+                continue  # a number is asked for: only a sentence that states one can answer
+            # A sentence is read with its headings, down to its paragraph's lead sentence
+            # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).
+            context = f"{doc.meta.title} {' '.join(s.path)}"
             score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * rel.coverage(words, s.text)
-            scored.append((score - 0.02 * rank, doc, s))
+            tie = SOFT_WEIGHT * rel.coverage(soft, s.text) if soft else 0.0
+            scored.append((score - 0.02 * rank, tie, doc, s))
+    need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN
+    scored = [x for x in scored if x[0] >= need]
     if not scored:
         return None
-    scored.sort(key=lambda x: (-x[0], x[2].start))
-    top, doc, sent = scored[0]
-    need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN
-    if top < need or (q.intent == "target" and not re.search(r"\d", sent.text)):
-        return None
+    scored.sort(key=lambda x: (-(x[0] + x[1]), x[3].start))
+    top, _, doc, sent = scored[0]
     chosen = [(doc, sent)]
-    for score, d2, s2 in scored[1:]:
+    for score, _, d2, s2 in scored[1:]:
         if score >= max(need, top - 0.15) and d2.doc_id == doc.doc_id and abs(s2.start - sent.start) < 400:
             chosen.append((d2, s2))
             break

@@ -9,8 +9,9 @@ import os
 # One OpenMP thread per embedding call: with the default (one per core) a query embedding takes
 # ~15 ms on an idle machine but over a second when another process keeps the cores busy.
 # A build process calls use_all_cores_for_build() before loading the engine instead.
-_USER_THREADS = "OMP_NUM_THREADS" in os.environ
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+if "OMP_NUM_THREADS" not in os.environ:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["KB_OMP_DEFAULTED"] = "1"  # ours, not the user's: a build (also in a child process) may raise it
 from pathlib import Path
 from typing import Protocol
 
@@ -24,7 +25,7 @@ def use_all_cores_for_build() -> None:
 
     Call before the embedding engine is loaded (OpenMP reads the setting once); a value the user
     set in OMP_NUM_THREADS is kept."""
-    if not _USER_THREADS:
+    if os.environ.get("KB_OMP_DEFAULTED") == "1" or "OMP_NUM_THREADS" not in os.environ:
         os.environ["OMP_NUM_THREADS"] = str(len(os.sched_getaffinity(0)) or 1)
 
 

@@ -4,6 +4,7 @@ the year it asks, and where retrieval ranked the fact's passage."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 
 from kb.indicators import canonical_indicator
@@ -13,6 +14,9 @@ from kb.understand import Query
 
 INDICATOR_MIN = 0.5  # key-word coverage of the fact's indicator when no canonical term matched
 QUOTE_MIN = 0.6
+CANON_WEIGHT, YEAR_WEIGHT, SHARE_WEIGHT = 3.0, 1.0, 1.0
+# The question asks for a share (「占…几成」「占比多少」「百分之几」): a target in % answers it, a count does not.
+_SHARE_RE = re.compile(r"几成|占比|比例|比重|百分之|百分比|占.{0,12}(多少|几)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -31,6 +35,10 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
                   words: tuple[str, ...]) -> list[Fact]:
     """Target facts that answer the question, best first (empty when none does)."""
     scored = []
+    wants_share = bool(_SHARE_RE.search(q.text))
+    # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its
+    # bonus through `canon`; as a key word it would also make every other target look off-topic.
+    words = tuple(w for w in words if w in q.text or w not in q.indicators) or words
     for f in facts:
         if f.kind != "target":
             continue
@@ -40,9 +48,11 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
         if not canon and (q.intent != "target" or ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words):
             continue
         r = rank(f)
-        score = 3.0 * canon + 2.0 * ind_cov + quote_cov + max(0.0, 1.0 - 0.2 * r)
+        score = CANON_WEIGHT * canon + 2.0 * ind_cov + quote_cov + max(0.0, 1.0 - 0.2 * r)
         if q.years and f.year in q.years:
-            score += 0.5
+            score += YEAR_WEIGHT
+        if wants_share:
+            score += SHARE_WEIGHT if f.unit == "%" else -SHARE_WEIGHT
         scored.append((score, f))
     scored.sort(key=lambda x: -x[0])
     return [f for _, f in scored]

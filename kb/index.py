@@ -23,7 +23,7 @@ from kb.config import Settings
 from kb.embed import get_embedder
 from kb.errors import IndexCorrupt, IndexStale, KBError
 from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
-from kb.segment import add_terms, chunk_document, index_text, tokenize
+from kb.segment import add_terms, chunk_document, index_text, lexicon_hash, tokenize
 from kb.store import (
     build_lock,
     chunk_from_dict,
@@ -84,7 +84,8 @@ def corpus_state(settings: Settings) -> dict[str, str]:
 
 def fingerprint(settings: Settings, state: dict[str, str], model_id: str) -> str:
     blob = json.dumps({"corpus": state, "model": model_id, "settings": settings.fingerprint_fields(),
-                       "pipeline": PIPELINE_VERSION, "format": FORMAT_VERSION}, sort_keys=True)
+                       "pipeline": PIPELINE_VERSION, "format": FORMAT_VERSION, "lexicon": lexicon_hash()},
+                      sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -179,6 +180,7 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
             "format_version": FORMAT_VERSION,
             "kb_version": __version__,
             "pipeline_version": PIPELINE_VERSION,
+            "lexicon": lexicon_hash(),
             "fingerprint": fp,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "corpus": state,
@@ -220,8 +222,10 @@ def load_index(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise IndexCorrupt(f"{folder / 'manifest.json'} is unreadable", "run `kb build` to rebuild the index") from e
-    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("pipeline_version") != PIPELINE_VERSION:
-        raise IndexStale(f"the index in {settings.index} was built by another version of kb", "run `kb build`")
+    if (manifest.get("format_version") != FORMAT_VERSION or manifest.get("pipeline_version") != PIPELINE_VERSION
+            or manifest.get("lexicon") != lexicon_hash()):
+        raise IndexStale(f"the index in {settings.index} was built by another version of kb or its word lists",
+                         "run `kb build`")
     if manifest.get("model_id") != _model_id(settings) or manifest.get("settings") != settings.fingerprint_fields():
         raise IndexStale(
             f"the index was built with model {manifest.get('model_id')} and settings {manifest.get('settings')}, "

@@ -7,13 +7,17 @@ from __future__ import annotations
 import functools
 import math
 
+from kb.question_words import ASKING, GENERIC, is_question_word
 from kb.segment import tokenizer
-from kb.understand import GENERIC, Query
+from kb.understand import Query
 
-# Words that say what kind of answer is wanted, not what it is about.
-ASKING = frozenset(["多少", "多大", "多高", "多低", "几成", "比例", "占比", "目标", "要求", "指标", "达到", "实现", "完成", "哪些", "什么", "啥", "时候", "何时", "哪年", "哪一年", "谁", "负责", "部门", "单位", "牵头", "规定", "提到", "提", "说", "讲", "包括", "具体", "内容", "怎么", "如何", "是否", "有没有", "能", "会", "需要", "应该", "主要", "重点", "一下", "方面", "问题", "情况", "里", "中", "之", "是", "的", "了", "吗", "呢", "都", "还", "要", "得", "把", "让", "给", "对", "从", "被", "按", "按照", "规划", "文件", "意见", "当前", "现在", "今后", "未来", "以后", "之前", "以前", "左右", "以上", "以下", "不低于", "不少于", "控制", "下降", "降", "提高", "到", "年", "年底", "年前", "前", "后", "期间", "阶段", "总体", "水平", "状态", "样子", "啥样", "程度", "怎样", "什么样", "安排", "打算", "办法", "措施", "哪个", "哪种", "哪几个", "哪几种", "几个", "几项", "几处", "几种", "分别", "大概", "一共"])
+SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
+NUMBER_MIN = 0.6  # ... when the question asks for a number and no target fact answered it
+SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 目标) a sentence holds
 
 
+
+_NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
 
 
@@ -36,11 +40,21 @@ class Relevance:
         words = []
         for w in tokenizer().cut(q.canonical or q.text):
             w = w.strip().strip(_GLUE)
-            if len(w) < 2 or w in GENERIC or w in ASKING or w.isdigit() or not any(ch.isalnum() for ch in w):
+            if len(w) < 2 or is_question_word(w) or w.isdigit() or not any(ch.isalnum() for ch in w):
                 continue
             if w.endswith("年") and w[:-1].isdigit():
                 continue
             words.append(w)
+        return tuple(dict.fromkeys(words))
+
+    def soft_words(self, q: Query) -> tuple[str, ...]:
+        """The framing words of the question that the corpus also uses (问题, 目标, 要求): too
+        common to decide relevance, enough to break a tie between two sentences."""
+        words = []
+        for w in tokenizer().cut(q.canonical or q.text):
+            w = w.strip()
+            if len(w) >= 2 and (w in GENERIC or w in ASKING) and w not in _NO_SIGNAL and self.df(w) > 0:
+                words.append(w)
         return tuple(dict.fromkeys(words))
 
     def weight(self, word: str) -> float:

@@ -18,6 +18,7 @@ from pydantic import Field
 from kb.config import Settings
 from kb.embed import Embedder
 from kb.index import LoadedIndex
+from kb.question_words import QUESTION_WORDS
 from kb.segment import index_text, tokenize
 from kb.types import Chunk, Hit
 
@@ -65,6 +66,9 @@ class BM25ChineseRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         tokens = [t for t in tokenize(query_bundle.query_str) if t in self._vocab]
+        # The question's framing words (什么, 处于, 状态) match passages at random; keep them
+        # only when nothing else of the question is in the vocabulary.
+        tokens = [t for t in tokens if t not in QUESTION_WORDS] or tokens
         if not tokens or not self._nodes:
             return []
         scores = self._bm25.get_scores(tokens)

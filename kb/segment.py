@@ -26,6 +26,16 @@ def _data_lines(name: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def lexicon_hash() -> str:
+    """A digest of the word lists segmentation uses: an index built with other lists is stale."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in ("policy_dict.txt", "stopwords.txt"):
+        h.update(resources.files("kb.data").joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def stopwords() -> frozenset[str]:
     return frozenset(_data_lines("stopwords.txt"))
 

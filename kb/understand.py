@@ -10,6 +10,7 @@ from importlib import resources
 
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
+from kb.question_words import GENERIC
 from kb.segment import tokenize
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -28,8 +29,6 @@ LEVEL_WORDS = {"national": ("国家意见", "国家文件", "国家层面", "国
                "municipal": ("吉林市", "市里", "市级", "江城", "市委", "市政府")}
 OTHER_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "武汉", "成都", "西安", "沈阳",
                 "哈尔滨", "大连", "四平", "通化", "白山", "松原", "白城", "辽源", "延边", "延吉", "长春")
-# Words that carry no topic: they never decide relevance on their own.
-GENERIC = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "目标", "要求", "工作", "问题", "方面", "内容", "情况", "相关", "具体", "主要", "哪些", "有", "啥", "多少", "什么", "时候", "多", "要", "到", "年", "占", "达到", "一下", "说说", "介绍", "咱们", "市里", "我们", "这个", "现在", "还", "能", "呢", "吗", "了"])
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     again, canonical_text = find_indicators(canonical_text)
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if p in text), "")
-    level = next((lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words) and lv != "municipal"), "")
+    level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
@@ -137,8 +136,21 @@ def understand(question: object, max_chars: int = 2000) -> Query:
                  level, tokens, expansion, canonical_text)
 
 
+def _level(text: str) -> str:
+    """The one document level a question names, or "" (the city's own words 吉林市/江城/市里 name
+    the municipal level only when no national or provincial word is there).
+
+    A question naming two levels (「中央和省级环保督察」) asks about neither document in particular."""
+    named = [lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words)]
+    upper = [lv for lv in named if lv != "municipal"]
+    if not upper:
+        return "municipal" if named else ""
+    return upper[0] if len(upper) == 1 else ""
+
+
 def retrieval_args(q: Query) -> dict:
     """Keyword arguments for Retriever.search that carry what understanding found."""
-    boost = list(q.indicators) + re.findall(r"专栏\s*\d+", q.text)
+    # Indicator terms and named parts of the plan's structure (专栏4, 第一阶段) move their passages up.
+    boost = list(q.indicators) + re.findall(r"专栏\s*\d+|第[一二三四五]阶段", q.text)
     return {"boost_terms": tuple(boost), "years": tuple(str(y) for y in q.years),
             "wants_number": q.intent == "target", "level": q.level}

@@ -61,3 +61,48 @@ def test_answers_an_official_would_check(kb, question, must_contain, status) -> 
         assert s in ans.answer, ans.answer
     if status == "answered":
         assert ans.citations and "[1]" in ans.answer
+
+
+@pytest.mark.parametrize(("question", "must_contain", "first_line"), [
+    # a list question whose topic is a short section's heading: every sentence of it, each cited
+    ("城市更新方面要实施哪些工程？", ["一江两岸", "出入口", "市容市貌", "小街小巷", "海绵城市"], "（一）实施城市更新工程[1]："),
+    ("“美丽细胞”具体都要建哪些？", ["美丽机关", "美丽校园", "美丽社区", "美丽家庭"], "（四）建设“美丽细胞”[1]："),
+    # a 专栏 item named by the question: its projects
+    ("交通结构优化工程有哪些重点项目？", ["铁路西环线项目", "公交车购置项目"], "3.交通结构优化工程[1]："),
+])
+def test_list_answers_quote_the_whole_list(kb, question, must_contain, first_line) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered", ans.answer
+    assert ans.answer.splitlines()[0].startswith(first_line), ans.answer
+    for s in must_contain:
+        assert s in ans.answer, ans.answer
+    assert len(ans.citations) == ans.answer.count("[")
+
+
+def test_a_list_question_with_two_matching_headings_is_not_a_section_dump(kb) -> None:
+    ans = kb.ask("黑土地存在哪些主要问题？")  # 「巩固提升黑土地质量」 and 「全链条实施黑土地保护利用」 both fit
+    assert ans.status == "answered" and "：\n" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("question", "must_contain", "must_not"), [
+    ("第一階段的總體要求是什麼？", ["第一阶段（2024—2027年）", "补齐短板、提质增效"], []),
+    # the year asked decides between two targets a colloquial question could mean
+    ("村里养猪养牛的粪污，到2035年要利用上多少？", ["85%"], ["150万头"]),
+    # a number is asked for: the sentence that states one, not a heading-like sentence
+    ("规划里一共划了几个重点区域做生态修复？", ["9个"], []),
+    ("到2035年，吉林市的碳排放要处于什么状态？", ["稳中有降"], []),
+])
+def test_answers_pick_what_the_question_asks(kb, question, must_contain, must_not) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered", ans.answer
+    for s in must_contain:
+        assert s in ans.answer, ans.answer
+    for s in must_not:
+        assert s not in ans.answer, ans.answer
+
+
+def test_a_share_question_gets_the_share_target(kb) -> None:
+    """「几成」 asks for a share: the 10% target, not the 70万亩 one of the same sentence."""
+    ans = kb.ask("少翻地的保护性耕作要占旱田播种面积的几成？")
+    assert ans.status == "answered" and "10%" in ans.answer, ans.answer
+    assert ans.facts and ans.facts[0].unit == "%" and ans.facts[0].value == "10"

@@ -33,6 +33,17 @@ def test_stale_index_is_refused_with_the_fix(corpus_copy: Path, tmp_path: Path) 
         load_index(other, check_corpus=False)
 
 
+def test_index_built_with_other_word_lists_is_stale(built_settings, monkeypatch) -> None:
+    """A changed policy dictionary or stopword list changes BM25 tokens: the old index is refused."""
+    import kb.index
+
+    load_index(built_settings)
+    monkeypatch.setattr(kb.index, "lexicon_hash", lambda: "0" * 16)
+    with pytest.raises(IndexStale, match="word lists") as e:
+        load_index(built_settings)
+    assert "kb build" in e.value.one_line()
+
+
 def test_damaged_index_file_is_detected(corpus_copy: Path, tmp_path: Path) -> None:
     settings = load_settings(env={}, corpus=corpus_copy, index=tmp_path / "idx")
     build_index(settings, progress=False)

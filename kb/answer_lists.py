@@ -1,0 +1,132 @@
+"""Answers that are lists: a 专栏's items, the projects of a 专栏 paragraph, and the sentences of
+a short section whose heading is what the question asks about (「城市更新方面要实施哪些工程？」 →
+the sentences of 「（一）实施城市更新工程」, each quoted and cited)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.cite import CitationBuilder
+from kb.relevance import SENTENCE_MIN
+from kb.types import Answer, Document, Hit, Sentence
+from kb.understand import Query
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+COLUMN_RE = re.compile(r"专栏\s*(\d+)")
+SECTION_TITLE_MIN = 0.75  # share of the question's key words a section heading must hold
+SECTION_MAX_SENTENCES = 6  # a longer section is not a list; the evidence answer quotes its best sentences
+SECTION_MAX_CHARS = 700
+
+
+def is_heading(doc: Document, s: Sentence) -> bool:
+    """A sentence that is only a heading, a lead sentence or a 专栏 item title: it names a topic
+    but answers nothing (it still counts as context through the section path)."""
+    body = s.text.rstrip("。；").lstrip("—")  # a 「——」 lead's title is stored without its dashes
+    return any(sec.start == s.start and (sec.kind not in ("lead", "item") or body == sec.title.rstrip("。"))
+               for sec in doc.sections)
+
+
+def para_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    number = COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
+    for doc in kb.index.docs.values():
+        if doc.doc_id not in allowed:
+            continue
+        heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"专栏\s*{number}(?!\d)", s.title)]
+        if not heads:
+            continue
+        col = heads[0]
+        items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
+        # A question about part of the column (「专栏4里的沃野千里工程」) gets that item only.
+        rel = kb.relevance
+        rest = tuple(w for w in words if w not in col.title and not w.startswith("专栏"))
+        if items and rest:
+            best = max(items, key=lambda s: rel.coverage(rest, doc.text[s.start:para_end(doc.text, s.start)]))
+            if rel.coverage(rest, doc.text[best.start:para_end(doc.text, best.start)]) >= SENTENCE_MIN:
+                items = [best]
+        head = cb.quote_span(doc.doc_id, col.start, col.start + len(col.title))
+        if items:
+            listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, para_end(doc.text, s.start)) for s in items)
+            return Answer(q.raw, "answered", f"{head}包括：\n{listed}", cb.citations())
+        body = doc.text.find("\n", col.start) + 1  # a column written as one paragraph
+        text = f"{head}：{cb.quote_sentence(doc.doc_id, body, para_end(doc.text, body))}"
+        return Answer(q.raw, "answered", text, cb.citations())
+    return Answer(q.raw, "not_found", "语料库中没有这个专栏。", ())
+
+
+def project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """Projects named in the best-covering 专栏 paragraph among the top passages."""
+    rel = kb.relevance
+    best = None
+    for rank, h in enumerate(hits[:5]):
+        if not any("专栏" in p for p in h.chunk.path):
+            continue
+        cov = rel.coverage(words, h.chunk.text + " " + h.chunk.section) - 0.05 * rank
+        if best is None or cov > best[0]:
+            best = (cov, h)
+    if best is None or best[0] < SENTENCE_MIN:
+        return None
+    h = best[1]
+    doc = kb.index.docs[h.chunk.doc_id]
+    sents = [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end and s.text.startswith("重点实施")]
+    sents = sents or [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end][:2]
+    sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2]
+    text = "".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start))
+    return Answer(q.raw, "answered", text, cb.citations())
+
+
+def section_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """A list question whose topic is one short section's heading: that section's sentences.
+
+    Declines (the evidence answer then picks sentences) when no heading holds the question's key
+    words, when two headings hold them alike (the question does not name one section), or when
+    the section is too long to be a list."""
+    rel = kb.relevance
+    if not words:
+        return None
+    candidates: dict[tuple[str, int], tuple[float, Document, object]] = {}
+    for rank, h in enumerate(hits[:5]):
+        doc = kb.index.docs[h.chunk.doc_id]
+        for sec in doc.sections:
+            if sec.kind not in ("section", "lead", "item") or not (sec.start <= h.chunk.start < sec.end
+                                                         or h.chunk.start <= sec.start < h.chunk.end):
+                continue
+            score = rel.coverage(words, sec.title) - 0.02 * rank
+            key = (doc.doc_id, sec.start)
+            if key not in candidates or score > candidates[key][0]:
+                candidates[key] = (score, doc, sec)
+    ranked = sorted(candidates.values(), key=lambda c: -c[0])
+    if not ranked or ranked[0][0] < SECTION_TITLE_MIN:
+        return None
+    if len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 0.1 and not _nested(ranked[0][2], ranked[1][2]):
+        return None
+    _, doc, sec = ranked[0]
+    sents = [s for s in doc.sentences if sec.start <= s.start < sec.end]
+    if sents and sents[0].start == sec.start:  # a lead paragraph: its first sentence is the heading
+        head = cb.quote_span(doc.doc_id, sents[0].start, sents[0].end)
+        sents = sents[1:]
+    else:
+        head = cb.quote_span(doc.doc_id, sec.start, sec.start + len(sec.title))
+    body = [s for s in sents if not is_heading(doc, s)]
+    if sec.kind == "item":  # a 专栏 item: 「1.城市更新工程。重点实施……等。」 is the whole list
+        return Answer(q.raw, "answered", f"{head}：{''.join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in body)}",
+                      cb.citations()) if body else None
+    if not 2 <= len(body) <= SECTION_MAX_SENTENCES or sum(len(s.text) for s in body) > SECTION_MAX_CHARS:
+        return None
+    listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in body)
+    return Answer(q.raw, "answered", f"{head}：\n{listed}", cb.citations())
+
+
+def _nested(a, b) -> bool:
+    """One section inside the other (a section and the lead paragraph that opens it)."""
+    return a.start <= b.start < a.end or b.start <= a.start < b.end

@@ -1,0 +1,64 @@
+"""Question understanding and question vocabulary, table-driven on questions officials ask."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kb.question_words import is_question_word
+from kb.understand import retrieval_args, understand
+
+
+@pytest.mark.parametrize(("question", "level"), [
+    ("国家意见里说美丽中国最终要建成啥样的家园？", "national"),
+    ("国务院对美丽中国建设的要求是什么？", "national"),
+    ("吉林省的黑土地保护目标是多少？", "provincial"),
+    ("到2035年，吉林市的碳排放要处于什么状态？", "municipal"),
+    ("市里的垃圾分类要做到什么程度？", "municipal"),
+    # two levels named: the question is about neither document (the plan speaks of the 督察)
+    ("中央和省级环保督察反馈的问题，规划点名重点推动哪些整改？", ""),
+    ("电动公交车要占多少？", ""),
+])
+def test_document_level_named_by_the_question(question, level) -> None:
+    assert understand(question).level == level
+
+
+@pytest.mark.parametrize(("word", "framing"), [
+    ("处于", True), ("总体要求", True), ("方向", True), ("什么样", True),
+    ("总目标", False), ("碳排放", False), ("细颗粒物", False), ("中央", False), ("黑土地", False),
+])
+def test_question_words_are_framing_not_topic(word, framing) -> None:
+    assert is_question_word(word) is framing
+
+
+def test_named_structure_is_boosted() -> None:
+    assert "第一阶段" in retrieval_args(understand("第一阶段的总体要求是什么？"))["boost_terms"]
+    assert "专栏4" in retrieval_args(understand("专栏4有哪些重点工程？"))["boost_terms"]
+
+
+def test_bm25_query_drops_framing_words(kb) -> None:
+    from llama_index.core.schema import QueryBundle
+
+    from kb.segment import tokenize
+
+    hits = kb.retriever.bm25._retrieve(QueryBundle(query_str="碳排放处于什么状态"))
+    only_topic = kb.retriever.bm25._retrieve(QueryBundle(query_str="碳排放"))
+    assert "状态" in tokenize("碳排放处于什么状态")
+    assert [h.node.node_id for h in hits] == [h.node.node_id for h in only_topic]
+
+
+def _threads_after_build_call(env: dict) -> str:
+    code = ("import os; from kb.embed import use_all_cores_for_build; use_all_cores_for_build(); "
+            "print(os.environ['OMP_NUM_THREADS'])")
+    clean = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "KB_OMP_DEFAULTED")}
+    out = subprocess.run([sys.executable, "-c", code], env=clean | env, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_builds_embed_on_every_core_unless_the_user_set_threads() -> None:
+    cores = str(len(os.sched_getaffinity(0)))
+    assert _threads_after_build_call({}) == cores
+    # a child of a process that imported kb.embed inherits our default, not a user choice
+    assert _threads_after_build_call({"OMP_NUM_THREADS": "1", "KB_OMP_DEFAULTED": "1"}) == cores
+    assert _threads_after_build_call({"OMP_NUM_THREADS": "1"}) == "1"
