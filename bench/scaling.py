@@ -1,6 +1,10 @@
 """How cost grows with the corpus: a synthetic corpus of ×N copies of the documents (varied
 place names, numbers and chapter order), built fresh at each size; build time by stage,
-embedding throughput, index size, query latency and peak memory; a PNG plot."""
+embedding throughput, index size, query latency and peak memory; a PNG plot.
+
+At each size the build runs in one child process as `kb build` does (embedding on every core)
+and the questions in another as `kb ask` and the app answer them (one embedding thread), each
+with its own peak memory."""
 
 from __future__ import annotations
 
@@ -16,24 +20,39 @@ PLACES = ["松原", "白山", "通化", "辽源", "四平", "白城", "延吉", 
 QUERIES = ["电动公交车要占多少？", "到2027年PM2.5要降到多少？", "谁负责制定年度行动方案？", "森林覆盖率目标",
            "黑土地保护面积", "专栏4有哪些重点工程？", "污水处理率", "耕地保有量不低于多少", "湿地保护", "碳达峰"]
 
-_CHILD = r"""
-import json, resource, sys, time
-from pathlib import Path
-from kb.embed import use_all_cores_for_build
-use_all_cores_for_build()  # as `kb build` does; queries below still measure the same engine
-from kb.config import load_settings
-from kb.index import build_index
-from kb.api import KnowledgeBase
+_PEAK = r"""
+import resource
 def peak_mb():
     # VmHWM is this process's own peak; ru_maxrss survives exec and would report the parent's.
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-corpus, index = Path(sys.argv[1]), Path(sys.argv[2])
-queries = json.loads(sys.argv[3])
-s = load_settings(env={}, corpus=corpus, index=index)
+"""
+
+# The build runs as `kb build` does (embedding on every core) ...
+_BUILD_CHILD = _PEAK + r"""
+import json, sys
+from pathlib import Path
+from kb.embed import use_all_cores_for_build
+use_all_cores_for_build()
+from kb.config import load_settings
+from kb.index import build_index
+s = load_settings(env={}, corpus=Path(sys.argv[1]), index=Path(sys.argv[2]))
 r = build_index(s, progress=False)
+size = sum(p.stat().st_size for p in r.folder.rglob("*") if p.is_file())
+print(json.dumps({"chunks": r.chunks, "facts": r.facts, "build_s": r.seconds, "timings": dict(r.timings),
+                  "index_mb": size / 1e6, "build_peak_mb": peak_mb()}))
+"""
+
+# ... and the questions as the app and `kb ask` answer them (one embedding thread).
+_QUERY_CHILD = _PEAK + r"""
+import json, sys, time
+from pathlib import Path
+from kb.config import load_settings
+from kb.api import KnowledgeBase
+s = load_settings(env={}, corpus=Path(sys.argv[1]), index=Path(sys.argv[2]))
+queries = json.loads(sys.argv[3])
 t0 = time.perf_counter(); kb = KnowledgeBase(s); load_s = time.perf_counter() - t0
 lat = []
 for q in queries * 5:
@@ -45,11 +64,9 @@ t = time.perf_counter()
 for _ in range(20):
     kb.index.vectors.search(qv, 50)
 faiss_ms = 1000 * (time.perf_counter() - t) / (20 * len(queries))
-size = sum(p.stat().st_size for p in r.folder.rglob("*") if p.is_file())
-print(json.dumps({"chunks": r.chunks, "facts": r.facts, "build_s": r.seconds, "timings": dict(r.timings),
-                  "load_s": load_s, "index_mb": size / 1e6, "ask_p50_ms": 1000 * lat[len(lat) // 2],
+print(json.dumps({"load_s": load_s, "ask_p50_ms": 1000 * lat[len(lat) // 2],
                   "ask_p95_ms": 1000 * lat[int(0.95 * len(lat)) - 1], "faiss_ms": faiss_ms,
-                  "peak_mb": peak_mb()}))
+                  "query_peak_mb": peak_mb()}))
 """
 
 
@@ -83,12 +100,14 @@ def run_scaling(corpus: Path, multiples: list[int], work: Path, out_dir: Path) -
     rows = []
     for n in multiples:
         scaled = synthesize(corpus, n, work / f"corpus_x{n}")
-        proc = subprocess.run([sys.executable, "-c", _CHILD, str(scaled), str(work / f"index_x{n}"),
-                               json.dumps(QUERIES, ensure_ascii=False)], capture_output=True, text=True, cwd=ROOT,
-                              check=False)
-        if proc.returncode != 0:
-            raise RuntimeError(f"scaling ×{n} failed: {proc.stderr[-500:]}")
-        row = json.loads(proc.stdout.strip().splitlines()[-1]) | {"multiple": n}
+        row = {"multiple": n}
+        for code, args in ((_BUILD_CHILD, ()), (_QUERY_CHILD, (json.dumps(QUERIES, ensure_ascii=False),))):
+            proc = subprocess.run([sys.executable, "-c", code, str(scaled), str(work / f"index_x{n}"), *args],
+                                  capture_output=True, text=True, cwd=ROOT, check=False)
+            if proc.returncode != 0:
+                raise RuntimeError(f"scaling ×{n} failed: {proc.stderr[-500:]}")
+            row |= json.loads(proc.stdout.strip().splitlines()[-1])
+        row["peak_mb"] = max(row["build_peak_mb"], row["query_peak_mb"])
         embed_s = row["timings"].get("chunk+embed", 0.0)
         row["embed_chunks_per_s"] = row["chunks"] / embed_s if embed_s else 0.0
         rows.append(row)
@@ -106,10 +125,14 @@ def _plot(rows: list[dict], path: Path) -> None:
 
     x = [r["chunks"] for r in rows]
     fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
-    series = [("build_s", "build time (s)"), ("index_mb", "index size (MB)"), ("ask_p50_ms", "ask p50 (ms)"),
-              ("peak_mb", "peak memory (MB)")]
-    for ax, (key, label) in zip(axes, series):
-        ax.plot(x, [r[key] for r in rows], marker="o")
+    series = [(("build_s",), "build time (s)"), (("index_mb",), "index size (MB)"),
+              (("ask_p50_ms",), "ask p50 (ms)"), (("build_peak_mb", "query_peak_mb"), "peak memory (MB)")]
+    for ax, (keys, label) in zip(axes, series):
+        for key in keys:
+            ax.plot(x, [r.get(key, r.get("peak_mb", 0)) for r in rows], marker="o",
+                    label={"build_peak_mb": "build", "query_peak_mb": "ask"}.get(key))
+        if len(keys) > 1:
+            ax.legend(fontsize=8)
         ax.set_xscale("log")
         ax.set_yscale("log")  # log-log: a straight line of slope 1 is linear growth
         ax.minorticks_off()
@@ -124,13 +147,14 @@ def _plot(rows: list[dict], path: Path) -> None:
 def scaling_markdown(rows: list[dict]) -> str:
     lines = ["### Scaling (synthetic corpus, `bench/run.py --scale 1,10,50`)", "",
              ("| corpus | chunks | facts | build s | ingest s | facts s | embed s | embed chunks/s | bm25 s | "
-              "index MB | load s | ask p50 ms | ask p95 ms | peak MB |"), "|---" * 14 + "|"]
+              "index MB | load s | ask p50 ms | ask p95 ms | build peak MB | ask peak MB |"), "|---" * 15 + "|"]
     for r in rows:
         t = r["timings"]
         lines.append(f"| ×{r['multiple']} | {r['chunks']} | {r['facts']} | {r['build_s']:.1f} | {t.get('ingest', 0):.1f} | "
                      f"{t.get('facts', 0):.1f} | {t.get('chunk+embed', 0):.1f} | {r['embed_chunks_per_s']:.0f} | "
                      f"{t.get('bm25', 0):.1f} | {r['index_mb']:.1f} | {r['load_s']:.2f} | {r['ask_p50_ms']:.1f} | "
-                     f"{r['ask_p95_ms']:.1f} | {r['peak_mb']:.0f} |")
+                     f"{r['ask_p95_ms']:.1f} | {r.get('build_peak_mb', r['peak_mb']):.0f} | "
+                     f"{r.get('query_peak_mb', r['peak_mb']):.0f} |")
     lines += ["", "![scaling](bench/results/scaling.png)", ""]
     lines += _growth(rows)
     return "\n".join(lines)
@@ -145,7 +169,8 @@ def _growth(rows: list[dict]) -> list[str]:
     n = b["chunks"] / a["chunks"]
     out = [f"From ×{a['multiple']} to ×{b['multiple']} the chunks grew ×{n:.0f}; each cost grew:"]
     for key, label in (("build_s", "build time"), ("index_mb", "index size"), ("ask_p50_ms", "ask p50"),
-                       ("faiss_ms", "FAISS flat search per query"), ("peak_mb", "peak memory")):
+                       ("faiss_ms", "FAISS flat search per query"), ("build_peak_mb", "build peak memory"),
+                       ("query_peak_mb", "ask process peak memory")):
         if a.get(key) and b.get(key):
             g = b[key] / a[key]
             kind = "faster than linear" if g > 1.25 * n else ("about linear" if g > 0.6 * n else "sub-linear")

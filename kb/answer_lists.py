@@ -35,7 +35,7 @@ def para_end(text: str, start: int) -> int:
 
 
 def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+                  words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     number = COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
     for doc in kb.index.docs.values():
         if doc.doc_id not in allowed:
@@ -63,7 +63,7 @@ def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
 
 
 def project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """Projects named in the best-covering 专栏 paragraph among the top passages."""
     rel = kb.relevance
     best = None
@@ -97,6 +97,8 @@ def section_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     candidates: dict[tuple[str, int], tuple[float, Document, object]] = {}
     for rank, h in enumerate(hits[:5]):
         doc = kb.index.docs[h.chunk.doc_id]
+        if doc.doc_id not in allowed:
+            continue
         for sec in doc.sections:
             if sec.kind not in ("section", "lead", "item") or not (sec.start <= h.chunk.start < sec.end
                                                          or h.chunk.start <= sec.start < h.chunk.end):

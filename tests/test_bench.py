@@ -35,7 +35,7 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--corpus", str(corpus), "--gold", str(gold),
-                           "--no-readme", "--out", str(out), "--cold-runs", "1"],
+                           "--no-readme", "--out", str(out), "--cold-runs", "1", "--scale", "1,2"],
                           capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -44,6 +44,10 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert ours["hit@5"] == 1.0 and ours["citation_verbatim"] == 1.0 and ours["number_grounding"] == 1.0
     assert result["build_s"] > 0 and result["index_mb"] > 0
     assert "| ours (hybrid) |" in (out / "results.md").read_text(encoding="utf-8")
+    small, large = result["scaling"]
+    assert large["chunks"] == 2 * small["chunks"] and large["index_mb"] > small["index_mb"]
+    assert all(r["build_peak_mb"] > 50 and r["query_peak_mb"] > 50 and r["ask_p50_ms"] > 0 for r in result["scaling"])
+    assert (out / "scaling.png").stat().st_size > 10_000
 
 
 def test_scaling_corpus_is_varied(tmp_path: Path) -> None:
