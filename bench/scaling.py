@@ -134,7 +134,11 @@ def _plot(rows: list[dict], path: Path) -> None:
         if len(keys) > 1:
             ax.legend(fontsize=8)
         ax.set_xscale("log")
-        ax.set_yscale("log")  # log-log: a straight line of slope 1 is linear growth
+        ys = [r.get(k, 0) for r in rows for k in keys]
+        if min(ys) > 0 and max(ys) / min(ys) >= 10:
+            ax.set_yscale("log")  # log-log: a straight line of slope 1 is linear growth
+        else:
+            ax.set_ylim(0, max(ys) * 1.15)  # under a decade of change: a linear axis from 0 shows it honestly
         ax.minorticks_off()
         ax.set_xlabel("chunks")
         ax.set_title(label)
