@@ -39,7 +39,7 @@ def test_answer_accuracy_floor_by_style(answers) -> None:
             by_style.setdefault(row["style"], []).append(ok)
     rates = {s: sum(v) / len(v) for s, v in by_style.items()}
     overall = sum(sum(v) for v in by_style.values()) / sum(len(v) for v in by_style.values())
-    assert overall >= 0.86, rates
+    assert overall >= 0.92, rates
     assert rates["traditional"] >= rates["plain"] - 0.05, rates
 
 

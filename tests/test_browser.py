@@ -126,6 +126,16 @@ def test_ask_cite_and_highlight(page):
     page.screenshot(path=str(SCREENS / "ask.png"), full_page=True)
 
 
+def test_list_answer_shows_one_cited_line_per_item(page):
+    _ask(page, "城市更新方面要实施哪些工程？")
+    answer = page.locator("#kb-chat .kb-answer").last
+    lines = [ln for ln in answer.locator(".kb-text").inner_text().splitlines() if ln.strip()]
+    assert lines[0].startswith("（一）实施城市更新工程") and len(lines) == 6, lines
+    assert all(ln.rstrip("。：").endswith("]") for ln in lines), lines  # every line carries its citation
+    assert answer.locator(".kb-cite").count() == 6
+    page.screenshot(path=str(SCREENS / "ask_list.png"), full_page=True)
+
+
 def test_example_and_not_found(page):
     page.get_by_role("button", name="专栏4有哪些重点工程？").click()
     page.wait_for_function("[...document.querySelectorAll('#kb-chat .kb-q')].some(e => e.innerText.includes('专栏4'))",
