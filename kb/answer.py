@@ -59,6 +59,8 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 _PHASES_RE = re.compile(r"阶段")
+# A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
+_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
 _NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
 _DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
@@ -129,6 +131,15 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     else:
         chosen = sorted(same, key=lambda f: f.year or 9999)
     chosen = _dedupe(chosen)[:3]
+    if q.county and not any(q.county in f.quote + f.scope + f.subject for f in chosen):
+        # 「桦甸市到2027年……」: the plan's target is city-wide; a sentence about the county itself
+        # answers if there is one, else say so rather than pass the city's figure off as the county's.
+        own = _evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words, allowed)
+        if own is not None:
+            return own
+        lines = "".join(cb.fact_sentence(f) for f in chosen)
+        lead = f"规划没有单列{q.county}的“{best.indicator}”目标。规划给出的全市目标是：{lines}"
+        return Answer(q.raw, "not_found", lead, cb.citations(), tuple(chosen))
     return Answer(q.raw, "answered", "".join(cb.fact_sentence(f) for f in chosen), cb.citations(), tuple(chosen))
 
 
@@ -265,9 +276,11 @@ def _evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationB
                 continue
             if q.place and q.place not in s.text:
                 continue
+            if q.county and q.county not in s.text + " ".join(s.path):
+                continue  # a question about one county: only what the plan says of that county
             if not _year_ok(q, doc, s.start, s.end):
                 continue
-            if q.intent == "target" and not re.search(r"\d", s.text):
+            if q.intent == "target" and not _NUMBER_RE.search(s.text):
                 continue  # a number is asked for: only a sentence that states one can answer
             # A sentence is read with its headings, down to its paragraph's lead sentence
             # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).

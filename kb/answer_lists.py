@@ -47,7 +47,7 @@ def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
         items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
         # A question about part of the column (「专栏4里的沃野千里工程」) gets that item only.
         rel = kb.relevance
-        rest = tuple(w for w in words if w not in col.title and not w.startswith("专栏"))
+        rest = tuple(w for w in words if not rel.present(w, col.title) and not w.startswith("专栏"))
         if items and rest:
             best = max(items, key=lambda s: rel.coverage(rest, doc.text[s.start:para_end(doc.text, s.start)]))
             if rel.coverage(rest, doc.text[best.start:para_end(doc.text, best.start)]) >= SENTENCE_MIN:

@@ -9,7 +9,7 @@ import math
 
 from kb.question_words import ASKING, GENERIC, is_question_word
 from kb.segment import tokenizer
-from kb.understand import Query
+from kb.understand import LEVEL_WORDS, Query
 
 SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
 NUMBER_MIN = 0.6  # ... when the question asks for a number and no target fact answered it
@@ -17,6 +17,7 @@ SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 
 
 
 
+_LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
 _NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
 
@@ -42,10 +43,39 @@ class Relevance:
             w = w.strip().strip(_GLUE)
             if len(w) < 2 or is_question_word(w) or w.isdigit() or not any(ch.isalnum() for ch in w):
                 continue
+            if w in _LEVEL_TOKENS:  # 国家意见, 吉林省: which document, handled as a filter, not a topic
+                continue
             if w.endswith("年") and w[:-1].isdigit():
                 continue
             words.append(w)
         return tuple(dict.fromkeys(words))
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one instance per loaded index
+    def parts(self, word: str) -> tuple[str, ...]:
+        """A word the corpus never uses, as the parts of it that it does use (污水处理率 → 污水,
+        处理, 处理率); () for a known word or one with no known part (a colloquial word)."""
+        if self.df(word) > 0:
+            return ()
+        return tuple(p for p in tokenizer().cut_for_search(word)
+                     if p != word and len(p) >= 2 and self.df(p) > 0 and not is_question_word(p))
+
+    def present(self, word: str, text: str) -> bool:
+        """The word, or every known part of an unknown compound, stands in the text: 污水处理率 is
+        not covered by 「无害化处理率」 (no 污水) nor by 「公共交通分担率」."""
+        if word in text:
+            return True
+        parts = self.parts(word)
+        if not parts:
+            return False
+        # The parts must stand together, as in the compound (「农村生活污水……无害化处理率」 is not 污水处理率).
+        span = len(word) + 12  # 「非法猎捕、采集、运输、交易」 still holds 非法交易
+        first = text.find(parts[0])
+        while first >= 0:
+            window = text[max(0, first - span) : first + span]
+            if all(p in window for p in parts):
+                return True
+            first = text.find(parts[0], first + 1)
+        return False
 
     def soft_words(self, q: Query) -> tuple[str, ...]:
         """The framing words of the question that the corpus also uses (问题, 目标, 要求): too
@@ -59,8 +89,12 @@ class Relevance:
 
     def weight(self, word: str) -> float:
         """IDF, except that a word the corpus never uses (often a colloquial one, 城里 拉货) weighs
-        little: it cannot be matched, and the synonyms that can be are added by understanding."""
-        return self.UNSEEN_WEIGHT if self.df(word) == 0 else self.idf(word)
+        little: it cannot be matched, and the synonyms that can be are added by understanding.
+        An unknown compound of known words (污水处理率) weighs as its rarest part."""
+        if self.df(word) > 0:
+            return self.idf(word)
+        parts = self.parts(word)  # an unknown compound of known words weighs as its rarest part
+        return max(self.idf(p) for p in parts) if parts else self.UNSEEN_WEIGHT
 
     UNSEEN_WEIGHT = 0.8
 
@@ -69,5 +103,5 @@ class Relevance:
         if not words:
             return 1.0
         total = sum(self.weight(w) for w in words)
-        found = sum(self.weight(w) for w in words if w in text)
+        found = sum(self.weight(w) for w in words if self.present(w, text))
         return found / total if total > 0 else 1.0

@@ -23,10 +23,14 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _YEAR_RE = re.compile(r"(?<!\d)(20[2-6]\d)(?:\s*年)?(?!\d)")
 _SHORT_YEAR_RE = re.compile(r"(?<!\d)([2-5]\d)年")
 _CONTENT_RE = re.compile(rf"[{CJK_CLASS}A-Za-z0-9]")
-LEVEL_WORDS = {"national": ("国家意见", "国家文件", "国家层面", "国家的意见", "国家的文件", "中央", "国务院", "全国",
+# 全国 is not among them: the plan itself says 全国文明城市, 全国生态日, 全国样板.
+LEVEL_WORDS = {"national": ("国家意见", "国家文件", "国家层面", "国家的意见", "国家的文件", "中央", "国务院",
                             "美丽中国建设的意见"),
                "provincial": ("省级", "吉林省", "省委", "省政府", "美丽吉林"),
                "municipal": ("吉林市", "市里", "市级", "江城", "市委", "市政府")}
+# The counties and districts of 吉林市: the plan sets city-wide targets and names them only in places.
+COUNTIES = ("永吉县", "舒兰市", "磐石市", "蛟河市", "桦甸市", "昌邑区", "龙潭区", "船营区", "丰满区", "永吉", "舒兰", "磐石",
+            "蛟河", "桦甸", "昌邑", "龙潭", "船营", "丰满")
 OTHER_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "武汉", "成都", "西安", "沈阳",
                 "哈尔滨", "大连", "四平", "通化", "白山", "松原", "白城", "辽源", "延边", "延吉", "长春")
 
@@ -43,6 +47,7 @@ class Query:
     tokens: tuple[str, ...]  # content tokens of the question (for coverage checks)
     expansion: str  # the text handed to the retrievers (question + canonical terms)
     canonical: str = ""  # the question in the plan's words (indicators and glossary applied)
+    county: str = ""  # a county or district of 吉林市 named in the question (桦甸市, 昌邑区)
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -128,12 +133,13 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     again, canonical_text = find_indicators(canonical_text)
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if p in text), "")
+    county = next((c for c in COUNTIES if c in text), "")
     level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
-                 level, tokens, expansion, canonical_text)
+                 level, tokens, expansion, canonical_text, county[:2])
 
 
 def _level(text: str) -> str:

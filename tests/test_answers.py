@@ -106,3 +106,26 @@ def test_a_share_question_gets_the_share_target(kb) -> None:
     ans = kb.ask("少翻地的保护性耕作要占旱田播种面积的几成？")
     assert ans.status == "answered" and "10%" in ans.answer, ans.answer
     assert ans.facts and ans.facts[0].unit == "%" and ans.facts[0].value == "10"
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    # the plan sets no 污水处理率: neither 「无害化处理率」 nor 「公共交通分担率」 may stand in for it
+    ("城里的污水处理率到2035年要搞到多少？", ["没有找到"]),
+    # 桦甸市 is a county of 吉林市: the plan's 90% is city-wide, and the answer says so
+    ("桦甸市到2027年空气好的天数得占多少？", ["没有单列桦甸", "90%"]),
+])
+def test_no_figure_is_passed_off_for_another(kb, question, must_contain) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "not_found", ans.answer
+    for s in must_contain:
+        assert s in ans.answer, ans.answer
+
+
+def test_chinese_numerals_count_as_a_stated_quantity(kb) -> None:
+    ans = kb.ask("碳纤维这个产业，市里想做成多大盘子的产业集群？")
+    assert ans.status == "answered" and "千亿级" in ans.answer, ans.answer
+
+
+def test_taiwan_wording_reaches_the_plans_words(kb) -> None:
+    ans = kb.ask("2027年新能源計程車在全部計程車裏要佔多大比重？")
+    assert ans.status == "answered" and "35%" in ans.answer, ans.answer

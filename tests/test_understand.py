@@ -62,3 +62,14 @@ def test_builds_embed_on_every_core_unless_the_user_set_threads() -> None:
     # a child of a process that imported kb.embed inherits our default, not a user choice
     assert _threads_after_build_call({"OMP_NUM_THREADS": "1", "KB_OMP_DEFAULTED": "1"}) == cores
     assert _threads_after_build_call({"OMP_NUM_THREADS": "1"}) == "1"
+
+
+@pytest.mark.parametrize(("word", "text", "present"), [
+    ("污水处理率", "城市生活污水处理率达到95%", True),
+    ("污水处理率", "农村生活污水应治尽治、应管尽管、应用尽用，基本消除农村黑臭水体，农村生活垃圾收集率、无害化处理率达到100%", False),
+    ("污水处理率", "中心城市公共交通机动化出行分担率达到50%", False),
+    ("非法交易", "严厉打击非法猎捕、采集、运输、交易野生动植物及其制品等违法犯罪行为", True),
+    ("细颗粒物", "细颗粒物浓度下降到30微克/立方米", True),
+])
+def test_an_unknown_compound_is_present_only_when_its_parts_stand_together(kb, word, text, present) -> None:
+    assert kb.relevance.present(word, text) is present
