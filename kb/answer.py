@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.answer_lists import COLUMN_RE, column_answer, is_heading, project_answer, section_answer
+from kb.answer_lists import COLUMN_RE, column_answer, project_answer, section_answer
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
+from kb.evidence import WHERE_RE, evidence_answer, where_answer
 from kb.facts_match import match_targets, same_indicator
-from kb.relevance import NUMBER_MIN, SENTENCE_MIN, SOFT_WEIGHT
+from kb.relevance import SENTENCE_MIN
 from kb.retrieve import Filters
-from kb.types import Answer, Document, Fact, Hit, Sentence
+from kb.types import Answer, Document, Fact, Hit
 from kb.understand import Query, retrieval_args, understand
 
 if TYPE_CHECKING:
@@ -59,8 +60,6 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 _PHASES_RE = re.compile(r"阶段")
-# A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
-_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
 _NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
 _DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
@@ -77,9 +76,11 @@ def _composers(q: Query):
         yield _named_phase_answer
     if COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
         yield column_answer
+    if WHERE_RE.search(q.text):
+        yield where_answer
     if q.intent == "list":  # 「哪些」: a short section under that heading, else the sentences that list them
         yield section_answer
-        yield _evidence_answer
+        yield evidence_answer
     if q.intent == "deadline":
         yield _deadline_answer
     if q.intent in ("target", "deadline", "general", "list"):
@@ -87,7 +88,7 @@ def _composers(q: Query):
     if q.intent == "responsibility":
         yield _responsibility_answer
     if q.intent != "list":
-        yield _evidence_answer
+        yield evidence_answer
     if q.intent == "list":
         yield project_answer
 
@@ -103,15 +104,6 @@ def _hit_rank(hits: list[Hit], doc_id: str, start: int) -> int:
         if h.chunk.doc_id == doc_id and h.chunk.start <= start < h.chunk.end:
             return i
     return len(hits) + 5
-
-
-def _year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
-    """The sentence (or the phase it stands in) names one of the years the question asks about."""
-    if not q.years:
-        return True
-    text = doc.text[start:end] + " ".join(s.title for s in doc.sections
-                                          if s.kind == "phase" and s.start <= start < s.end)
-    return any(str(y) in text for y in q.years)
 
 
 def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -134,7 +126,7 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     if q.county and not any(q.county in f.quote + f.scope + f.subject for f in chosen):
         # 「桦甸市到2027年……」: the plan's target is city-wide; a sentence about the county itself
         # answers if there is one, else say so rather than pass the city's figure off as the county's.
-        own = _evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words, allowed)
+        own = evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words, allowed)
         if own is not None:
             return own
         lines = "".join(cb.fact_sentence(f) for f in chosen)
@@ -259,47 +251,3 @@ def _named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: Citati
             return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, best.start, best.end)}",
                           cb.citations())
     return None
-
-
-def _evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
-                     words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    """The best one or two sentences of the top passages, each quoted and cited."""
-    rel = kb.relevance
-    soft = rel.soft_words(q)
-    # (score, tie-break, doc, sentence): the score decides whether a sentence answers at all; the
-    # question's framing words (问题, 目标) only order sentences that score alike.
-    scored: list[tuple[float, float, Document, Sentence]] = []
-    for rank, h in enumerate(hits[:5]):
-        doc = kb.index.docs[h.chunk.doc_id]
-        for s in doc.sentences:
-            if not (h.chunk.start <= s.start < h.chunk.end) or len(s.text) < 6 or is_heading(doc, s):
-                continue
-            if q.place and q.place not in s.text:
-                continue
-            if q.county and q.county not in s.text + " ".join(s.path):
-                continue  # a question about one county: only what the plan says of that county
-            if not _year_ok(q, doc, s.start, s.end):
-                continue
-            if q.intent == "target" and not _NUMBER_RE.search(s.text):
-                continue  # a number is asked for: only a sentence that states one can answer
-            # A sentence is read with its headings, down to its paragraph's lead sentence
-            # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).
-            context = f"{doc.meta.title} {' '.join(s.path)}"
-            score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * rel.coverage(words, s.text)
-            tie = SOFT_WEIGHT * rel.coverage(soft, s.text) if soft else 0.0
-            scored.append((score - 0.02 * rank, tie, doc, s))
-    need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN
-    scored = [x for x in scored if x[0] >= need]
-    if not scored:
-        return None
-    scored.sort(key=lambda x: (-(x[0] + x[1]), x[3].start))
-    top, _, doc, sent = scored[0]
-    chosen = [(doc, sent)]
-    for score, _, d2, s2 in scored[1:]:
-        if score >= max(need, top - 0.15) and d2.doc_id == doc.doc_id and abs(s2.start - sent.start) < 400:
-            chosen.append((d2, s2))
-            break
-    chosen.sort(key=lambda x: x[1].start)
-    text = "".join(cb.quote_sentence(d.doc_id, s.start, s.end) for d, s in chosen)
-    return Answer(q.raw, "answered", text, cb.citations())
-

@@ -124,7 +124,16 @@ def section_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         return Answer(q.raw, "answered", f"{head}：{''.join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in body)}",
                       cb.citations()) if body else None
     if not 2 <= len(body) <= SECTION_MAX_SENTENCES or sum(len(s.text) for s in body) > SECTION_MAX_CHARS:
-        return None
+        # A long section made of lead paragraphs (「健全环境治理领导责任体系。……」「健全环境治理企业
+        # 责任体系。……」) lists its leads: they are what it is made of.
+        leads = [x for x in doc.sections if x.kind == "lead" and x.path[:-1] == sec.path]
+        if sec.kind != "section" or not 2 <= len(leads) <= 2 * SECTION_MAX_SENTENCES:
+            return None
+        lines = []
+        for lead in leads:
+            first = next(s for s in doc.sentences if s.start >= lead.start)
+            lines.append(cb.quote_sentence(doc.doc_id, first.start, first.end))
+        return Answer(q.raw, "answered", f"{head}包括：\n" + "\n".join(lines), cb.citations())
     listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in body)
     return Answer(q.raw, "answered", f"{head}：\n{listed}", cb.citations())
 

@@ -17,6 +17,9 @@ QUOTE_MIN = 0.6
 CANON_WEIGHT, YEAR_WEIGHT, SHARE_WEIGHT = 3.0, 1.0, 1.0
 # The question asks for a share (「占…几成」「占比多少」「百分之几」): a target in % answers it, a count does not.
 _SHARE_RE = re.compile(r"几成|占比|比例|比重|百分之|百分比|占.{0,12}(多少|几)")
+# The question names the unit it wants (「多少个小时」「养多少头」「多少万亩」): a target in another unit
+# does not answer it (a 70% is no answer to 「一天供水多少个小时」).
+_UNIT_RE = re.compile(r"(?:多少|几)个?(小时|天|年|头|万头|亩|万亩|吨|万吨|公里|千米|平方米|平方千米|立方米|亿元|万元|处|座|家)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -36,11 +39,13 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
     """Target facts that answer the question, best first (empty when none does)."""
     scored = []
     wants_share = bool(_SHARE_RE.search(q.text))
+    unit = _UNIT_RE.search(q.text)
+    wants_unit = unit.group(1) if unit else ""
     # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its
     # bonus through `canon`; as a key word it would also make every other target look off-topic.
     words = tuple(w for w in words if w in q.text or w not in q.indicators) or words
     for f in facts:
-        if f.kind != "target":
+        if f.kind != "target" or (wants_unit and wants_unit not in f.unit):
             continue
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 from kb.question_words import ASKING, GENERIC, is_question_word
 from kb.segment import tokenizer
@@ -18,8 +19,16 @@ SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 
 
 
 _LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
+_COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
 _NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
+
+
+@functools.lru_cache(maxsize=1)
+def _indicator_names() -> dict[str, tuple[str, ...]]:
+    from kb.indicators import INDICATOR_SYNONYMS
+
+    return {canon: tuple(names) for canon, names in INDICATOR_SYNONYMS.items()}
 
 
 class Relevance:
@@ -43,6 +52,8 @@ class Relevance:
             w = w.strip().strip(_GLUE)
             if len(w) < 2 or is_question_word(w) or w.isdigit() or not any(ch.isalnum() for ch in w):
                 continue
+            if _COUNT_WORD.match(w):  # 「哪三个方面」: how many, not what
+                continue
             if w in _LEVEL_TOKENS:  # 国家意见, 吉林省: which document, handled as a filter, not a topic
                 continue
             if w.endswith("年") and w[:-1].isdigit():
@@ -63,6 +74,10 @@ class Relevance:
         """The word, or every known part of an unknown compound, stands in the text: 污水处理率 is
         not covered by 「无害化处理率」 (no 污水) nor by 「公共交通分担率」."""
         if word in text:
+            return True
+        # An indicator the question named by a synonym (养牛 → 肉牛饲养量) is there when any of its
+        # names is (「万头肉牛养殖」 speaks of 肉牛).
+        if any(v in text for v in _indicator_names().get(word, ()) if len(v) >= 2):
             return True
         parts = self.parts(word)
         if not parts:

@@ -67,6 +67,9 @@ def test_answers_an_official_would_check(kb, question, must_contain, status) -> 
     # a list question whose topic is a short section's heading: every sentence of it, each cited
     ("城市更新方面要实施哪些工程？", ["一江两岸", "出入口", "市容市貌", "小街小巷", "海绵城市"], "（一）实施城市更新工程[1]："),
     ("“美丽细胞”具体都要建哪些？", ["美丽机关", "美丽校园", "美丽社区", "美丽家庭"], "（四）建设“美丽细胞”[1]："),
+    # a long section made of lead paragraphs: its leads
+    ("建立完善生态环境治理体系要健全哪三个方面的体系？", ["领导责任体系", "企业责任体系", "全民行动体系"],
+     "（一）建立完善生态环境治理体系[1]包括："),
     # a 专栏 item named by the question: its projects
     ("交通结构优化工程有哪些重点项目？", ["铁路西环线项目", "公交车购置项目"], "3.交通结构优化工程[1]："),
 ])
@@ -129,3 +132,13 @@ def test_chinese_numerals_count_as_a_stated_quantity(kb) -> None:
 def test_taiwan_wording_reaches_the_plans_words(kb) -> None:
     ans = kb.ask("2027年新能源計程車在全部計程車裏要佔多大比重？")
     assert ans.status == "answered" and "35%" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("question", "heading"), [
+    ("新污染物环境调查监测项目列在哪个重大工程专栏里？", "专栏5生态安全保障重大工程[1]："),
+    ("美丽工厂、美丽园区建设属于哪个专栏的重大工程？", "专栏7美丽家园建设重大工程[1]："),
+])
+def test_which_column_questions_name_the_heading_first(kb, question, heading) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered" and ans.answer.startswith(heading), ans.answer
+    assert ans.citations[0].quote == heading.split("[")[0]

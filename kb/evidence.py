@@ -1,0 +1,106 @@
+"""Evidence answers: the best one or two sentences of the top passages, each quoted and cited,
+and the 「哪个专栏」 answer that names the heading such a sentence stands under.
+
+A sentence is read with its headings (down to its paragraph's lead sentence) and is accepted
+only if it covers the question's key words, weighted by how rare they are, and its year; a
+question about one county takes only sentences about that county, and a question asking for a
+number only sentences that state one."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.answer_lists import is_heading
+from kb.cite import CitationBuilder
+from kb.relevance import NUMBER_MIN, SENTENCE_MIN, SOFT_WEIGHT
+from kb.types import Answer, Document, Hit, Sentence
+from kb.understand import Query
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+# A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
+_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
+# 「……列在哪个专栏里？」「属于哪个专栏？」: the answer is the heading the sentence stands under.
+WHERE_RE = re.compile(r"(哪个|哪一个|什么)(专栏|重大工程|部分|章节|章)|属于哪|列在哪|放在哪|归在哪")
+
+
+def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
+    """The sentence (or the phase it stands in) names one of the years the question asks about."""
+    if not q.years:
+        return True
+    text = doc.text[start:end] + " ".join(s.title for s in doc.sections
+                                          if s.kind == "phase" and s.start <= start < s.end)
+    return any(str(y) in text for y in q.years)
+
+
+def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
+                   words: tuple[str, ...]) -> list[tuple[Document, Sentence]]:
+    """The one or two sentences that answer, best first in text order; [] when none covers enough."""
+    rel = kb.relevance
+    soft = rel.soft_words(q)
+    # (score, tie-break, doc, sentence): the score decides whether a sentence answers at all; the
+    # question's framing words (问题, 目标) only order sentences that score alike.
+    scored: list[tuple[float, float, Document, Sentence]] = []
+    for rank, h in enumerate(hits[:5]):
+        doc = kb.index.docs[h.chunk.doc_id]
+        for s in doc.sentences:
+            if not (h.chunk.start <= s.start < h.chunk.end) or len(s.text) < 6 or is_heading(doc, s):
+                continue
+            if q.place and q.place not in s.text:
+                continue
+            if q.county and q.county not in s.text + " ".join(s.path):
+                continue  # a question about one county: only what the plan says of that county
+            if not year_ok(q, doc, s.start, s.end):
+                continue
+            if q.intent == "target" and not _NUMBER_RE.search(s.text):
+                continue  # a number is asked for: only a sentence that states one can answer
+            # A sentence is read with its headings, down to its paragraph's lead sentence
+            # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).
+            context = f"{doc.meta.title} {' '.join(s.path)}"
+            score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * rel.coverage(words, s.text)
+            tie = SOFT_WEIGHT * rel.coverage(soft, s.text) if soft else 0.0
+            scored.append((score - 0.02 * rank, tie, doc, s))
+    need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN
+    scored = [x for x in scored if x[0] >= need]
+    if not scored:
+        return []
+    scored.sort(key=lambda x: (-(x[0] + x[1]), x[3].start))
+    top, _, doc, sent = scored[0]
+    chosen = [(doc, sent)]
+    for score, _, d2, s2 in scored[1:]:
+        if score >= max(need, top - 0.15) and d2.doc_id == doc.doc_id and abs(s2.start - sent.start) < 400:
+            chosen.append((d2, s2))
+            break
+    chosen.sort(key=lambda x: x[1].start)
+    return chosen
+
+
+def evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """The best one or two sentences of the top passages, each quoted and cited."""
+    chosen = best_sentences(kb, q, hits, words)
+    if not chosen:
+        return None
+    text = "".join(cb.quote_sentence(d.doc_id, s.start, s.end) for d, s in chosen)
+    return Answer(q.raw, "answered", text, cb.citations())
+
+
+def where_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                 words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """「新污染物环境调查监测项目列在哪个专栏里？」: the 专栏 (or section) heading, then the sentence."""
+    # The asked-about heading words are what we look for, not what the sentence must hold.
+    topic = tuple(w for w in words if w not in ("专栏", "重大工程", "工程", "章节", "部分"))
+    chosen = best_sentences(kb, q, hits, topic or words)
+    if not chosen:
+        return None
+    doc, sent = chosen[0]
+    holders = [sec for sec in doc.sections if sec.start <= sent.start < sec.end and sec.kind in ("column", "section")]
+    if not holders:
+        return None
+    sec = next((h for h in holders if h.kind == "column"), holders[-1])
+    head = cb.quote_span(doc.doc_id, sec.start, sec.start + len(sec.title))
+    return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, sent.start, sent.end)}",
+                  cb.citations())
+
