@@ -16,6 +16,7 @@ from kb.answer_lists import COLUMN_RE, column_answer, project_answer, section_an
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
 from kb.evidence import WHERE_RE, evidence_answer, where_answer
 from kb.facts_match import match_targets, same_indicator
+from kb.notice import notice_answer, notice_question
 from kb.relevance import SENTENCE_MIN
 from kb.retrieve import Filters
 from kb.types import Answer, Document, Fact, Hit
@@ -70,6 +71,8 @@ def _composers(q: Query):
         return
     if _ISSUED_RE.search(q.text):
         yield _issued_answer
+    if notice_question(q):
+        yield notice_answer
     if _PHASES_RE.search(q.text) and not re.search(r"第[一二三]阶段", q.text) and q.intent in ("list", "general", "deadline"):
         yield _phases_answer
     if _NAMED_PHASE_RE.search(q.text) and q.intent in ("list", "general"):

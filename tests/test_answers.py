@@ -142,3 +142,21 @@ def test_which_column_questions_name_the_heading_first(kb, question, heading) ->
     ans = kb.ask(question)
     assert ans.status == "answered" and ans.answer.startswith(heading), ans.answer
     assert ans.citations[0].quote == heading.split("[")[0]
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    ("这个规划是谁发的文？", ["发文机关：中共吉林市委[1]、吉林市人民政府[2]", "2024年12月3日"]),
+    ("國家意見是哪個機關印發的？", ["中共中央", "国务院", "2023年12月27日"]),
+    ("印发规划的通知主送哪些单位？", ["主送：各县（市）区党委和人民政府", "各人民团体"]),
+    ("美丽江城建设规划是依据哪些上级文件制定的？", ["中发〔2023〕30号", "吉发〔2024〕9号"]),
+])
+def test_questions_about_the_notice_itself(kb, question, must_contain) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered", ans.answer
+    for s in must_contain:
+        assert s in ans.answer, ans.answer
+
+
+def test_a_topic_question_with_依据_is_not_about_the_notice(kb) -> None:
+    ans = kb.ask("建设“森林城市”依据的是哪个总体规划？")
+    assert "吉林市国家森林城市建设总体规划" in ans.answer, ans.answer

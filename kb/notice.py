@@ -1,0 +1,94 @@
+"""Questions about the notice itself, answered from the head of the document as government
+notices are laid out (通知 format): who issued it (the signature lines above the date), to whom
+it is addressed (the line ending in 「：」), and which higher documents it implements (the
+opening sentence 「为全面贯彻落实《……》……」)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.cite import CitationBuilder
+from kb.types import Answer, Document, Hit
+from kb.understand import Query
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+HEAD_CHARS = 1500  # the notice part of a document: title, addressees, signature, date
+DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
+ISSUER_RE = re.compile(r"(谁|哪些?机关|哪个机关|哪些?单位|哪个单位|什么机关|发文机关|发文单位|落款).*(印发|发布|发文|出台|制定|联合)?"
+                       r"|(印发|发布|发文|发的文|出台).*(谁|哪些?机关|哪个机关|单位)|谁.*发的文")
+ADDRESSEE_RE = re.compile(r"主送|发给哪些|下发给|印发给|发到哪些|发给谁")
+BASIS_RE = re.compile(r"依据|根据哪|根据什么|上级文件|贯彻落实哪|为什么制定|为啥制定|制定.*目的")
+_ORG_RE = re.compile(r"(委|政府|中央|国务院|办公厅|办公室|委员会|厅|局|部|院)$")
+_NOTICE_WORDS = ("印发", "发布", "出台", "签发", "成文", "发文", "这个", "规划", "意见", "文件", "通知", "机关", "单位",
+                 "上级", "主送", "依据", "根据", "制定", "联合", "落款", "贯彻落实", "目的")
+_ABOUT_NOTICE = re.compile(r"规划|文件|通知|意见|印发|发文|落款|主送|制定")
+
+
+def notice_question(q: Query) -> str:
+    """Which notice question this is ("issuer", "addressee", "basis") or ""."""
+    text = q.text
+    if not _ABOUT_NOTICE.search(text):
+        return ""
+    if ADDRESSEE_RE.search(text):
+        return "addressee"
+    if BASIS_RE.search(text):
+        return "basis"
+    if ISSUER_RE.search(text) and re.search(r"印发|发布|发文|发的文|出台|落款|联合", text):
+        return "issuer"
+    return ""
+
+
+def _lines(doc: Document, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line of the document before ``end``."""
+    out, pos = [], 0
+    for line in doc.text[:end].split("\n"):
+        if line.strip():
+            s = pos + len(line) - len(line.lstrip())
+            out.append((s, s + len(line.strip())))
+        pos += len(line) + 1
+    return out
+
+
+def notice_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                  words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    kind = notice_question(q)
+    docs = [kb.index.docs[d] for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in allowed]
+    doc = docs[0] if docs else None
+    if not kind or doc is None:
+        return None
+    # Only about the document itself: 「建设森林城市依据哪个总体规划」 asks about 森林城市, not the notice.
+    about = doc.meta.title + "".join(_NOTICE_WORDS)
+    if any(not kb.relevance.present(w, about) and kb.relevance.df(w) > 0 for w in words):
+        return None
+    date = DATE_RE.search(doc.text[:HEAD_CHARS])
+    lines = _lines(doc, date.start() if date else HEAD_CHARS)
+    if kind == "issuer" and date is not None:
+        # the signature: the short lines without punctuation right above the date
+        sig: list[tuple[int, int]] = []
+        for s, e in reversed(lines):
+            text = doc.text[s:e]
+            if re.search(r"[，。；：、]", text):
+                break
+            if _ORG_RE.search(text) and len(text) <= 20:
+                sig.append((s, e))  # a signature line: 中共吉林市委 / 吉林市人民政府 / 中共中央
+            elif "关于" in text and _ORG_RE.search(text[: text.index("关于")]):
+                sig.append((s, s + text.index("关于")))  # 「国务院关于……的意见」: the issuer heads the title
+            elif sig:
+                break
+        if not sig:
+            return None
+        names = "、".join(cb.quote_span(doc.doc_id, s, e) for s, e in reversed(sig))
+        return Answer(q.raw, "answered", f"发文机关：{names}；落款日期：{cb.quote_span(doc.doc_id, date.start(), date.end())}。",
+                      cb.citations())
+    if kind == "addressee":
+        head = next(((s, e) for s, e in lines if doc.text[s:e].endswith("：") and "、" in doc.text[s:e] + "，"), None)
+        if head is None:
+            return None
+        return Answer(q.raw, "answered", f"主送：{cb.quote_span(doc.doc_id, head[0], head[1] - 1)}。", cb.citations())
+    basis = next((s for s in doc.sentences if s.start < HEAD_CHARS + 600 and "贯彻落实《" in s.text), None)
+    if basis is None:
+        return None
+    return Answer(q.raw, "answered", cb.quote_sentence(doc.doc_id, basis.start, basis.end), cb.citations())
