@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 # A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
-_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
+_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:千瓦|千米|公里|平方米|立方米|级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
 # 「……列在哪个专栏里？」「属于哪个专栏？」: the answer is the heading the sentence stands under.
 WHERE_RE = re.compile(r"(哪个|哪一个|什么)(专栏|重大工程|部分|章节|章)|属于哪|列在哪|放在哪|归在哪")
 
