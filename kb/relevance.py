@@ -19,6 +19,7 @@ SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 
 
 
 _LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
+_INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓度|指数|面积|总量|强度|比重)$")
 _COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
 _NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
@@ -67,8 +68,15 @@ class Relevance:
         处理, 处理率); () for a known word or one with no known part (a colloquial word)."""
         if self.df(word) > 0:
             return ()
-        return tuple(p for p in tokenizer().cut_for_search(word)
-                     if p != word and len(p) >= 2 and self.df(p) > 0 and not is_question_word(p))
+        parts = tuple(p for p in tokenizer().cut_for_search(word)
+                      if p != word and len(p) >= 2 and self.df(p) > 0 and not is_question_word(p))
+        # Only when the known parts make up the whole word: in 可吸入颗粒物 (PM10) the unknown 可吸入 is
+        # what tells it from 细颗粒物, so it stays an unknown word rather than 「颗粒物」.
+        covered = set()
+        for p in parts:
+            i = word.find(p)
+            covered.update(range(i, i + len(p)))
+        return parts if len(covered) == len(word) else ()
 
     def present(self, word: str, text: str) -> bool:
         """The word, or every known part of an unknown compound, stands in the text: 污水处理率 is
@@ -109,7 +117,12 @@ class Relevance:
         if self.df(word) > 0:
             return self.idf(word)
         parts = self.parts(word)  # an unknown compound of known words weighs as its rarest part
-        return max(self.idf(p) for p in parts) if parts else self.UNSEEN_WEIGHT
+        if parts:
+            return max(self.idf(p) for p in parts)
+        # An unknown word shaped like an indicator (PM10, 可吸入颗粒物, 卫生厕所普及率) is what the
+        # question is about, so it weighs as the rarest word: a passage about 细颗粒物浓度 does not
+        # cover a question about PM10 浓度.
+        return math.log((self._n + 1) / 0.5) if _INDICATOR_SHAPED.search(word) else self.UNSEEN_WEIGHT
 
     UNSEEN_WEIGHT = 0.8
 
