@@ -9,6 +9,7 @@ each accepted only if it covers the question's key words (and its year and place
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,10 @@ def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filte
         cb = CitationBuilder(kb.index.docs)
         ans = compose(kb, q, hits, cb, words, allowed)
         if ans is not None and not ungrounded_numbers(ans.answer, ans.citations):
+            if ans.status == "answered" and _PERSON_RE.search(q.text):
+                # The plan names bodies, never people: say so, and give what it does say.
+                return dataclasses.replace(ans, status="not_found",
+                                           answer=f"规划没有写具体人员的姓名。规划写明的是：{ans.answer}")
             return ans
     return _not_found(kb, q, hits, NOT_FOUND)
 
@@ -61,6 +66,7 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 _PHASES_RE = re.compile(r"阶段")
+_PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|叫啥名|叫什么名|姓名|名字叫|姓什么|是哪个人")
 _NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
 _DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")

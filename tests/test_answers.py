@@ -114,6 +114,10 @@ def test_a_share_question_gets_the_share_target(kb) -> None:
 @pytest.mark.parametrize(("question", "must_contain"), [
     # the plan sets no 污水处理率: neither 「无害化处理率」 nor 「公共交通分担率」 may stand in for it
     ("城里的污水处理率到2035年要搞到多少？", ["没有找到"]),
+    # PM10 (可吸入颗粒物) is not PM2.5 (细颗粒物): the plan sets no PM10 target
+    ("吉林市可吸入颗粒物（PM10）年均浓度的控制目标是多少？", ["没有找到"]),
+    # the plan names bodies, never people
+    ("这个规划是市生态环境局哪位领导牵头编的？叫啥名？", ["没有写具体人员的姓名", "市生态环境局"]),
     # 桦甸市 is a county of 吉林市: the plan's 90% is city-wide, and the answer says so
     ("桦甸市到2027年空气好的天数得占多少？", ["没有单列桦甸", "90%"]),
 ])
