@@ -33,8 +33,9 @@ def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filte
     q = understand(question, kb.settings.max_question_chars)
     filters = filters or Filters()
     refusal = _out_of_corpus(kb, q, filters)
-    if q.level and not filters.level and refusal is None:
-        filters = Filters(filters.doc_id, q.level, filters.section)
+    level = q.level or _level_by_document_kind(kb, q)
+    if level and not filters.level and refusal is None:
+        filters = Filters(filters.doc_id, level, filters.section)
     hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, **retrieval_args(q))
     if refusal is not None or not hits:
         return _not_found(kb, q, hits, refusal or NOT_FOUND)
@@ -51,6 +52,19 @@ def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filte
                                            answer=f"规划没有写具体人员的姓名。规划写明的是：{ans.answer}")
             return ans
     return _not_found(kb, q, hits, NOT_FOUND)
+
+
+_DOC_KINDS = ("规划", "意见", "纲要", "方案", "条例", "办法", "通知")
+
+
+def _level_by_document_kind(kb: KnowledgeBase, q: Query) -> str:
+    """「规划提出……」 names the kind of document; when only the documents of one level are of that
+    kind (here the city's 规划, the nation's 意见), the question is about that level."""
+    kinds = [k for k in _DOC_KINDS if k in q.text]
+    if len(kinds) != 1:
+        return ""
+    levels = {d.meta.level for d in kb.index.docs.values() if kinds[0] in d.meta.title}
+    return levels.pop() if len(levels) == 1 else ""
 
 
 def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:

@@ -48,6 +48,8 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
         for s in doc.sentences:
             if not (h.chunk.start <= s.start < h.chunk.end) or len(s.text) < 6 or is_heading(doc, s):
                 continue
+            if not s.text.rstrip().endswith(("。", "；", "！", "？", "：")) and "，" not in s.text:
+                continue  # a title, heading or signature line (「国务院关于全面推进美丽中国建设的意见」) states nothing
             if q.place and q.place not in s.text:
                 continue
             if q.county and q.county not in s.text + " ".join(s.path):

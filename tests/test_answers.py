@@ -164,3 +164,15 @@ def test_questions_about_the_notice_itself(kb, question, must_contain) -> None:
 def test_a_topic_question_with_依据_is_not_about_the_notice(kb) -> None:
     ans = kb.ask("建设“森林城市”依据的是哪个总体规划？")
     assert "吉林市国家森林城市建设总体规划" in ans.answer, ans.answer
+
+
+def test_the_kind_of_document_named_decides_the_level(kb) -> None:
+    """「规划提出…」: only the city's document is a 规划 here, so the city's phase answers."""
+    ans = kb.ask("规划提出主要污染物排放总量持续减少，是在哪一阶段？")
+    assert ans.status == "answered" and all(c.doc_id == "jilin_meili_jiangcheng_plan_2024_2035" for c in ans.citations)
+
+
+def test_title_lines_are_not_evidence(kb) -> None:
+    ans = kb.ask("国家意见开篇如何阐述建设美丽中国的地位？")
+    assert ans.status == "answered" and "重要目标" in ans.answer, ans.answer
+    assert not ans.answer.startswith("国务院关于"), ans.answer
