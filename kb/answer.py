@@ -17,7 +17,7 @@ from kb.answer_lists import COLUMN_RE, column_answer, project_answer, section_an
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
 from kb.evidence import WHERE_RE, evidence_answer, where_answer
 from kb.facts_match import match_targets, same_indicator
-from kb.notice import notice_answer, notice_question
+from kb.notice import DATE_RE, HEAD_CHARS, notice_answer, notice_question
 from kb.relevance import SENTENCE_MIN
 from kb.retrieve import Filters
 from kb.types import Answer, Document, Fact, Hit
@@ -83,7 +83,6 @@ _PHASES_RE = re.compile(r"阶段")
 _PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|叫啥名|叫什么名|姓名|名字叫|姓什么|是哪个人")
 _NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
-_DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
 
 
 def _composers(q: Query):
@@ -228,7 +227,7 @@ def _issued_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     about = doc.meta.title + "印发发布出台签发成文这个规划意见文件通知"
     if any(w not in about and kb.relevance.df(w) > 0 for w in words):
         return None
-    m = _DATE_RE.search(doc.text[:1500])
+    m = DATE_RE.search(doc.text[:HEAD_CHARS])
     if m is None:
         return None
     date = cb.quote_span(doc.doc_id, m.start(), m.end())
