@@ -170,13 +170,12 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
 def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
     """The fact's sentence, cited; with the phase heading cited first when the year is only there."""
     s0, s1 = sentence_around(doc, f.start, f.end)
-    text = cb.quote_sentence(doc.doc_id, s0, s1)
     if f.year and str(f.year) not in doc.text[s0:s1]:
         for s in doc.sections:
             if s.kind == "phase" and s.start <= f.start < s.end:
                 m = cb.cite(doc.doc_id, s.start, s.start + len(s.title))
-                return f"{s.title}[{m}]：{text}"
-    return text
+                return f"{s.title}[{m}]：{cb.quote_sentence(doc.doc_id, s0, s1)}"
+    return cb.quote_sentence(doc.doc_id, s0, s1)
 
 
 def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -230,9 +229,9 @@ def _issued_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     m = DATE_RE.search(doc.text[:HEAD_CHARS])
     if m is None:
         return None
-    date = cb.quote_span(doc.doc_id, m.start(), m.end())
     issued = [s for s in doc.sentences if s.start < m.start() and ("印发" in s.text or "提出如下意见" in s.text)]
     lead = cb.quote_sentence(doc.doc_id, issued[0].start, issued[0].end) if issued else ""
+    date = cb.quote_span(doc.doc_id, m.start(), m.end())
     return Answer(q.raw, "answered", f"{lead}落款日期：{date}。", cb.citations())
 
 

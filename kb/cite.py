@@ -81,17 +81,18 @@ class CitationBuilder:
         """
         doc = self.docs[fact.doc_id]
         s_start, s_end = sentence_around(doc, fact.start, fact.end)
-        n = self.cite(fact.doc_id, s_start, s_end)
         clause = fact.quote.strip().rstrip("。；，")
         year = str(fact.year) if fact.year else ""
-        if not year or year in clause:
-            return f"{clause}[{n}]。"
-        if year in doc.text[s_start:s_end]:
-            return f"到{year}年，{clause}[{n}]。"
-        phase = self._phase_heading(doc, fact)
+        phase = None
+        if year and year not in clause and year not in doc.text[s_start:s_end]:
+            phase = self._phase_heading(doc, fact)
+        # The heading is cited first when it comes first, so the markers read [1] … [2].
+        m = self.cite(fact.doc_id, *phase) if phase is not None else 0
+        n = self.cite(fact.doc_id, s_start, s_end)
         if phase is not None:
-            m = self.cite(fact.doc_id, *phase)
             return f"{doc.text[phase[0]:phase[1]].rstrip('。')}[{m}]：{clause}[{n}]。"
+        if year and year not in clause and year in doc.text[s_start:s_end]:
+            return f"到{year}年，{clause}[{n}]。"
         return f"{clause}[{n}]。"
 
     def _phase_heading(self, doc: Document, fact: Fact) -> tuple[int, int] | None:

@@ -23,6 +23,15 @@ def test_every_citation_is_verbatim_and_every_number_grounded(kb, answers) -> No
         assert ungrounded_numbers(ans.answer, ans.citations) == [], (row["id"], ans.answer)
 
 
+def test_citation_markers_read_in_order(answers) -> None:
+    """[1] comes before [2] in the text: a heading cited for its year is numbered first."""
+    import re
+
+    for row, ans in answers:
+        first = list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", ans.answer)))
+        assert first == sorted(first), (row["id"], ans.answer)
+
+
 def test_unanswerable_questions_are_not_found(answers) -> None:
     unanswerable = [(row, ans) for row, ans in answers if not row.get("answerable", True)]
     assert len(unanswerable) >= 20
