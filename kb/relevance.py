@@ -19,7 +19,7 @@ SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 
 
 
 _LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
-_INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓度|指数|面积|总量|强度|比重)$")
+_INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓度|指数|面积|量|强度|比重|容量|产值)$")
 _COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
 _NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
