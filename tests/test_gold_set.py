@@ -127,14 +127,14 @@ def test_every_chapter_and_column_covered(texts) -> None:
         assert hits[f"专栏{n}"] >= 2, (n, hits[f"专栏{n}"])
 
 
-@pytest.mark.parametrize("name", ["dev_questions.jsonl", "dev2_questions.jsonl"])
+@pytest.mark.parametrize("name", ["dev_questions.jsonl", "dev2_questions.jsonl", "dev3_questions.jsonl"])
 def test_blind_dev_sets_are_well_formed(name, texts) -> None:
     """The sets written blind to the method (eval/README.md): same schema, evidence in the text."""
     path = ROOT / "eval" / name
     if not path.exists():
         pytest.skip(f"{name} not present")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len({r["id"] for r in rows}) == len(rows) >= 60
+    assert len({r["id"] for r in rows}) == len(rows) >= 50
     gold_questions = {r["question"] for r in ROWS}
     for r in rows:
         assert set(r) == KEYS and r["type"] in TYPES and r["style"] in STYLES, r["id"]
