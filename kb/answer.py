@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kb.answer_lists import COLUMN_RE, column_answer, project_answer, section_answer
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
 from kb.evidence import WHERE_RE, evidence_answer, where_answer
-from kb.facts_match import match_targets, same_indicator
+from kb.facts_match import canonical_of, match_targets, same_indicator
 from kb.notice import DATE_RE, HEAD_CHARS, notice_answer, notice_question
 from kb.relevance import SENTENCE_MIN
 from kb.retrieve import Filters
@@ -41,6 +41,8 @@ def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filte
         return _not_found(kb, q, hits, refusal or NOT_FOUND)
     rel = kb.relevance
     words = rel.key_words(q)
+    if _PERSON_RE.search(q.text):  # 「哪位领导」: who in person, not a topic of 领导
+        words = tuple(w for w in words if w not in _PERSON_WORDS) or words
     allowed = {d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level)}
     for compose in _composers(q):
         cb = CitationBuilder(kb.index.docs)
@@ -80,7 +82,10 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 _PHASES_RE = re.compile(r"阶段")
-_PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|叫啥名|叫什么名|姓名|名字叫|姓什么|是哪个人")
+_PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|叫啥名|叫什么名|姓名|名字叫|姓什么|是哪个人|"
+                        r"(局长|市长|书记|主任|厅长|处长|部长|科长|负责人|一把手)是谁|谁是.{0,8}(局长|市长|书记|主任|负责人|一把手)")
+_PERSON_WORDS = frozenset(["领导", "同志", "官员", "负责人", "局长", "市长", "书记", "主任", "厅长", "处长", "部长",
+                           "科长", "一把手", "哪位", "姓名", "名字"])
 _NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
 
@@ -134,6 +139,9 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     ranked = match_targets(q, facts, lambda f: _hit_rank(hits, f.doc_id, f.start), kb.relevance, words)
     if not ranked:
         return None
+    per = _one_per_indicator(q, ranked)
+    if len(per) >= 2:  # 「绿化覆盖率和人均公园绿地面积各要达到多少」: one line each
+        return Answer(q.raw, "answered", "".join(cb.fact_sentence(f) for f in per), cb.citations(), tuple(per))
     best = ranked[0]
     same = [f for f in ranked if same_indicator(f, best)]
     if q.years:
@@ -155,6 +163,18 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         lead = f"规划没有单列{q.county}的“{best.indicator}”目标。规划给出的全市目标是：{lines}"
         return Answer(q.raw, "not_found", lead, cb.citations(), tuple(chosen))
     return Answer(q.raw, "answered", "".join(cb.fact_sentence(f) for f in chosen), cb.citations(), tuple(chosen))
+
+
+def _one_per_indicator(q: Query, ranked: list[Fact]) -> list[Fact]:
+    """When the question names two or more indicators, the best target of each (in the asked year)."""
+    if len(q.indicators) < 2:
+        return []
+    per = []
+    for ind in q.indicators:
+        fs = [f for f in ranked if canonical_of(f) == ind and (not q.years or f.year in q.years)]
+        if fs:
+            per.append(fs[0])
+    return sorted(_dedupe(per)[:3], key=lambda f: (f.doc_id, f.start))
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

@@ -98,7 +98,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     if not args.quiet:
         print(format_reports(result.reports))
     state = "索引已是最新" if result.up_to_date else "索引已建成"
-    print(f"{state}：{result.chunks} 段，{result.facts} 条事实，新嵌入 {result.embedded}，复用 {result.reused}，"
+    print(f"{state}：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，新嵌入 {result.embedded} 句，复用 {result.reused} 句，"
           f"用时 {result.seconds:.1f} 秒 → {result.folder}")
     return 0
 

@@ -27,6 +27,11 @@ def _canon(indicator: str) -> str | None:
     return canonical_indicator(indicator)
 
 
+def canonical_of(f: Fact) -> str | None:
+    """The plan's canonical indicator the fact states (None when it is none of them)."""
+    return _canon(f.indicator)
+
+
 def same_indicator(a: Fact, b: Fact) -> bool:
     ca, cb = _canon(a.indicator), _canon(b.indicator)
     if ca and cb:

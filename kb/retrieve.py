@@ -79,26 +79,32 @@ class BM25ChineseRetriever(BaseRetriever):
 
 
 class DenseFaissRetriever(BaseRetriever):
-    """e5 query embedding against a FAISS inner-product index of L2-normalized passages."""
+    """e5 query embedding against a FAISS inner-product index of L2-normalized sentences; a chunk
+    scores as its best sentence (one vector per chunk blurs a short question's match)."""
 
     def __init__(self, index: LoadedIndex, nodes: list[TextNode], embedder: Embedder, top_k: int = 50) -> None:
         super().__init__()
         self._store = FaissVectorStore(faiss_index=index.vectors)
+        self._owners = index.vector_chunks
         self._nodes = nodes
         self._embedder = embedder
         self.top_k = top_k
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        if not self._nodes:
+        if not self._nodes or not len(self._owners):
             return []
         vec = query_bundle.embedding or self._embedder.embed_query(query_bundle.query_str).tolist()
-        res = self._store.query(VectorStoreQuery(query_embedding=vec, similarity_top_k=min(self.top_k, len(self._nodes))))
-        out = []
-        for node_id, score in zip(res.ids or [], res.similarities or []):
-            pos = int(node_id)
-            if 0 <= pos < len(self._nodes):
-                out.append(NodeWithScore(node=self._nodes[pos], score=float(score)))
-        return out
+        # Enough sentences that top_k chunks are almost surely among their owners.
+        n = min(len(self._owners), self.top_k * 8)
+        res = self._store.query(VectorStoreQuery(query_embedding=vec, similarity_top_k=n))
+        best: dict[int, float] = {}
+        for vid, score in zip(res.ids or [], res.similarities or []):
+            v = int(vid)
+            if 0 <= v < len(self._owners):
+                pos = int(self._owners[v])
+                best[pos] = max(best.get(pos, -1.0), float(score))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[: self.top_k]
+        return [NodeWithScore(node=self._nodes[pos], score=score) for pos, score in ranked]
 
 
 def _minmax(scores: list[float]) -> list[float]:

@@ -104,6 +104,13 @@ def chunk_document(doc: Document, chunk_chars: int) -> list[Chunk]:
     return chunks
 
 
+def chunk_sentences(doc: Document, chunk: Chunk) -> list[str]:
+    """What the dense retriever embeds for a chunk: each of its sentences (the chunk itself when it
+    holds none); the chunk scores as its best sentence."""
+    texts = [s.text for s in doc.sentences if chunk.start <= s.start < chunk.end and s.text.strip()]
+    return texts or [chunk.text]
+
+
 def index_text(chunk: Chunk) -> str:
     """What the retrievers see: the nearest headings, then the chunk (headings help colloquial queries)."""
     heads = [p for p in chunk.path[-2:] if p not in chunk.text]

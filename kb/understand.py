@@ -11,7 +11,7 @@ from importlib import resources
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
 from kb.question_words import GENERIC
-from kb.segment import tokenize
+from kb.segment import policy_terms, tokenize
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
@@ -90,14 +90,33 @@ def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def apply_glossary(text: str) -> tuple[str, tuple[str, ...]]:
-    """Replace colloquial words by the plan's word; return the text and every plan word added."""
+    """Replace colloquial words by the plan's word; return the text and every plan word added.
+
+    A word inside one of the plan's own terms is left alone: in 「美丽工厂」 the question already
+    speaks the plan's language, and 工厂 → 企业 would lose the term."""
     added: list[str] = []
     for word, official in glossary():
         if word and official and word in text:
             if official[0] != word:
-                text = text.replace(word, official[0])
+                text = _replace_outside_terms(text, word, official[0])
             added.extend(o for o in official if o != word)
     return " ".join(text.split()), tuple(dict.fromkeys(added))
+
+
+def _replace_outside_terms(text: str, word: str, official: str) -> str:
+    held = [(m.start(), m.end()) for term in _terms_holding(word) for m in re.finditer(re.escape(term), text)]
+    out, i = [], 0
+    for m in re.finditer(re.escape(word), text):
+        if any(a <= m.start() and m.end() <= b for a, b in held):
+            continue
+        out.append(text[i : m.start()] + official)
+        i = m.end()
+    return "".join(out) + text[i:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _terms_holding(word: str) -> tuple[str, ...]:
+    return tuple(t for t in policy_terms() if word in t and t != word)
 
 
 def find_indicators(text: str) -> tuple[tuple[str, ...], str]:

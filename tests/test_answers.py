@@ -113,6 +113,17 @@ def test_answers_pick_what_the_question_asks(kb, question, must_contain, must_no
         assert s not in ans.answer, ans.answer
 
 
+@pytest.mark.parametrize(("question", "values"), [
+    ("到2027年年底，城區綠化覆蓋率和人均公園綠地面積各要達到多少？", ["40%", "14.2平方米"]),
+    ("到2027年，电动公交车和电动出租车各占多少？", ["72%", "35%"]),
+])
+def test_two_indicators_asked_get_one_line_each(kb, question, values) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered" and len(ans.facts) == len(values), ans.answer
+    positions = [ans.answer.find(v) for v in values]
+    assert all(p >= 0 for p in positions), ans.answer
+
+
 def test_a_share_question_gets_the_share_target(kb) -> None:
     """「几成」 asks for a share: the 10% target, not the 70万亩 one of the same sentence."""
     ans = kb.ask("少翻地的保护性耕作要占旱田播种面积的几成？")
@@ -127,6 +138,7 @@ def test_a_share_question_gets_the_share_target(kb) -> None:
     ("吉林市可吸入颗粒物（PM10）年均浓度的控制目标是多少？", ["没有找到"]),
     # the plan names bodies, never people
     ("这个规划是市生态环境局哪位领导牵头编的？叫啥名？", ["没有写具体人员的姓名", "市生态环境局"]),
+    ("吉林市生態環境局局長是誰？", ["没有写具体人员的姓名"]),
     # 桦甸市 is a county of 吉林市: the plan's 90% is city-wide, and the answer says so
     ("桦甸市到2027年空气好的天数得占多少？", ["没有单列桦甸", "90%"]),
 ])

@@ -31,12 +31,27 @@ def test_chunks_are_verbatim_and_stay_in_one_section(kb) -> None:
 def test_incremental_rebuild(corpus_copy: Path, tmp_path: Path) -> None:
     settings = load_settings(env={}, corpus=corpus_copy, index=tmp_path / "idx")
     first = build_index(settings, progress=False)
-    assert not first.up_to_date and first.embedded == first.chunks
+    assert not first.up_to_date and first.embedded == first.vectors > first.chunks  # one vector a sentence
     t0 = time.perf_counter()
     second = build_index(settings, progress=False)
     assert second.up_to_date and time.perf_counter() - t0 < 5
     (corpus_copy / "new_notice.txt").write_text("关于开展湿地保护的通知\n新建重要湿地3处以上。\n", encoding="utf-8")
     third = build_index(settings, progress=False)
     assert not third.up_to_date
-    assert third.embedded <= 2 and third.reused == first.chunks  # only the new document is embedded
+    assert third.embedded <= 2 and third.reused == first.vectors  # only the new document is embedded
     assert "new_notice" in load_index(settings).docs
+
+
+def test_dense_scores_a_chunk_as_its_best_sentence(kb) -> None:
+    """One vector per sentence; a dense hit's score is the best score among its own sentences."""
+    idx = kb.index
+    assert idx.vectors.ntotal == len(idx.vector_chunks) > len(idx.chunks)
+    question = "到2027年电动公交车要占多少？"
+    qv = kb.embedder.embed_query(question)
+    hits = kb.retriever.search(question, k=5, mode="dense", rerank=False)
+    assert hits
+    for h in hits:
+        pos = idx.chunks.index(h.chunk)
+        rows = [i for i, owner in enumerate(idx.vector_chunks) if owner == pos]
+        best = max(float(idx.vectors.reconstruct(i) @ qv) for i in rows)
+        assert abs(h.score - best) < 1e-4

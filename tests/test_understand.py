@@ -73,3 +73,16 @@ def test_builds_embed_on_every_core_unless_the_user_set_threads() -> None:
 ])
 def test_an_unknown_compound_is_present_only_when_its_parts_stand_together(kb, word, text, present) -> None:
     assert kb.relevance.present(word, text) is present
+
+
+@pytest.mark.parametrize(("question", "kept", "replaced"), [
+    # 美丽工厂 is the plan's own term: the glossary's 工厂 → 企业 must not break it
+    ("美丽工厂、美丽园区建设属于哪个专栏？", "美丽工厂", ""),
+    ("工厂排的废气要怎么治？", "", "工厂"),
+])
+def test_glossary_leaves_the_plans_own_terms_alone(question, kept, replaced) -> None:
+    q = understand(question)
+    if kept:
+        assert kept in q.canonical
+    if replaced:
+        assert replaced not in q.canonical and "企业" in q.canonical
