@@ -12,6 +12,8 @@ end year of an enclosing phase 「第一阶段（2024—2027年）」.
 
 Deadlines are emitted for the clauses after a year marker (or inside a phase) that hold no target:
 a clause that holds a target is not repeated as a deadline.
+
+Responsibilities and projects are found by kb.facts_roles; clause splitting is kb.clauses.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kb.clauses import clauses as _clauses
+from kb.clauses import make_fact as _fact
+from kb.clauses import split_top as _split_top
+from kb.facts_roles import is_heading as _is_heading
+from kb.facts_roles import projects, responsibilities
 from kb.indicators import INDICATOR_SYNONYMS, canonical_indicator
 from kb.types import Document, Fact
 
@@ -66,57 +73,16 @@ _YEAR_RE = re.compile(
     r"(?P<pre>力争到|力争在|到|至|于|在|截至|截止)?(?<![\d—–\-~～.])(?P<y>20\d{2})\s*年(?P<suf>年底前|年底|年末|底前|底|末|前)?"
 )
 _PHASE_RE = re.compile(r"第[一二三四五六七八九十]阶段（\d{4}\s*[—–\-]+\s*(\d{4})年）")
-_OPEN, _CLOSE = "（(《“‘【〔[", "）)》”’】〕]"
-_STOPS = "，；：,;:。！？"
 _LEAD_WORDS = ("其中", "同时", "累计", "完成", "并且", "并", "且", "以及", "和", "与", "及", "使", "让", "确保", "力争", "实现", "推动",
                "促进", "要", "将", "的", "、")
 _TAIL_WORDS = ("力争", "均", "平均", "分别", "要", "将", "应", "须", "进一步", "稳定", "逐步", "累计", "的")
 _SCOPES = ("各县（市）区", "松花江吉林市段", "吉林市地区", "城市主要污染物", "黑土地保护工程项目区", "全市", "吉林市",
            "持证在产的")
 _RATE_SUFFIXES = ("占比", "比例", "比重", "比率", "率", "浓度", "面积", "产值", "总量", "量", "含量")
-_BODY = (r"各地各部门|各级党委和政府|各级党委、政府|各级党委政府|各级政府|各县（市）区(?:党委和(?:人民)?政府)?|各开发区"
-         r"|市直(?:有关|各|相关)?部门|各有关部门|有关部门|相关部门|各部门|各地"
-         r"|市[^\s，。、；：]{1,12}?(?:局|委员会|委|办公室|办|厅|部|中心)")
-_RESP_WITH = re.compile(rf"^(?P<body>{_BODY})(?:会同|联合)(?P<partners>[^，。；]+?(?:部门|单位|机构))(?P<duty>.{{4,}})$")
-_RESP_LEAD = re.compile(r"由(?P<body>[^，。；由]{2,20}?)牵头(?:[，,](?P<partners>[^，。；]{2,30}?)(?:配合|参与))?")
-_RESP_LEAD2 = re.compile(r"^(?P<body>[^，。；]{2,20}?)牵头[，,](?P<partners>[^，。；]{2,30}?)(?:配合|参与)")
-_RESP_MODAL = re.compile(rf"^(?P<body>{_BODY})(?:要|应当|应|须|必须|负责|(?=原则上|不得))(?P<duty>.{{4,}})$")
-_PROJECT_END = ("项目", "工程", "改造", "治理", "建设", "基地", "产业园", "园区", "行动", "系统", "平台", "电站", "设施",
-                "修复", "利用", "回用", "整治", "提升")
-_PROJECT_VERBS = ("重点实施", "重点推进", "实施", "推进", "开展", "推行", "加快")
-_NOT_PROJECT = ("为", "以", "让", "使", "确保", "从而", "进而", "助力", "促进", "提供", "打造")
-_LIST_TAIL = re.compile(r"等(?:重大项目|项目建设|项目|重大工程|工程)$")
+
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _clauses(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
-    """Spans of text[lo:hi] between clause punctuation that stands outside brackets and quotes."""
-    hi = len(text) if hi is None else hi
-    out, depth, s = [], 0, lo
-    for i in range(lo, hi):
-        ch = text[i]
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in _STOPS and depth == 0:
-            out.append((s, i))
-            s = i + 1
-    out.append((s, hi))
-    return [(a, b) for a, b in out if text[a:b].strip()]
-
-
-def _split_top(text: str, sep: str) -> list[tuple[int, int]]:
-    out, depth, s = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
-        if ch == sep and depth == 0:
-            out.append((s, i))
-            s = i + 1
-    out.append((s, len(text)))
-    return out
-
-
 def year_markers(text: str) -> list[tuple[int, int, int]]:
     """(start, end, year) of deadline-like year mentions: 到2027年, 2025年年底前, 2027年，…
 
@@ -184,10 +150,6 @@ def _split_list(ind: str, both: bool) -> list[str]:
     if both and ends[-1]:
         return [p if e else p + ends[-1] for p, e in zip(parts, ends)]
     return [ind]
-
-
-def _fact(kind: str, doc_id: str, sent: str, start: int, a: int, b: int, path: tuple[str, ...], **kw) -> Fact:
-    return Fact(kind=kind, doc_id=doc_id, quote=sent[a:b], start=start + a, end=start + b, path=path, **kw)
 
 
 # ------------------------------------------------------------------------------------------------ targets
@@ -314,69 +276,6 @@ def _deadlines(doc_id: str, text: str, start: int, path: Path, markers: list[tup
     return out
 
 
-def _is_heading(text: str, path: tuple[str, ...]) -> bool:
-    return bool(path) and text.strip().rstrip("。") == path[-1].rstrip("。")
-
-
-# -------------------------------------------------------------------------------------- responsibilities
-def _responsibilities(doc_id: str, text: str, start: int, path: Path) -> list[Fact]:
-    body_text = text.rstrip("。；; ")
-    end = len(body_text)
-    m = _RESP_WITH.match(body_text)
-    if m:
-        return [_fact("responsibility", doc_id, text, start, 0, end, path, subject=m.group("body"),
-                      scope=m.group("duty").strip("，, "), extra=(("partners", m.group("partners")),))]
-    m = _RESP_LEAD.search(body_text) or _RESP_LEAD2.match(body_text)
-    if m:
-        extra = (("partners", m.group("partners")),) if m.group("partners") else ()
-        duty = (body_text[: m.start()] + body_text[m.end():]).strip("，, ")
-        return [_fact("responsibility", doc_id, text, start, 0, end, path, subject=m.group("body"), scope=duty,
-                      extra=extra)]
-    m = _RESP_MODAL.match(body_text)
-    if m:
-        return [_fact("responsibility", doc_id, text, start, 0, end, path, subject=m.group("body"),
-                      scope=m.group("duty").strip("，, "))]
-    return []
-
-
-# ------------------------------------------------------------------------------------------------ projects
-def _projects(doc_id: str, text: str, start: int, path: Path) -> list[Fact]:
-    column = next((p for p in path if re.match(r"专栏\s*\d+", p)), "")
-    if not column or _is_heading(text, path):
-        return []
-    item = next((p for p in path if re.match(r"\d{1,2}[.．、]", p)), "")
-    heading = re.sub(r"^\d{1,2}[.．、]\s*", "", item).rstrip("。") or re.sub(r"^专栏\s*\d+\s*", "", column)
-    body = text.rstrip("。；; ")
-    k = body.find("重点实施")
-    if k >= 0:
-        groups = [(k + 4 + a, k + 4 + b) for a, b in _split_top(body[k + 4:], "，")]
-    else:
-        groups, listing = [], False
-        for g in _clauses(body):
-            clause = body[g[0]:g[1]]
-            listing = clause.startswith(_PROJECT_VERBS) or (listing and not clause.startswith(_NOT_PROJECT))
-            if listing:
-                groups.append(g)
-    out = []
-    for a, b in groups:
-        g = body[a:b]
-        verb = next((v for v in _PROJECT_VERBS if g.startswith(v)), "")
-        a += len(verb)
-        tail = _LIST_TAIL.search(body[a:b]) or re.search(r"等$", body[a:b])
-        if tail:
-            b = a + tail.start()
-        if b - a < 4:
-            continue
-        pieces = [(a + x, a + y) for x, y in _split_top(body[a:b], "、")]
-        names = [re.sub(r"（[^（）]*）$", "", body[x:y]) for x, y in pieces]
-        split = len(pieces) > 1 and all(len(n) >= 4 for n in names) and (
-            all(n.endswith(_PROJECT_END) for n in names) or (tail is not None and tail.group(0) != "等"))
-        for x, y in pieces if split else [(a, b)]:
-            out.append(_fact("project", doc_id, text, start, x, y, path, subject=text[x:y], indicator=heading,
-                             extra=(("column", column),)))
-    return out
-
-
 # ------------------------------------------------------------------------------------------------ public
 def extract_sentence(doc_id: str, text: str, start: int, path: tuple[str, ...],
                      context_year: int | None = None) -> list[Fact]:
@@ -392,8 +291,8 @@ def extract_sentence(doc_id: str, text: str, start: int, path: tuple[str, ...],
 
     facts, target_clauses = _targets(doc_id, text, start, path, year_of)
     facts += _deadlines(doc_id, text, start, path, markers, target_clauses)
-    facts += _responsibilities(doc_id, text, start, path)
-    facts += _projects(doc_id, text, start, path)
+    facts += responsibilities(doc_id, text, start, path)
+    facts += projects(doc_id, text, start, path)
     return facts
 
 

@@ -14,7 +14,7 @@ from importlib import resources
 
 import jieba
 
-from kb.types import Chunk, Document
+from kb.types import Chunk, Document, Sentence
 
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
@@ -104,11 +104,15 @@ def chunk_document(doc: Document, chunk_chars: int) -> list[Chunk]:
     return chunks
 
 
+def sentences_in(doc: Document, chunk: Chunk) -> list[Sentence]:
+    """The chunk's sentences that get a vector of their own (non-empty ones, in text order)."""
+    return [s for s in doc.sentences if chunk.start <= s.start < chunk.end and s.text.strip()]
+
+
 def chunk_sentences(doc: Document, chunk: Chunk) -> list[str]:
     """What the dense retriever embeds for a chunk: each of its sentences (the chunk itself when it
     holds none); the chunk scores as its best sentence."""
-    texts = [s.text for s in doc.sentences if chunk.start <= s.start < chunk.end and s.text.strip()]
-    return texts or [chunk.text]
+    return [s.text for s in sentences_in(doc, chunk)] or [chunk.text]
 
 
 def index_text(chunk: Chunk) -> str:

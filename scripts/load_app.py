@@ -14,113 +14,21 @@ Exit 0 when there were no errors, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
-import socket
-import ssl
 import statistics
-import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [
-    "电动公交车要占多少？", "到2027年PM2.5要降到多少？", "谁负责制定年度行动方案？", "专栏4有哪些重点工程？",
-    "到2027年森林覆蓋率要達到多少？", "空气质量优良天数比率要达到多少？", "到2035年细颗粒物浓度是多少？",
-    "城市生活污水集中收集率的目标是多少？", "黑土地保护有什么要求？", "新能源出租车的比例要达到多少？",
-    "地表水国控断面水质优良比例是多少？", "第一阶段是哪几年？", "到2027年单位地区生产总值能耗下降多少？",
-    "城市生活垃圾回收利用率要达到多少？", "重污染天气要怎么应对？", "美丽乡村建设有哪些重点任务？",
-    "松花江水质要求是什么？", "谁负责规划实施的监督考核？", "上海的地铁票价是多少？", "碳达峰的时间安排是什么？",
-]
-
-
-def check_loopback(url: str) -> str:
-    host = urlparse(url).hostname or ""
-    try:
-        ok = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        ok = False
-    if not ok:
-        raise SystemExit(f"错误：只允许对本机地址做压测（127.0.0.1 / localhost），收到 {host!r}")
-    return url if url.endswith("/") else url + "/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_page(url: str, deadline: float, proc: subprocess.Popen | None = None) -> bool:
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200 and b"<html" in r.read(4096).lower():
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.1)
-    return False
-
-
-def start_app(extra: list[str], timeout: float) -> tuple[subprocess.Popen, str, float]:
-    """Start app.py on a free loopback port; return (process, url, seconds to the first page)."""
-    port = free_port()
-    env = dict(os.environ, KB_HOST="127.0.0.1", GRADIO_ANALYTICS_ENABLED="False")
-    t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port), *extra],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    if not wait_for_page(url, t0 + timeout, proc):
-        proc.kill()
-        err = proc.stderr.read()[-2000:] if proc.stderr else ""
-        raise SystemExit(f"错误：应用未能在 {timeout:.0f} 秒内启动\n{err}")
-    return proc, url, time.monotonic() - t0
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
-def connect(url: str, users: int) -> tuple[list, list[str]]:
-    """One gradio_client.Client per user, made before the clock starts. gradio_client opens a new
-    httpx connection per request and builds an SSL context for each (tens of ms of the load
-    generator's CPU, on the same cores as the app): one verifying context, built once, is shared."""
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from gradio_client import Client
-
-    user = os.environ.get("KB_AUTH_USER", "")
-    auth = (user, os.environ.get("KB_AUTH_PASSWORD", "")) if user else None
-    context = ssl.create_default_context()
-    errors: list[str] = []
-
-    def make(u: int):
-        try:
-            return Client(url, auth=auth, verbose=False, download_files=False, ssl_verify=context)
-        except Exception as e:  # noqa: BLE001 - counted and reported
-            errors.append(f"user {u}: connect: {type(e).__name__}: {e}")
-            return None
-
-    with ThreadPoolExecutor(max_workers=min(users, 8)) as ex:
-        clients = list(ex.map(make, range(users)))
-    return clients, errors
+from _app import QUESTIONS, check_loopback, make_clients, percentile, start_app, stop_app, wait_for_page
 
 
 def run_load(url: str, users: int, per_user: int, deadline_s: float) -> dict:
-    clients, errors = connect(url, users)
+    clients, errors = make_clients(url, users)
     stop_at = time.monotonic() + deadline_s
     lock = threading.Lock()
     latencies: list[float] = []
@@ -184,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("错误：--users 1—200，--questions 1—1000，--deadline 不超过 1800 秒")
     proc, startup = None, None
     if args.start:
-        proc, url, startup = start_app(args.app_arg, timeout=120)
+        log_path = Path(tempfile.gettempdir()) / f"kb_load_app_{os.getpid()}.log"
+        proc, url, startup = start_app(args.app_arg, 120, log_path)
     else:
         url = check_loopback(args.url)
         if not wait_for_page(url, time.monotonic() + 10):
@@ -193,11 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         report = run_load(url, args.users, args.questions, args.deadline)
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_app(proc)
     if startup is not None:
         report["startup_to_first_page_s"] = round(startup, 2)
     if args.json:
