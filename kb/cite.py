@@ -69,7 +69,7 @@ class CitationBuilder:
     def quote_sentence(self, doc_id: str, start: int, end: int) -> str:
         text = self.docs[doc_id].text[start:end].strip()
         n = self.cite(doc_id, start, end)
-        if text.endswith(("。", "；", "！", "？")):
+        if text.endswith(("。", "；", "！", "？", "：")):  # 「要坚持做到：」 introduces what follows
             return f"{text[:-1]}[{n}]{'。' if text[-1] == '；' else text[-1]}"
         return f"{text}[{n}]。"
 

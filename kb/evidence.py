@@ -35,6 +35,15 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
     return any(str(y) in text for y in q.years)
 
 
+_WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
+
+
+def _dated(doc: Document, s: Sentence) -> bool:
+    """The sentence, or the phase it stands in, says when."""
+    return bool(_WHEN_RE.search(s.text)) or any(
+        sec.kind == "phase" and sec.start <= s.start < sec.end for sec in doc.sections)
+
+
 def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                    words: tuple[str, ...]) -> list[tuple[Document, Sentence]]:
     """The one or two sentences that answer, best first in text order; [] when none covers enough."""
@@ -58,6 +67,8 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                 continue
             if q.intent == "target" and not _NUMBER_RE.search(s.text):
                 continue  # a number is asked for: only a sentence that states one can answer
+            if q.intent == "deadline" and not _dated(doc, s):
+                continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
             # A sentence is read with its headings, down to its paragraph's lead sentence
             # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).
             context = f"{doc.meta.title} {' '.join(s.path)}"
@@ -85,8 +96,32 @@ def evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBu
     chosen = best_sentences(kb, q, hits, words)
     if not chosen:
         return None
+    doc, first = chosen[0]
+    leads = introduced_leads(doc, first)
+    if leads:  # 「要坚持做到：」 answers nothing by itself: the list it introduces does
+        head = cb.quote_sentence(doc.doc_id, first.start, first.end)
+        lines = [cb.quote_sentence(doc.doc_id, *_first_sentence(doc, lead.start)) for lead in leads]
+        return Answer(q.raw, "answered", head + "\n" + "\n".join(lines), cb.citations())
     text = "".join(cb.quote_sentence(d.doc_id, s.start, s.end) for d, s in chosen)
     return Answer(q.raw, "answered", text, cb.citations())
+
+
+def introduced_leads(doc: Document, s: Sentence) -> list:
+    """The run of lead paragraphs (「——全领域……。」) that a sentence ending in 「：」 introduces."""
+    if not s.text.rstrip().endswith("："):
+        return []
+    run, end = [], s.end
+    for sec in sorted((x for x in doc.sections if x.kind == "lead" and x.start >= s.end), key=lambda x: x.start):
+        if sec.start - end > 3:
+            break
+        run.append(sec)
+        end = sec.end
+    return run if len(run) >= 2 else []
+
+
+def _first_sentence(doc: Document, start: int) -> tuple[int, int]:
+    first = next(x for x in doc.sentences if x.start >= start)
+    return first.start, first.end
 
 
 def where_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,

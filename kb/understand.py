@@ -114,6 +114,12 @@ def _replace_outside_terms(text: str, word: str, official: str) -> str:
     return "".join(out) + text[i:]
 
 
+def _outside_terms(text: str, word: str) -> bool:
+    """The word stands in the text other than inside one of the plan's terms (白山 in 长白山)."""
+    held = [(m.start(), m.end()) for term in _terms_holding(word) for m in re.finditer(re.escape(term), text)]
+    return any(not any(a <= m.start() and m.end() <= b for a, b in held) for m in re.finditer(re.escape(word), text))
+
+
 @functools.lru_cache(maxsize=1024)
 def _terms_holding(word: str) -> tuple[str, ...]:
     return tuple(t for t in policy_terms() if word in t and t != word)
@@ -152,7 +158,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     canonical_text, glossed = apply_glossary(canonical_text)
     again, canonical_text = find_indicators(canonical_text)
     indicators = tuple(dict.fromkeys((*found, *again)))
-    place = next((p for p in OTHER_PLACES if p in text), "")
+    place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
     county = next((c for c in COUNTIES if c in text), "")
     level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))

@@ -1,6 +1,7 @@
 """Answers on the whole gold set: every citation verbatim, no number outside a cited quote, the
 unanswerable ones not_found; plus table-driven answers an official would check by eye."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,44 @@ def test_title_lines_are_not_evidence(kb) -> None:
     ans = kb.ask("国家意见开篇如何阐述建设美丽中国的地位？")
     assert ans.status == "answered" and "重要目标" in ans.answer, ans.answer
     assert not ans.answer.startswith("国务院关于"), ans.answer
+
+
+def test_a_sentence_ending_in_a_colon_is_answered_with_the_list_it_introduces(kb) -> None:
+    """「要坚持做到：」 says nothing by itself; the five 「——全…」 leads after it are the answer."""
+    ans = kb.ask("规划要求坚持做到的五个“全”方面是什么？")
+    assert ans.status == "answered", ans.answer
+    lines = ans.answer.splitlines()
+    assert lines[0] == "要坚持做到[1]：" and len(lines) == 6, ans.answer
+    for word in ("全领域", "全过程", "全链条", "全流程", "全方位"):
+        assert word in ans.answer
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    # 长白山 is a mountain of the plan, not 白山市
+    ("专栏6中涉及长白山的重点项目是什么？", "长白山主脉森林保护修复综合治理项目"),
+    # 至少 and 一年当中 frame the answer; they are not what the question is about
+    ("到2027年，一年当中空气干净的日子至少得有几成？", "90%"),
+])
+def test_framing_and_place_words_do_not_hide_the_answer(kb, question, must_contain) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered" and must_contain in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("question", "dated"), [
+    ("黑臭水体什么时候能消除？", True),
+    # the plan asks for 联防联控 but gives no time: the undated sentence is no answer to 「什么时候」
+    ("大气污染联防联控什么时候开始搞？", False),
+])
+def test_a_when_question_is_answered_only_by_a_sentence_that_says_when(kb, question, dated) -> None:
+    from kb.evidence import best_sentences
+    from kb.understand import retrieval_args, understand
+
+    q = understand(question)
+    hits = kb.retriever.search(q.expansion, k=8, **retrieval_args(q))
+    chosen = best_sentences(kb, q, hits, kb.relevance.key_words(q))
+    assert bool(chosen) is dated
+    for doc, s in chosen:
+        phase = any(x.kind == "phase" and x.start <= s.start < x.end for x in doc.sections)
+        assert phase or re.search(r"20\d\d年|本世纪中叶", s.text), s.text
+    if not dated:
+        assert kb.ask(question).status == "not_found"

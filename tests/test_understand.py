@@ -86,3 +86,12 @@ def test_glossary_leaves_the_plans_own_terms_alone(question, kept, replaced) -> 
         assert kept in q.canonical
     if replaced:
         assert replaced not in q.canonical and "企业" in q.canonical
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("专栏6中涉及长白山的重点项目是什么？", ""),
+    ("白山市的森林覆盖率目标是多少？", "白山"),
+    ("长白山保护和白山市有什么关系？", "白山"),
+])
+def test_a_place_inside_one_of_the_plans_terms_is_not_that_place(question, place) -> None:
+    assert understand(question).place == place
