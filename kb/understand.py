@@ -92,24 +92,29 @@ def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
 def apply_glossary(text: str) -> tuple[str, tuple[str, ...]]:
     """Replace colloquial words by the plan's word; return the text and every plan word added.
 
+    One pass, longest word first: a replaced word is held by a placeholder, so a shorter word
+    cannot fire inside what was put in (大挂车 → 柴油货车 stays; 货车 → 货运车辆 does not follow).
     A word inside one of the plan's own terms is left alone: in 「美丽工厂」 the question already
     speaks the plan's language, and 工厂 → 企业 would lose the term."""
     added: list[str] = []
+    put: list[str] = []
     for word, official in glossary():
-        if word and official and word in text:
+        if word and official and _outside_terms(text, word):
             if official[0] != word:
-                text = _replace_outside_terms(text, word, official[0])
+                text = _replace_outside_terms(text, word, len(put))
+                put.append(official[0])
             added.extend(o for o in official if o != word)
+    text = re.sub("\ue002(\\d+)\ue003", lambda m: put[int(m.group(1))], text)
     return " ".join(text.split()), tuple(dict.fromkeys(added))
 
 
-def _replace_outside_terms(text: str, word: str, official: str) -> str:
+def _replace_outside_terms(text: str, word: str, slot: int) -> str:
     held = [(m.start(), m.end()) for term in _terms_holding(word) for m in re.finditer(re.escape(term), text)]
     out, i = [], 0
     for m in re.finditer(re.escape(word), text):
         if any(a <= m.start() and m.end() <= b for a, b in held):
             continue
-        out.append(text[i : m.start()] + official)
+        out.append(text[i : m.start()] + f"\ue002{slot}\ue003")
         i = m.end()
     return "".join(out) + text[i:]
 
@@ -122,7 +127,10 @@ def _outside_terms(text: str, word: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _terms_holding(word: str) -> tuple[str, ...]:
-    return tuple(t for t in policy_terms() if word in t and t != word)
+    """The plan's terms that contain the word: the policy dictionary, the indicators and every
+    plan word the glossary maps to (柴油货车 holds 货车)."""
+    terms = {*policy_terms(), *_synonyms(), *(w for _, official in glossary() for w in official)}
+    return tuple(t for t in terms if word in t and t != word)
 
 
 def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
