@@ -23,6 +23,31 @@ _INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓�
 _COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
 _NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
+_EXCEPT_RE = re.compile(r"除了[^，。？！,?!]{1,30}?(?:以外|之外|外)?(?=[，,])")
+
+
+def _cut_keeping(text: str, keep: tuple[str, ...]) -> list[str]:
+    """jieba's precise cut, except that a given word which the cut splits across its edge
+    (「工地上扬尘」 → 工地/上扬/尘) is kept whole where it stands."""
+    tokens = list(tokenizer().cut(text))
+    edges, pos = set(), 0
+    for t in tokens:
+        edges.add(pos)
+        pos += len(t)
+    edges.add(pos)
+    broken = [w for w in keep if w and any(m.start() not in edges or m.end() not in edges
+                                          for m in re.finditer(re.escape(w), text))]
+    if not broken:
+        return tokens
+    out: list[str] = []
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(broken, key=len, reverse=True)))
+    i = 0
+    for m in pattern.finditer(text):
+        out.extend(tokenizer().cut(text[i : m.start()]))
+        out.append(m.group(0))
+        i = m.end()
+    out.extend(tokenizer().cut(text[i:]))
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,9 +72,14 @@ class Relevance:
         return math.log((self._n + 1) / (self.df(word) + 0.5))
 
     def key_words(self, q: Query) -> tuple[str, ...]:
-        """Content words of the question (precise-mode jieba on the canonicalized question)."""
+        """Content words of the question (precise-mode jieba on the canonicalized question).
+
+        The plan's words that understanding put in (扬尘 for 尘土飞扬) and the indicators it found
+        stay whole (jieba would cut 「工地上扬尘」 as 工地/上扬/尘); what a 「除了……，」 clause
+        names is context, not what is asked (「除了超低排放，还得治哪几样」)."""
+        text = _EXCEPT_RE.sub("，", q.canonical or q.text)
         words = []
-        for w in tokenizer().cut(q.canonical or q.text):
+        for w in _cut_keeping(text, (*q.plan_words, *q.indicators)):
             w = w.strip().strip(_GLUE)
             if len(w) < 2 or is_question_word(w) or w.isdigit() or not any(ch.isalnum() for ch in w):
                 continue

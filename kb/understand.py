@@ -49,6 +49,7 @@ class Query:
     expansion: str  # the text handed to the retrievers (question + canonical terms)
     canonical: str = ""  # the question in the plan's words (indicators and glossary applied)
     county: str = ""  # a county or district of 吉林市 named in the question (桦甸市, 昌邑区)
+    plan_words: tuple[str, ...] = ()  # the plan's words the glossary put in (尘土飞扬 → 扬尘)
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -173,7 +174,8 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
-                 level, tokens, expansion, canonical_text, county[:2])
+                 level, tokens, expansion, canonical_text, county[:2],
+                 tuple(w for w in glossed if w in canonical_text and w not in text))
 
 
 def _level(text: str) -> str:

@@ -215,6 +215,8 @@ def test_a_sentence_ending_in_a_colon_is_answered_with_the_list_it_introduces(kb
     ("专栏6中涉及长白山的重点项目是什么？", "长白山主脉森林保护修复综合治理项目"),
     # 至少 and 一年当中 frame the answer; they are not what the question is about
     ("到2027年，一年当中空气干净的日子至少得有几成？", "90%"),
+    ("工地上尘土飞扬的，规划打算怎么管？", "扬尘污染防治"),
+    ("监测这块，除了盯空气和水，还得补上哪些方面的能力？", "温室气体、地下水、新污染物"),
 ])
 def test_framing_and_place_words_do_not_hide_the_answer(kb, question, must_contain) -> None:
     ans = kb.ask(question)

@@ -95,3 +95,18 @@ def test_glossary_leaves_the_plans_own_terms_alone(question, kept, replaced) -> 
 ])
 def test_a_place_inside_one_of_the_plans_terms_is_not_that_place(question, place) -> None:
     assert understand(question).place == place
+
+
+@pytest.mark.parametrize(("question", "has", "lacks"), [
+    # the plan word the glossary put in stays whole (jieba alone cuts 工地/上扬/尘)
+    ("工地上尘土飞扬的，规划打算怎么管？", ["扬尘"], ["上扬"]),
+    # 「除了……，」 names what is not asked
+    ("监测这块，除了盯空气和水，还得补上哪些方面的能力？", ["监测", "能力"], ["空气", "这块"]),
+    ("工厂排的废气里，除了超低排放，还得重点治哪几样东西？", ["废气"], ["超低排放", "几样", "东西"]),
+])
+def test_key_words_of_colloquial_questions(kb, question, has, lacks) -> None:
+    words = kb.relevance.key_words(understand(question))
+    for w in has:
+        assert w in words, words
+    for w in lacks:
+        assert w not in words, words
