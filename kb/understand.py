@@ -100,7 +100,7 @@ def apply_glossary(text: str) -> tuple[str, tuple[str, ...]]:
     added: list[str] = []
     put: list[str] = []
     for word, official in glossary():
-        if word and official and _outside_terms(text, word):
+        if word and official and word in text and _outside_terms(text, word):
             if official[0] != word:
                 text = _replace_outside_terms(text, word, len(put))
                 put.append(official[0])
@@ -134,16 +134,21 @@ def _terms_holding(word: str) -> tuple[str, ...]:
     return tuple(t for t in terms if word in t and t != word)
 
 
+@functools.lru_cache(maxsize=1)
+def _indicator_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(variant, canonical, compiled pattern), longest variant first; compiled once."""
+    pairs = sorted(((v, c) for c, vs in _synonyms().items() for v in (c, *vs) if v), key=lambda p: -len(p[0]))
+    return tuple((v, c, re.compile(re.escape(v), re.IGNORECASE)) for v, c in pairs)
+
+
 def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
     """Canonical indicators named in the text (by their own name or a colloquial synonym), and
     the text with each matched phrase replaced by its canonical term. Longest phrase first; a
     replaced phrase is held by a placeholder so shorter variants cannot match inside it."""
-    pairs = sorted(((v, c) for c, vs in _synonyms().items() for v in (c, *vs) if v), key=lambda p: -len(p[0]))
     found: list[str] = []
     work = text
-    for variant, canonical in pairs:
-        pattern = re.compile(re.escape(variant), re.IGNORECASE)
-        if not pattern.search(work):
+    for variant, canonical, pattern in _indicator_patterns():
+        if variant.lower() not in work.lower() or not pattern.search(work):
             continue
         if canonical not in found:
             found.append(canonical)
