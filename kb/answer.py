@@ -31,6 +31,9 @@ NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推�
 
 def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
     q = understand(question, kb.settings.max_question_chars)
+    guessed = kb.indicator_guesser.guess(q)
+    if guessed:  # a colloquial target question that names no indicator by a word we know
+        q = dataclasses.replace(q, indicators=(guessed,))
     filters = filters or Filters()
     refusal = _out_of_corpus(kb, q, filters)
     level = q.level or _level_by_document_kind(kb, q)
@@ -141,13 +144,13 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         return None
     per = _one_per_indicator(q, ranked)
     if len(per) >= 2:  # 「绿化覆盖率和人均公园绿地面积各要达到多少」: one line each
-        return Answer(q.raw, "answered", "".join(cb.fact_sentence(f) for f in per), cb.citations(), tuple(per))
+        return Answer(q.raw, "answered", _fact_lines(cb, per), cb.citations(), tuple(per))
     best = ranked[0]
     same = [f for f in ranked if same_indicator(f, best)]
     if q.years:
         chosen = [f for f in same if f.year in q.years]
         if not chosen:
-            lines = "".join(cb.fact_sentence(f) for f in _dedupe(sorted(same, key=lambda f: f.year or 0))[:3])
+            lines = _fact_lines(cb, _dedupe(sorted(same, key=lambda f: f.year or 0))[:3])
             lead = f"规划没有给出您所问年份的“{best.indicator}”目标。" + (f"规划给出的是：{lines}" if lines else "")
             return Answer(q.raw, "not_found", lead, cb.citations(), tuple(same[:3]))
     else:
@@ -159,10 +162,15 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         own = evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words, allowed)
         if own is not None:
             return own
-        lines = "".join(cb.fact_sentence(f) for f in chosen)
+        lines = _fact_lines(cb, chosen)
         lead = f"规划没有单列{q.county}的“{best.indicator}”目标。规划给出的全市目标是：{lines}"
         return Answer(q.raw, "not_found", lead, cb.citations(), tuple(chosen))
-    return Answer(q.raw, "answered", "".join(cb.fact_sentence(f) for f in chosen), cb.citations(), tuple(chosen))
+    return Answer(q.raw, "answered", _fact_lines(cb, chosen), cb.citations(), tuple(chosen))
+
+
+def _fact_lines(cb: CitationBuilder, facts: list[Fact]) -> str:
+    """One cited line per fact; two facts of one clause (90%大型矿山、80%中型矿山) share the line."""
+    return "".join(dict.fromkeys(cb.fact_sentence(f) for f in facts))
 
 
 def _one_per_indicator(q: Query, ranked: list[Fact]) -> list[Fact]:

@@ -25,6 +25,9 @@ class KnowledgeBase:
         from kb.relevance import Relevance
 
         self.relevance = Relevance([c.text + " " + c.section for c in self.index.chunks])
+        from kb.indicator_guess import IndicatorGuesser
+
+        self.indicator_guesser = IndicatorGuesser(self)
 
     @classmethod
     def open(cls, settings: Settings | None = None, build_if_missing: bool = False) -> KnowledgeBase:
