@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kb.answer_lists import COLUMN_RE, column_answer, project_answer, section_answer
 from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
 from kb.evidence import WHERE_RE, evidence_answer, where_answer
-from kb.facts_match import canonical_of, match_targets, same_indicator
+from kb.facts_match import canonical_of, match_targets, plural_ask, same_indicator
 from kb.notice import DATE_RE, HEAD_CHARS, notice_answer, notice_question
 from kb.relevance import SENTENCE_MIN
 from kb.retrieve import Filters
@@ -156,6 +156,14 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     else:
         chosen = sorted(same, key=lambda f: f.year or 9999)
     chosen = _dedupe(chosen)[:3]
+    if plural_ask(q.text) and not q.county:  # 「……多少亩，占旱田的几成？」: the whole sentence of each figure
+        facts_all = _dedupe(chosen + _sentence_mates(kb, q, chosen[0]))
+        firsts = {}
+        for f in facts_all:
+            firsts.setdefault((f.doc_id, sentence_around(kb.index.docs[f.doc_id], f.start, f.end)), f)
+        lines = "".join(_dated_sentence(cb, kb.index.docs[f.doc_id], f)
+                        for f in sorted(firsts.values(), key=lambda f: (f.doc_id, f.start))[:3])
+        return Answer(q.raw, "answered", lines, cb.citations(), tuple(facts_all))
     if q.county and not any(q.county in f.quote + f.scope + f.subject for f in chosen):
         # 「桦甸市到2027年……」: the plan's target is city-wide; a sentence about the county itself
         # answers if there is one, else say so rather than pass the city's figure off as the county's.
@@ -166,6 +174,13 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         lead = f"规划没有单列{q.county}的“{best.indicator}”目标。规划给出的全市目标是：{lines}"
         return Answer(q.raw, "not_found", lead, cb.citations(), tuple(chosen))
     return Answer(q.raw, "answered", _fact_lines(cb, chosen), cb.citations(), tuple(chosen))
+
+
+def _sentence_mates(kb: KnowledgeBase, q: Query, fact: Fact) -> list[Fact]:
+    """The other targets stated in the same sentence as the fact (in the asked years)."""
+    s0, s1 = sentence_around(kb.index.docs[fact.doc_id], fact.start, fact.end)
+    return [f for f in kb.index.facts if f.kind == "target" and f.doc_id == fact.doc_id and s0 <= f.start < s1
+            and (not q.years or f.year in q.years)]
 
 
 def _fact_lines(cb: CitationBuilder, facts: list[Fact]) -> str:

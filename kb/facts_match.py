@@ -22,6 +22,15 @@ _SHARE_RE = re.compile(r"几成|占比|比例|比重|百分之|百分比|占.{0,
 _UNIT_RE = re.compile(r"(?:多少|几)个?(小时|天|年|头|万头|亩|万亩|吨|万吨|公里|千米|平方米|平方千米|立方米|亿元|万元|处|座|家)")
 
 
+# The question asks for two or more figures (「分别」「各要」, or two asks: 「多少亩，占…几成」).
+_PLURAL_RE = re.compile(r"分别|各(?:要|自|是|为|能|得|占|有|达)|两(?:块|项|个指标|样)")
+_ASK_RE = re.compile(r"多少|几成|多大|多高|百分之几")
+
+
+def plural_ask(text: str) -> bool:
+    return bool(_PLURAL_RE.search(text)) or len(_ASK_RE.findall(text)) >= 2
+
+
 @functools.lru_cache(maxsize=4096)
 def _canon(indicator: str) -> str | None:
     return canonical_indicator(indicator)
@@ -43,9 +52,10 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
                   words: tuple[str, ...]) -> list[Fact]:
     """Target facts that answer the question, best first (empty when none does)."""
     scored = []
-    wants_share = bool(_SHARE_RE.search(q.text))
+    plural = plural_ask(q.text)  # several figures asked: no single unit or share decides
+    wants_share = bool(_SHARE_RE.search(q.text)) and not plural
     unit = _UNIT_RE.search(q.text)
-    wants_unit = unit.group(1) if unit else ""
+    wants_unit = unit.group(1) if unit and not plural else ""
     # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its
     # bonus through `canon`; as a key word it would also make every other target look off-topic.
     words = tuple(w for w in words if w in q.text or w not in q.indicators) or words

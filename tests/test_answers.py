@@ -241,3 +241,17 @@ def test_a_when_question_is_answered_only_by_a_sentence_that_says_when(kb, quest
         assert phase or re.search(r"20\d\d年|本世纪中叶", s.text), s.text
     if not dated:
         assert kb.ask(question).status == "not_found"
+
+
+@pytest.mark.parametrize(("question", "values"), [
+    # two figures of one sentence, asked in one breath: the whole sentence, once, cited
+    ("少翻地的保护性耕作，2027年要推到多少亩，占旱田的几成？", ["70万亩", "10%"]),
+    ("到2027年，林下经济产值和中药材种植产值各要到多少？", ["85亿元", "8亿元"]),
+    # two years asked: one line for each
+    ("大宗货物改走铁路运输，2027年和2035年各要占到多大比例？", ["50%", "60%"]),
+])
+def test_a_question_asking_several_figures_gets_all_of_them(kb, question, values) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered", ans.answer
+    for v in values:
+        assert v in ans.answer, ans.answer
