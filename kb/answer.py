@@ -221,20 +221,40 @@ def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
     return cb.quote_sentence(doc.doc_id, s0, s1)
 
 
+_STATED_PCT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之(\d+(?:\.\d+)?)|([一二三四五六七八九])成")
+_CN_DIGIT = "一二三四五六七八九"
+
+
+def stated_shares(text: str) -> set[str]:
+    """The shares a question states (「要到八成以上」 → {"80"}, 「72%」 → {"72"})."""
+    out = set()
+    for m in _STATED_PCT_RE.finditer(text):
+        if m.group(3):
+            out.add(str(10 * (_CN_DIGIT.index(m.group(3)) + 1)))
+        else:
+            out.add(m.group(1) or m.group(2))
+    return out
+
+
 def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
+    shares = stated_shares(q.text)
     scored = []
     for f in kb.index.facts:
         if f.kind not in ("deadline", "target") or not f.year or f.doc_id not in allowed:
             continue
         rank = _hit_rank(hits, f.doc_id, f.start)
-        if rank >= 5:
+        stated = f.kind == "target" and f.unit == "%" and f.value in shares
+        if rank >= 5 and not stated:
             continue
         doc = kb.index.docs[f.doc_id]
         s0, s1 = sentence_around(doc, f.start, f.end)
         cov = rel.coverage(words, f.quote + " " + (f.subject or "")) * 0.7 + 0.3 * rel.coverage(words, doc.text[s0:s1])
-        scored.append((cov - 0.03 * rank, f))
+        if stated and cov > 0:
+            # 「……要到八成以上，得等到哪年？」: the target with the stated figure, about the same thing
+            cov += SENTENCE_MIN
+        scored.append((cov - 0.03 * min(rank, 5), f))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])

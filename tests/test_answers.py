@@ -255,3 +255,17 @@ def test_a_question_asking_several_figures_gets_all_of_them(kb, question, values
     assert ans.status == "answered", ans.answer
     for v in values:
         assert v in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("text", "shares"), [
+    ("要到八成以上，得等到哪年？", {"80"}), ("占比达到72%是哪年的目标？", {"72"}), ("百分之95的时候", {"95"}), ("哪年？", set()),
+])
+def test_shares_a_question_states(text, shares) -> None:
+    from kb.answer import stated_shares
+
+    assert stated_shares(text) == shares
+
+
+def test_a_when_question_that_states_the_figure_gets_that_targets_year(kb) -> None:
+    ans = kb.ask("地下水监测点里水质还算可以（Ⅰ—Ⅳ类）的要到八成以上，得等到哪年？")
+    assert ans.status == "answered" and "2035" in ans.answer and "80%" in ans.answer, ans.answer
