@@ -35,6 +35,8 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
     return any(str(y) in text for y in q.years)
 
 
+LIST_MAX = 4  # sentences a list answer may quote from one section
+
 _WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
 
 
@@ -82,10 +84,20 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
     scored.sort(key=lambda x: (-(x[0] + x[1]), x[3].start))
     top, _, doc, sent = scored[0]
     chosen = [(doc, sent)]
+    # A list question may take up to LIST_MAX sentences of the same section (「完善哪些体系」: one
+    # system a sentence); any other question one more sentence nearby.
+    room = LIST_MAX - 1 if q.intent == "list" else 1
     for score, _, d2, s2 in scored[1:]:
-        if score >= max(need, top - 0.15) and d2.doc_id == doc.doc_id and abs(s2.start - sent.start) < 400:
-            chosen.append((d2, s2))
+        if len(chosen) > room:
             break
+        if q.intent == "list" and (d2.doc_id, s2.path) == (doc.doc_id, sent.path) and score >= max(need, top - 0.25):
+            if all(s2.start != c.start for _, c in chosen):
+                chosen.append((d2, s2))
+        elif score >= max(need, top - 0.15) and d2.doc_id == doc.doc_id and abs(s2.start - sent.start) < 400:
+            if all(s2.start != c.start for _, c in chosen):
+                chosen.append((d2, s2))
+            if q.intent != "list":
+                break
     chosen.sort(key=lambda x: x[1].start)
     return chosen
 

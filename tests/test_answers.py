@@ -269,3 +269,12 @@ def test_shares_a_question_states(text, shares) -> None:
 def test_a_when_question_that_states_the_figure_gets_that_targets_year(kb) -> None:
     ans = kb.ask("地下水监测点里水质还算可以（Ⅰ—Ⅳ类）的要到八成以上，得等到哪年？")
     assert ans.status == "answered" and "2035" in ans.answer and "80%" in ans.answer, ans.answer
+
+
+def test_a_list_question_quotes_each_matching_sentence_of_the_section(kb) -> None:
+    """「完善哪些体系」: the section names one system a sentence; all three are the answer."""
+    ans = kb.ask("健全生物安全方面，規劃要完善哪些體系？")
+    assert ans.status == "answered", ans.answer
+    for s in ("生物安全监管预警防控体系", "野生动物疫源疫病监测防控体系", "种质资源保护与利用体系"):
+        assert s in ans.answer, ans.answer
+    assert len(ans.citations) <= 4
