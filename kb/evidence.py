@@ -35,6 +35,9 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
     return any(str(y) in text for y in q.years)
 
 
+# 「多少个」「几个」: a count is asked; a count is a number not followed by % (3处, 9个, 2处以上).
+_COUNT_ASK_RE = re.compile(r"(?:多少|几)个")
+_COUNT_RE = re.compile(r"\d+(?:\.\d+)?(?![\d.%％年—-])|[一二三四五六七八九十两]+[个处座项家条]")
 LIST_MAX = 4  # sentences a list answer may quote from one section
 
 _WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
@@ -69,12 +72,17 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                 continue
             if q.intent == "target" and not _NUMBER_RE.search(s.text):
                 continue  # a number is asked for: only a sentence that states one can answer
+            if q.intent == "target" and _COUNT_ASK_RE.search(q.text) and not _COUNT_RE.search(s.text):
+                continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
             if q.intent == "deadline" and not _dated(doc, s):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
             # A sentence is read with its headings, down to its paragraph's lead sentence
             # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).
             context = f"{doc.meta.title} {' '.join(s.path)}"
-            score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * rel.coverage(words, s.text)
+            own = rel.coverage(words, s.text)
+            if q.intent in ("deadline", "target") and own == 0.0:
+                continue  # a year or figure must be said of the subject itself, not of its heading
+            score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * own
             tie = SOFT_WEIGHT * rel.coverage(soft, s.text) if soft else 0.0
             scored.append((score - 0.02 * rank, tie, doc, s))
     need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN

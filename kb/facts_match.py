@@ -56,12 +56,15 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
     wants_share = bool(_SHARE_RE.search(q.text)) and not plural
     unit = _UNIT_RE.search(q.text)
     wants_unit = unit.group(1) if unit and not plural else ""
+    counting = bool(re.search(r"(?:多少|几)个", q.text)) and not plural
     # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its
     # bonus through `canon`; as a key word it would also make every other target look off-topic.
     words = tuple(w for w in words if w in q.text or w not in q.indicators) or words
     for f in facts:
         if f.kind != "target" or (wants_unit and wants_unit not in f.unit):
             continue
+        if counting and f.unit in ("%", "％"):
+            continue  # 「多少个」 asks a count, not a share
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)
         quote_cov = rel.coverage(words, f.quote)

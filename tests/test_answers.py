@@ -278,3 +278,18 @@ def test_a_list_question_quotes_each_matching_sentence_of_the_section(kb) -> Non
     for s in ("生物安全监管预警防控体系", "野生动物疫源疫病监测防控体系", "种质资源保护与利用体系"):
         assert s in ans.answer, ans.answer
     assert len(ans.citations) <= 4
+
+
+@pytest.mark.parametrize("question", [
+    # 碳中和 stands only in a heading: no sentence gives it a year
+    "规划提出吉林市在哪一年实现碳中和？",
+    # a count is asked; the sentence about 国考断面 gives a share (94.7%), not how many there are
+    "吉林市境内共有多少个地表水国考断面？",
+])
+def test_a_figure_or_year_said_of_something_else_is_no_answer(kb, question) -> None:
+    assert kb.ask(question).status == "not_found"
+
+
+def test_a_count_question_still_gets_a_count(kb) -> None:
+    ans = kb.ask("到2027年要新建几个重要湿地？")
+    assert ans.status == "answered" and "2处" in ans.answer, ans.answer
