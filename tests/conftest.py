@@ -44,3 +44,13 @@ def corpus_copy(tmp_path):
     dst = tmp_path / "corpus"
     shutil.copytree(CORPUS, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def bad_uploads() -> dict[str, tuple[str, bytes]]:
+    """The damaged, hostile and odd files of tests/badinput_common.py, built once."""
+    from badinput_common import BAD_UPLOAD_IDS, bad_upload_files
+
+    uploads = bad_upload_files()
+    assert set(BAD_UPLOAD_IDS) | {"no-targets"} == set(uploads)
+    return uploads
