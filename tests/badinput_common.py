@@ -131,18 +131,14 @@ def _lying_sizes(data: bytes, member: str, declared: int) -> bytes:
     """A zip whose headers understate a member's size (the classic bomb trick)."""
     raw = bytearray(data)
     name = member.encode()
-    i = raw.find(b"PK\x03\x04")
-    while i != -1:
-        nlen = struct.unpack_from("<H", raw, i + 26)[0]
-        if raw[i + 30:i + 30 + nlen] == name:
-            struct.pack_into("<I", raw, i + 22, declared)
-        i = raw.find(b"PK\x03\x04", i + 1)
-    j = raw.find(b"PK\x01\x02")
-    while j != -1:
-        nlen = struct.unpack_from("<H", raw, j + 28)[0]
-        if raw[j + 46:j + 46 + nlen] == name:
-            struct.pack_into("<I", raw, j + 24, declared)
-        j = raw.find(b"PK\x01\x02", j + 1)
+    # (signature, offset of the name length, offset of the uncompressed size, offset of the name)
+    for sig, len_at, size_at, name_at in ((b"PK\x03\x04", 26, 22, 30), (b"PK\x01\x02", 28, 24, 46)):
+        i = raw.find(sig)
+        while i != -1:
+            nlen = struct.unpack_from("<H", raw, i + len_at)[0]
+            if raw[i + name_at:i + name_at + nlen] == name:
+                struct.pack_into("<I", raw, i + size_at, declared)
+            i = raw.find(sig, i + 1)
     return bytes(raw)
 
 
