@@ -4,6 +4,7 @@ rerank postprocessor that uses years, numbers and indicator terms."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from kb.config import Settings
 from kb.embed import Embedder
 from kb.index import LoadedIndex
 from kb.question_words import QUESTION_WORDS
-from kb.segment import index_text, tokenize
+from kb.segment import index_text, sentences_in, tokenize
 from kb.types import Chunk, Hit
 
 _YEAR_RE = re.compile(r"(20\d\d)")
@@ -190,6 +191,29 @@ class Retriever:
         self.bm25 = BM25ChineseRetriever(index, self.nodes)
         self.dense = DenseFaissRetriever(index, self.nodes, embedder)
         self.hybrid = HybridRetriever(self.bm25, self.dense, settings.fusion, settings.rrf_k, settings.dense_weight)
+        self._rows: dict[tuple[str, int], int] | None = None
+        self._matrix: np.ndarray | None = None
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one per process; a query is embedded once
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed_query(query)
+
+    def sentence_similarity(self, query: str, doc_id: str, start: int) -> float | None:
+        """Cosine of the query and the sentence starting at `start` (its stored vector), or None."""
+        if self._rows is None:  # vector i belongs to the i-th sentence in build order (kb.index)
+            rows, i = {}, 0
+            for chunk in self.index.chunks:
+                sents = sentences_in(self.index.docs[chunk.doc_id], chunk)
+                for s in sents:
+                    rows.setdefault((chunk.doc_id, s.start), i)
+                    i += 1
+                i += 0 if sents else 1  # a chunk with no sentence has one vector of its own
+            self._matrix = self.index.vectors.reconstruct_n(0, self.index.vectors.ntotal)
+            self._rows = rows
+        row = self._rows.get((doc_id, start))
+        if row is None or self._matrix is None or row >= len(self._matrix):
+            return None
+        return float(self._matrix[row] @ self.embed_query(query))
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                boost_terms: tuple[str, ...] = (), years: tuple[str, ...] = (), wants_number: bool = False,
@@ -197,7 +221,7 @@ class Retriever:
         filters = filters or Filters()
         bundle = QueryBundle(query_str=query)
         if mode in ("hybrid", "dense"):
-            bundle.embedding = self.embedder.embed_query(query).tolist()
+            bundle.embedding = self.embed_query(query).tolist()
         retriever = {"hybrid": self.hybrid, "bm25": self.bm25, "dense": self.dense}[mode]
         results = retriever.retrieve(bundle)
         if rerank and (boost_terms or years or wants_number or level):

@@ -15,7 +15,7 @@ from kb.segment import policy_terms, tokenize
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
-    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|几年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
+    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|(?<![头前这近后过])几年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
     ("list", re.compile(r"哪些|有什么|有啥|包括|包含|列出|列举|都有|重点工程|重大工程|重点项目|什么项目|哪几|"
                         r"哪[两三四五六七八九十]+(?:个|项|类|种|方面|大|条)")),
     ("target", re.compile(r"多少|多高|多大|多低|几成|几个|几项|几处|百分之|比例|占比|目标值|降到|降至|提高到|量级|多大规模|规模多大|什么规模|"
@@ -141,10 +141,12 @@ def _indicator_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     return tuple((v, c, re.compile(re.escape(v), re.IGNORECASE)) for v, c in pairs)
 
 
-def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
+def find_indicators(text: str, described: bool = False) -> tuple[tuple[str, ...], str]:
     """Canonical indicators named in the text (by their own name or a colloquial synonym), and
     the text with each matched phrase replaced by its canonical term. Longest phrase first; a
-    replaced phrase is held by a placeholder so shorter variants cannot match inside it."""
+    replaced phrase is held by a placeholder so shorter variants cannot match inside it. With
+    `described`, and when no word named one, the indicators the text describes
+    (`INDICATOR_PATTERNS`: 「空气合格的日子」) is named too."""
     found: list[str] = []
     work = text
     for variant, canonical, pattern in _indicator_patterns():
@@ -153,8 +155,22 @@ def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
         if canonical not in found:
             found.append(canonical)
         work = pattern.sub(f"\ue000{found.index(canonical)}\ue001", work)
+    for canonical, pattern in _described_patterns() if described and not found else ():
+        m = pattern.search(work)
+        if m is None:
+            continue
+        found.append(canonical)  # 「空气合格的日子」: the description stands for the indicator
+        work = work[: m.start()] + f"\ue000{len(found) - 1}\ue001" + work[m.end() :]
     canonical_text = re.sub("\ue000(\\d+)\ue001", lambda m: found[int(m.group(1))], work)
     return tuple(found), canonical_text
+
+
+@functools.lru_cache(maxsize=1)
+def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(canonical, compiled pattern) for the descriptions of indicators (`INDICATOR_PATTERNS`)."""
+    from kb.indicators import INDICATOR_PATTERNS
+
+    return tuple((c, re.compile(p)) for c, ps in INDICATOR_PATTERNS.items() for p in ps)
 
 
 def understand(question: object, max_chars: int = 2000) -> Query:
@@ -170,7 +186,8 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     # glossary, then indicators again on the plan's words (绿色房子 → 绿色建筑).
     found, canonical_text = find_indicators(text)
     canonical_text, glossed = apply_glossary(canonical_text)
-    again, canonical_text = find_indicators(canonical_text)
+    # A number asked about an indicator only described (「空气合格的日子要占多少」) names it too.
+    again, canonical_text = find_indicators(canonical_text, described=intent == "target" and not found)
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
     county = next((c for c in COUNTIES if c in text), "")

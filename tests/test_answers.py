@@ -294,3 +294,14 @@ def test_a_figure_or_year_said_of_something_else_is_no_answer(kb, question) -> N
 def test_a_count_question_still_gets_a_count(kb) -> None:
     ans = kb.ask("到2027年要新建几个重要湿地？")
     assert ans.status == "answered" and "2处" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    # the indicator only described, with a chatty preamble; 「头几年」 and 「那几亩地」 ask nothing
+    ("家里有孩子，出门前老看空气指数。规划说头几年（到2027年）一年下来空气合格的日子要占多少？", ["90%"]),
+    ("我家那几亩地旁边原来是个化工厂，地被污染过。这种地能安全种粮的比例，规划要求多少？", ["95%"]),
+    ("风电、光伏、水电这些不烧煤不烧油的能源，2027年在全市用的能源里大概要占几成？", ["17%"]),
+    ("种了一辈子黑土地，想知道到2027年要重点护住的黑土有多少亩？", ["437万亩"]),
+])
+def test_a_described_indicator_gets_its_target(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)

@@ -55,3 +55,18 @@ def test_dense_scores_a_chunk_as_its_best_sentence(kb) -> None:
         rows = [i for i, owner in enumerate(idx.vector_chunks) if owner == pos]
         best = max(float(idx.vectors.reconstruct(i) @ qv) for i in rows)
         assert abs(h.score - best) < 1e-4
+
+
+def test_a_sentence_is_scored_by_its_own_stored_vector(kb) -> None:
+    """`sentence_similarity` finds each sentence's vector: the sentence embedded again as a
+    passage gives the same cosine with the question, for sentences all over the plan."""
+    doc = kb.index.docs["jilin_meili_jiangcheng_plan_2024_2035"]
+    question = "到2027年电动公交车要占多少？"
+    qv = kb.embedder.embed_query(question)
+    picked = [s for s in doc.sentences if s.text.strip()][::40]
+    assert len(picked) >= 5
+    again = kb.embedder.embed_passages([s.text for s in picked])
+    for s, vec in zip(picked, again):
+        sim = kb.retriever.sentence_similarity(question, doc.doc_id, s.start)
+        assert sim is not None and abs(sim - float(vec @ qv)) < 1e-3, s.text
+    assert kb.retriever.sentence_similarity(question, doc.doc_id, -1) is None

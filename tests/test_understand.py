@@ -110,3 +110,44 @@ def test_key_words_of_colloquial_questions(kb, question, has, lacks) -> None:
         assert w in words, words
     for w in lacks:
         assert w not in words, words
+
+
+@pytest.mark.parametrize(("question", "indicator"), [
+    # everyday descriptions of the plan's indicators, in questions that ask for a number
+    ("规划说到2027年，一年下来空气合格的日子要占多少？", "空气优良天数比例"),
+    ("冬天那种特别严重的污染天，到2027年最多能占百分之几？", "重度及以上污染天数比率"),
+    ("国家考核的那些河段，水质算好的比例要稳住多少？", "优良水体比例"),
+    ("地被污染过，这种地能安全种粮的比例要求多少？", "受污染耕地安全利用率"),
+    ("要重点护住的黑土有多少亩？", "典型黑土区保护面积"),
+    ("全市山上林子的木头存量得有多少立方米？", "森林蓄积量"),
+    ("不烧煤不烧油的能源要占几成？", "非化石能源消费比重"),
+    ("街上的公交换成电动的要占多少？", "新能源公交车"),
+    ("猪圈牛棚的粪能用上多少？", "畜禽粪污综合利用率"),
+    ("从市中心半小时能到客运站的比例要多少？", "半小时可达率"),
+])
+def test_a_described_indicator_is_named(question, indicator) -> None:
+    assert indicator in understand(question).indicators
+
+
+@pytest.mark.parametrize("question", [
+    # indicators the plan does not set: no description of one of its own may claim them
+    "城里的垃圾分类覆盖率要达到多少？",
+    "不让烧秸秆了，那秸秆综合利用率到2027年得达到百分之多少？",
+    "到2027年湿地保护率要达到多少？",
+    "到2027年重点建设用地安全利用率要达到多少？",
+    "村里改厕，到2027年卫生厕所得普及到几成？",
+    # not a number asked: a description names nothing (黑土地保护 is a topic, not the area target)
+    "黑土地保护要推动哪种耕作模式提质扩面？",
+    "村里的垃圾从收、运到处理这一整套，哪年能做到全都覆盖上？",
+])
+def test_no_indicator_is_read_into_other_questions(question) -> None:
+    assert understand(question).indicators == ()
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("规划说头几年（到2027年）空气合格的日子要占多少？", "target"),  # 头几年 is when, not 「几年」 asked
+    ("这几年黑臭水体治理要达到多少？", "target"),
+    ("几年能全面消除黑臭水体？", "deadline"),
+])
+def test_a_span_of_years_is_not_a_when_question(question, intent) -> None:
+    assert understand(question).intent == intent
