@@ -90,6 +90,8 @@ _PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|叫啥名|叫�
 _PERSON_WORDS = frozenset(["领导", "同志", "官员", "负责人", "局长", "市长", "书记", "主任", "厅长", "处长", "部长",
                            "科长", "一把手", "哪位", "姓名", "名字"])
 _NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
+# 「2031到2035年」「2028年至2030年」: a span of years, which names a phase when one spans exactly those
+_SPAN_RE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~|～)\s*(20\d\d)")
 _ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
 
 
@@ -102,7 +104,7 @@ def _composers(q: Query):
         yield notice_answer
     if _PHASES_RE.search(q.text) and not re.search(r"第[一二三]阶段", q.text) and q.intent in ("list", "general", "deadline"):
         yield _phases_answer
-    if _NAMED_PHASE_RE.search(q.text) and q.intent in ("list", "general"):
+    if (_NAMED_PHASE_RE.search(q.text) or _SPAN_RE.search(q.text)) and q.intent in ("list", "general"):
         yield _named_phase_answer
     if COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
         yield column_answer
@@ -221,15 +223,17 @@ def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
     return cb.quote_sentence(doc.doc_id, s0, s1)
 
 
-_STATED_PCT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之(\d+(?:\.\d+)?)|([一二三四五六七八九])成")
-_CN_DIGIT = "一二三四五六七八九"
+_STATED_PCT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之(\d+(?:\.\d+)?)|([一二三四五六七八九十])成|(百分百|百分之百)")
+_CN_DIGIT = "一二三四五六七八九十"
 
 
 def stated_shares(text: str) -> set[str]:
-    """The shares a question states (「要到八成以上」 → {"80"}, 「72%」 → {"72"})."""
+    """The shares a question states (「要到八成以上」 → {"80"}, 「72%」 → {"72"}, 「百分百」 → {"100"})."""
     out = set()
     for m in _STATED_PCT_RE.finditer(text):
-        if m.group(3):
+        if m.group(4):
+            out.add("100")
+        elif m.group(3):
             out.add(str(10 * (_CN_DIGIT.index(m.group(3)) + 1)))
         else:
             out.add(m.group(1) or m.group(2))
@@ -316,14 +320,24 @@ def _phases_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
 
 def _named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
                         words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    """「第一阶段的总体要求」: that phase's heading and the sentence that sums it up (its first)."""
-    name = f"第{_NAMED_PHASE_RE.search(q.text).group(1)}阶段"  # type: ignore[union-attr]
-    rest = tuple(w for w in words if w not in name)
+    """「第一阶段的总体要求」「2028年到2030年这一段」: that phase's heading and the sentence that sums it
+    up (its first), or the one about the topic asked."""
+    named = _NAMED_PHASE_RE.search(q.text)
+    span = _SPAN_RE.search(q.text)
+    name = f"第{named.group(1)}阶段" if named else ""
+    # The topic asked within the phase, in words the corpus uses (「收尾」「总基调」 are framing).
+    rest = tuple(w for w in words if w not in name and kb.relevance.df(w) > 0)
+
+    def asked(title: str) -> bool:
+        if named:
+            return title.startswith(name)
+        return bool(span) and re.search(rf"{span.group(1)}\s*[—–-]+\s*{span.group(2)}", title) is not None
+
     for doc_id in dict.fromkeys([h.chunk.doc_id for h in hits] + sorted(allowed)):
         doc = kb.index.docs.get(doc_id)
         if doc is None or doc_id not in allowed:
             continue
-        for p in (s for s in doc.sections if s.kind == "phase" and s.title.startswith(name)):
+        for p in (s for s in doc.sections if s.kind == "phase" and asked(s.title)):
             body = [s for s in doc.sentences if p.start + len(p.title) < s.start < p.end]
             if not body:
                 continue

@@ -15,7 +15,9 @@ ASKING = frozenset(["多少", "多大", "多高", "多低", "几成", "比例", 
     # the bound or span the answer will state, not its topic (「至少得有几成」「一年当中」)
     "至少", "最少", "最多", "最低", "最高", "不超过", "不高于", "以内", "之内", "大约", "差不多", "一年", "每年", "全年", "当中",
     # colloquial placeholders for 「this area」「things」 (「监测这块」「哪几样东西」)
-    "这块", "那块", "这方面", "这一块", "几样", "哪几样", "东西", "那些", "这些"])
+    "这块", "那块", "这方面", "这一块", "几样", "哪几样", "东西", "那些", "这些",
+    # the asker's preamble (「想知道」「听说」「请问」) and the means asked about (「通过哪些渠道」)
+    "知道", "听说", "请问", "想问", "通过"])
 
 
 QUESTION_WORDS = GENERIC | ASKING

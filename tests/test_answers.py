@@ -260,6 +260,7 @@ def test_a_question_asking_several_figures_gets_all_of_them(kb, question, values
 
 @pytest.mark.parametrize(("text", "shares"), [
     ("要到八成以上，得等到哪年？", {"80"}), ("占比达到72%是哪年的目标？", {"72"}), ("百分之95的时候", {"95"}), ("哪年？", set()),
+    ("要百分百做到，得等到哪一年？", {"100"}), ("十成都通上", {"100"}),
 ])
 def test_shares_a_question_states(text, shares) -> None:
     from kb.answer import stated_shares
@@ -305,3 +306,27 @@ def test_a_count_question_still_gets_a_count(kb) -> None:
 ])
 def test_a_described_indicator_gets_its_target(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)
+
+
+def test_a_when_question_stating_百分百_gets_the_year_of_the_full_target(kb) -> None:
+    """95% is the 2027 figure; 「百分百」 is the 2035 one."""
+    ans = kb.ask("村里通硬化路、通客车、通邮路要百分百做到，得等到哪一年？")
+    assert ans.status == "answered" and "2035" in ans.answer and "100%" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize(("question", "heading", "said"), [
+    ("规划收尾那几年（2031到2035年），用八个字概括是个啥要求？", "第三阶段（2031—2035年）", "根本好转、效果显著"),
+    ("2028年到2030年中间这一段，规划的总基调咋说的？", "第二阶段（2028—2030年）", "提质加速、跨越发展"),
+])
+def test_a_span_of_years_names_the_phase(kb, question, heading, said) -> None:
+    _answered_with(kb, question, [heading, said])
+
+
+def test_a_sum_of_money_is_answered_only_by_a_sentence_that_states_one(kb) -> None:
+    """The plan lists 松花江两岸楼体亮化工程 but gives no investment: not_found, not the list."""
+    ans = kb.ask("松花江兩岸樓體亮化工程總投資是多少億元？")
+    assert ans.status == "not_found", ans.answer
+
+
+def test_a_colloquial_mining_question_finds_the_legacy_mines_project(kb) -> None:
+    _answered_with(kb, "以前挖矿留下的坑坑洼洼，专栏里有没有专门修复的项目？", ["历史遗留矿山生态修复项目"])
