@@ -141,7 +141,7 @@ def _indicator_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     return tuple((v, c, re.compile(re.escape(v), re.IGNORECASE)) for v, c in pairs)
 
 
-def find_indicators(text: str, described: bool = False) -> tuple[tuple[str, ...], str]:
+def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
     """Canonical indicators named in the text (by their own name or a colloquial synonym), and
     the text with each matched phrase replaced by its canonical term. Longest phrase first; a
     replaced phrase is held by a placeholder so shorter variants cannot match inside it. With
@@ -155,14 +155,21 @@ def find_indicators(text: str, described: bool = False) -> tuple[tuple[str, ...]
         if canonical not in found:
             found.append(canonical)
         work = pattern.sub(f"\ue000{found.index(canonical)}\ue001", work)
-    for canonical, pattern in _described_patterns() if described and not found else ():
-        m = pattern.search(work)
-        if m is None:
-            continue
-        found.append(canonical)  # 「空气合格的日子」: the description stands for the indicator
-        work = work[: m.start()] + f"\ue000{len(found) - 1}\ue001" + work[m.end() :]
     canonical_text = re.sub("\ue000(\\d+)\ue001", lambda m: found[int(m.group(1))], work)
     return tuple(found), canonical_text
+
+
+def described_indicators(text: str) -> tuple[tuple[str, ...], str]:
+    """The indicators the text describes without naming them (`INDICATOR_PATTERNS`: 「空气合格的
+    日子」), and the text with each description replaced by the indicator's name."""
+    found: list[str] = []
+    for canonical, pattern in _described_patterns():
+        m = pattern.search(text)
+        if m is None or canonical in found:
+            continue
+        found.append(canonical)
+        text = text[: m.start()] + f"\ue000{len(found) - 1}\ue001" + text[m.end() :]
+    return tuple(found), re.sub("\ue000(\\d+)\ue001", lambda m: found[int(m.group(1))], text)
 
 
 @functools.lru_cache(maxsize=1)
@@ -186,8 +193,14 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     # glossary, then indicators again on the plan's words (绿色房子 → 绿色建筑).
     found, canonical_text = find_indicators(text)
     canonical_text, glossed = apply_glossary(canonical_text)
-    # A number asked about an indicator only described (「空气合格的日子要占多少」) names it too.
-    again, canonical_text = find_indicators(canonical_text, described=intent == "target" and not found)
+    again, canonical_text = find_indicators(canonical_text)
+    if intent == "target" and not found and not again:
+        # A number asked about an indicator only described (「空气合格的日子要占多少」), in the
+        # plan's words or, when the glossary broke the description up (猪粪 → 粪污), in the asker's.
+        again, canonical_text = described_indicators(canonical_text)
+        if not again:
+            again, _ = described_indicators(text)
+            canonical_text = f"{canonical_text} {' '.join(again)}".strip()
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
     county = next((c for c in COUNTIES if c in text), "")

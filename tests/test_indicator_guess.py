@@ -6,7 +6,7 @@ from kb.understand import understand
 
 
 @pytest.mark.parametrize(("question", "indicator"), [
-    ("被污染过的地，能放心接着种庄稼的比例得保住多少？", "受污染耕地安全利用率"),
+    ("我是跑物流的，听说要把货往铁路上赶，2027年铁路运的货按周转量算得占多少？", "铁路货运周转量比例"),
     ("国家在咱这儿设的地下水监测点，到2035年水质还过得去（Ⅰ—Ⅳ类）的要占多少？", "地下水国控点位Ⅰ—Ⅳ类水比例"),
     ("有证在开采的中等规模矿山，到2028年底得有多少比例变成环保达标的绿色矿？", "绿色矿山"),
 ])
@@ -19,6 +19,8 @@ def test_a_colloquial_target_question_gets_its_indicator(kb, question, indicator
 @pytest.mark.parametrize("question", [
     # 城市 is not 农村: the nearest name (农村生活垃圾收集率) is refused, and the plan sets no such target
     "城市生活污水集中收集率到2027年要達到多少？",
+    # 建设用地 is not 耕地: 受污染耕地安全利用率 is refused, and the plan sets no such target
+    "到2027年重点建设用地安全利用率要达到多少？",
     # not a target question
     "工地上尘土飞扬的，规划打算怎么管？",
     # names its indicator already

@@ -123,6 +123,7 @@ def test_key_words_of_colloquial_questions(kb, question, has, lacks) -> None:
     ("不烧煤不烧油的能源要占几成？", "非化石能源消费比重"),
     ("街上的公交换成电动的要占多少？", "新能源公交车"),
     ("猪圈牛棚的粪能用上多少？", "畜禽粪污综合利用率"),
+    ("我是养猪的，猪粪牛粪这些到2035年得有多少被综合利用上？", "畜禽粪污综合利用率"),  # 猪粪 → 粪污 first
     ("从市中心半小时能到客运站的比例要多少？", "半小时可达率"),
 ])
 def test_a_described_indicator_is_named(question, indicator) -> None:
