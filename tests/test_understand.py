@@ -149,6 +149,8 @@ def test_no_indicator_is_read_into_other_questions(question) -> None:
     ("规划说头几年（到2027年）空气合格的日子要占多少？", "target"),  # 头几年 is when, not 「几年」 asked
     ("这几年黑臭水体治理要达到多少？", "target"),
     ("几年能全面消除黑臭水体？", "deadline"),
+    ("美丽江城建设在市里到底算多大的事？", "general"),  # 多大的事 asks how important, not a number
+    ("规划里一共划了多大面积的生态红线？", "target"),
 ])
-def test_a_span_of_years_is_not_a_when_question(question, intent) -> None:
+def test_intent_of_questions_with_years_and_sizes(question, intent) -> None:
     assert understand(question).intent == intent
