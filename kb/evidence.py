@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.answer_lists import is_heading
 from kb.cite import CitationBuilder
+from kb.facts_match import MONEY_ASK_RE, scope_conflict
 from kb.relevance import NUMBER_MIN, SENTENCE_MIN, SOFT_WEIGHT
 from kb.types import Answer, Document, Hit, Sentence
 from kb.understand import Query
@@ -38,8 +39,7 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
 # 「多少个」「几个」: a count is asked; a count is a number not followed by % (3处, 9个, 2处以上).
 _COUNT_ASK_RE = re.compile(r"(?:多少|几)个")
 _COUNT_RE = re.compile(r"\d+(?:\.\d+)?(?![\d.%％年—-])|[一二三四五六七八九十两]+[个处座项家条]")
-# 「投资多少」「花多少钱」「多少亿元」: a sum of money is asked; only a sentence stating one (…元) answers.
-_MONEY_ASK_RE = re.compile(r"投资|多少钱|花多少|资金|经费|预算|补贴|罚款|多少(?:亿|万)?元|几(?:亿|万)元?")
+# A sum of money is asked (facts_match.MONEY_ASK_RE): only a sentence stating one (…元) answers.
 _MONEY_RE = re.compile(r"\d[\d.]*\s*(?:亿|万)?元|[一二三四五六七八九十百千]+(?:亿|万)元")
 LIST_MAX = 4  # sentences a list answer may quote from one section
 # Among sentences that cover the question alike, the one nearer in meaning (e5 cosine of question
@@ -83,8 +83,10 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                 continue  # a number is asked for: only a sentence that states one can answer
             if q.intent == "target" and _COUNT_ASK_RE.search(q.text) and not _COUNT_RE.search(s.text):
                 continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
-            if q.intent == "target" and _MONEY_ASK_RE.search(q.text) and not _MONEY_RE.search(s.text):
+            if q.intent == "target" and MONEY_ASK_RE.search(q.text) and not _MONEY_RE.search(s.text):
                 continue  # 「总投资多少亿元」 asks a sum of money: a list of projects is no answer
+            if q.intent == "target" and scope_conflict(q.text, s.text):
+                continue  # a figure for 公交车 is no answer about 私家车
             if q.intent == "deadline" and not _dated(doc, s):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
             # A sentence is read with its headings, down to its paragraph's lead sentence

@@ -27,6 +27,27 @@ _PLURAL_RE = re.compile(r"分别|各(?:要|自|是|为|能|得|占|有|达)|两(
 _ASK_RE = re.compile(r"多少|几成|多大|多高|百分之几")
 
 
+# 「投资多少」「花多少钱」「补多少钱」: a sum of money is asked; only a figure in 元 answers it.
+MONEY_ASK_RE = re.compile(r"投资|多少钱|花多少|资金|经费|预算|补贴|罚款|多少(?:亿|万)?元|几(?:亿|万)元?")
+# Kinds of one thing: a question about one kind is not answered by a figure or sentence about
+# another (私家车 is not 公交车, 小型矿山 not 大型矿山, 建设用地 not 耕地).
+SCOPE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("公交", "出租", "私家车", "货车", "网约车", "小汽车", "轿车", "乘用车", "卡车", "摩托车", "的士"),
+    ("大型", "中型", "小型"),
+    ("耕地", "建设用地", "林地", "草地", "园地"),
+    ("地表水", "地下水"),
+)
+
+
+def scope_conflict(question: str, text: str) -> bool:
+    """The question names one kind of a thing and the text names only other kinds of it."""
+    for group in SCOPE_GROUPS:
+        mine = [k for k in group if k in question]
+        if mine and any(k in text for k in group) and not any(k in text for k in mine):
+            return True
+    return False
+
+
 def plural_ask(text: str) -> bool:
     return bool(_PLURAL_RE.search(text)) or len(_ASK_RE.findall(text)) >= 2
 
@@ -58,6 +79,7 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
     unit = _UNIT_RE.search(re.split(r"[。！？!?]", q.text.rstrip("。！？!? "))[-1])
     wants_unit = unit.group(1) if unit and not plural else ""
     counting = bool(re.search(r"(?:多少|几)个", q.text)) and not plural
+    money = bool(MONEY_ASK_RE.search(q.text))
     # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its
     # bonus through `canon`; as a key word it would also make every other target look off-topic.
     words = tuple(w for w in words if w in q.text or w not in q.indicators) or words
@@ -66,6 +88,8 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
             continue
         if counting and f.unit in ("%", "％"):
             continue  # 「多少个」 asks a count, not a share
+        if (money and "元" not in f.unit) or scope_conflict(q.text, f.indicator + f.scope + f.subject):
+            continue  # 「每户补多少钱」 is not answered by a share; 私家车 not by 公交车
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)
         quote_cov = rel.coverage(words, f.quote)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.facts_match import canonical_of
+from kb.facts_match import canonical_of, scope_conflict
 from kb.understand import Query
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class IndicatorGuesser:
         rel = self._kb.relevance
         if not any(rel.df(w) > 0 and w in text for w in rel.key_words(q)):
             return None  # nothing of the plan's wording in common: too loose to trust
+        if scope_conflict(q.text, text):
+            return None  # 私家车 is not 公交车
         for a, b in CONTRASTS:
             for mine, other in ((a, b), (b, a)):
                 if mine in q.text and other in text and mine not in text:

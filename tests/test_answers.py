@@ -330,3 +330,36 @@ def test_a_sum_of_money_is_answered_only_by_a_sentence_that_states_one(kb) -> No
 
 def test_a_colloquial_mining_question_finds_the_legacy_mines_project(kb) -> None:
     _answered_with(kb, "以前挖矿留下的坑坑洼洼，专栏里有没有专门修复的项目？", ["历史遗留矿山生态修复项目"])
+
+
+@pytest.mark.parametrize(("question", "text", "conflict"), [
+    ("到2027年，私家车里新能源的得占几成？", "新能源公交车占比", True),
+    ("小型矿山要达到绿色矿山标准吗？", "持证在产的90%大型矿山、80%中型矿山", True),
+    ("重点建设用地安全利用率要达到多少？", "受污染耕地安全利用率", True),
+    ("电动公交车要占多少？", "新能源公交车占比", False),
+    ("新能源车要占多少？", "新能源公交车占比", False),  # no kind named: no conflict
+])
+def test_a_question_about_one_kind_is_not_answered_for_another(question, text, conflict) -> None:
+    from kb.facts_match import scope_conflict
+
+    assert scope_conflict(question, text) is conflict
+
+
+@pytest.mark.parametrize("question", [
+    "到2027年，私家车里新能源的得占几成？",  # the plan sets shares for 公交车 and 出租车 only
+    "农村改厕，每户能给补多少钱？",  # a sum of money: no share of anything answers it
+])
+def test_no_figure_of_another_kind_or_unit(kb, question) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "not_found", ans.answer
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    ("厂子把河弄脏了，老百姓能不能打官司？能不能让它掏钱赔？", ["环境公益诉讼制度", "生态环境损害赔偿制度"]),
+    ("有人偷挖野生兰花、网候鸟拿去卖，情节严重的会不会被判刑？", ["刑事责任"]),
+    ("我们是个小镇，环境治理是不是全市一个模子往下套？", ["各具特色的生态环境治理模式"]),
+    ("烧煤的电厂是不是说关就关？规划对化石能源是个啥路数？", ["先立后破"]),
+    ("山上的林子、河里的水这些自然资源，到底归谁、谁来管，规划有个说法没？", ["统一确权登记"]),
+])
+def test_everyday_words_reach_the_plans_terms(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)
