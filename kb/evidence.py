@@ -27,13 +27,20 @@ _NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:
 WHERE_RE = re.compile(r"(哪个|哪一个|什么)(专栏|重大工程|部分|章节|章)|属于哪|列在哪|放在哪|归在哪")
 
 
+WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
+
+
 def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
     """The sentence (or the phase it stands in) names one of the years the question asks about."""
     if not q.years:
         return True
-    text = doc.text[start:end] + " ".join(s.title for s in doc.sections
-                                          if s.kind == "phase" and s.start <= start < s.end)
-    return any(str(y) in text for y in q.years)
+    own = doc.text[start:end]
+    if any(str(y) in own for y in q.years):
+        return True
+    if WHEN_RE.search(own):
+        return False  # 「展望本世纪中叶……」 in the 2031—2035 phase speaks of its own time, not the phase's
+    phases = " ".join(s.title for s in doc.sections if s.kind == "phase" and s.start <= start < s.end)
+    return any(str(y) in phases for y in q.years)
 
 
 # 「多少个」「几个」: a count is asked; a count is a number not followed by % (3处, 9个, 2处以上).
@@ -48,12 +55,11 @@ LIST_MAX = 4  # sentences a list answer may quote from one section
 # 0.5–1.0 give 1 more, 4.0 and above start to override coverage.
 DENSE_TIE = 2.0
 
-_WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
 
 
 def _dated(doc: Document, s: Sentence) -> bool:
     """The sentence, or the phase it stands in, says when."""
-    return bool(_WHEN_RE.search(s.text)) or any(
+    return bool(WHEN_RE.search(s.text)) or any(
         sec.kind == "phase" and sec.start <= s.start < sec.end for sec in doc.sections)
 
 

@@ -363,3 +363,26 @@ def test_no_figure_of_another_kind_or_unit(kb, question) -> None:
 ])
 def test_everyday_words_reach_the_plans_terms(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)
+
+
+@pytest.mark.parametrize(("question", "heading", "said"), [
+    # what the plan will have reached by a phase's last year: that phase, not a sentence that
+    # happens to say 建成 (nor 「展望本世纪中叶」, which stands in the last phase's paragraph)
+    ("到2035年美丽江城大概能建成个啥样？", "第三阶段（2031—2035年）", "美丽江城建设目标基本实现"),
+    ("到2027年美丽江城能取得什么成效？", "第一阶段（2024—2027年）", "生态环境质量持续改善"),
+])
+def test_the_outcome_by_a_phase_year_is_that_phase(kb, question, heading, said) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered" and heading in ans.answer and said in ans.answer, ans.answer
+    assert "本世纪中叶" not in ans.answer
+
+
+def test_a_sentence_naming_its_own_time_does_not_take_its_phases_year(kb) -> None:
+    from kb.evidence import year_ok
+    from kb.understand import understand
+
+    doc = kb.index.docs["jilin_meili_jiangcheng_plan_2024_2035"]
+    s = next(s for s in doc.sentences if s.text.startswith("战略定位是：展望本世纪中叶"))
+    assert not year_ok(understand("到2035年美丽江城大概能建成个啥样？"), doc, s.start, s.end)
+    first = next(s for s in doc.sentences if s.text.startswith("根本好转、效果显著"))
+    assert year_ok(understand("到2035年美丽江城大概能建成个啥样？"), doc, first.start, first.end)
