@@ -194,7 +194,7 @@ class Retriever:
         self._rows: dict[tuple[str, int], int] | None = None
         self._matrix: np.ndarray | None = None
 
-    @functools.lru_cache(maxsize=64)  # noqa: B019 - one per process; a query is embedded once
+    @functools.lru_cache(maxsize=4)  # noqa: B019 - one per process: retrieval and sentence ties share it
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed_query(query)
 
