@@ -154,3 +154,14 @@ def test_no_indicator_is_read_into_other_questions(question) -> None:
 ])
 def test_intent_of_questions_with_years_and_sizes(question, intent) -> None:
     assert understand(question).intent == intent
+
+
+def test_every_plan_word_of_the_glossary_stands_in_the_corpus(kb) -> None:
+    """A glossary row that maps to a word the corpus never uses (路灯 → 照明) cannot help and turns a
+    matchable question word into an unmatchable one; compounds whose parts the corpus uses
+    (非法交易: 「非法猎捕、采集、运输、交易」) are allowed, as `Relevance.present` reads them."""
+    from kb.understand import glossary
+
+    absent = [(word, o) for word, official in glossary() for o in official
+              if kb.relevance.df(o) == 0 and not kb.relevance.parts(o)]
+    assert not absent, absent
