@@ -23,6 +23,9 @@ _INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓�
 _COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
 _NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
 _GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
+# 「那些新冒出来的有害化学物质，就是所谓新污染物，……」: the clause before 「就是所谓」 explains the
+# term after it; the term is what is asked about.
+_EXPLAINED_RE = re.compile(r"[^，。？！,?!]{2,40}[，,]\s*(?:也就是|就是|即)(?:所谓|所说|常说|说)?的?")
 _EXCEPT_RE = re.compile(r"除了[^，。？！,?!]{1,30}?(?:以外|之外|外)?(?=[，,])")
 
 
@@ -76,8 +79,9 @@ class Relevance:
 
         The plan's words that understanding put in (扬尘 for 尘土飞扬) and the indicators it found
         stay whole (jieba would cut 「工地上扬尘」 as 工地/上扬/尘); what a 「除了……，」 clause
-        names is context, not what is asked (「除了超低排放，还得治哪几样」)."""
-        text = _EXCEPT_RE.sub("，", q.canonical or q.text)
+        names is context, not what is asked (「除了超低排放，还得治哪几样」), and so is a clause that
+        explains the term after 「就是所谓」."""
+        text = _EXPLAINED_RE.sub("", _EXCEPT_RE.sub("，", q.canonical or q.text))
         words = []
         for w in _cut_keeping(text, (*q.plan_words, *q.indicators)):
             w = w.strip().strip(_GLUE)

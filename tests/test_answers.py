@@ -360,6 +360,8 @@ def test_no_figure_of_another_kind_or_unit(kb, question) -> None:
     ("我们是个小镇，环境治理是不是全市一个模子往下套？", ["各具特色的生态环境治理模式"]),
     ("烧煤的电厂是不是说关就关？规划对化石能源是个啥路数？", ["先立后破"]),
     ("山上的林子、河里的水这些自然资源，到底归谁、谁来管，规划有个说法没？", ["统一确权登记"]),
+    ("烧垃圾剩下的灰，还有污水厂出来的污泥，规划打算咋处理？", ["飞灰无害化处置", "污泥无害化处置"]),
+    ("污水处理费以后怎么定？收上来的钱能让处理厂不亏本吗？", ["合理盈利"]),
 ])
 def test_everyday_words_reach_the_plans_terms(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)

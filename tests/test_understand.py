@@ -103,6 +103,8 @@ def test_a_place_inside_one_of_the_plans_terms_is_not_that_place(question, place
     # 「除了……，」 names what is not asked
     ("监测这块，除了盯空气和水，还得补上哪些方面的能力？", ["监测", "能力"], ["空气", "这块"]),
     ("工厂排的废气里，除了超低排放，还得重点治哪几样东西？", ["废气"], ["超低排放", "几样", "东西"]),
+    # the clause before 「就是所谓」 explains the term; the term is what is asked
+    ("那些新冒出来的有害化学物质，就是所谓新污染物，规划打算从哪几方面管？", ["新污染物"], ["化学物质", "有害"]),
 ])
 def test_key_words_of_colloquial_questions(kb, question, has, lacks) -> None:
     words = kb.relevance.key_words(understand(question))
