@@ -72,12 +72,22 @@ def _level_by_document_kind(kb: KnowledgeBase, q: Query) -> str:
     return levels.pop() if len(levels) == 1 else ""
 
 
+# A phrase the question quotes (“…”「…」) that no document contains names something the corpus
+# lacks (a section of the national document that is missing); short ones (“三化”) are paraphrase.
+_QUOTED_RE = re.compile(r"[“「\"‘『]([^”」\"’』]{2,40})[”」\"’』]")
+QUOTED_MIN = 6
+
+
 def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
     """A reason to refuse before retrieval, or None."""
     for missing in kb.index.known_missing:
         title = re.sub(r"（.*?）|\d", "", missing.get("title", ""))
         if title and (title in q.text or title.replace("建设规划", "") in q.text):
             return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
+    for m in _QUOTED_RE.finditer(q.text):  # 「健全美丽中国建设保障体系」部分: a part the corpus lacks
+        phrase = m.group(1)
+        if len(phrase) >= QUOTED_MIN and not any(phrase in d.text for d in kb.index.docs.values()):
+            return f"语料库中没有您引用的“{phrase}”，无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
     if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()):
         name = {"national": "国家级", "provincial": "省级", "municipal": "市级"}[q.level]
         return f"语料库中没有{name}文件，无法回答关于{name}文件的问题。下面列出最接近的段落，仅供参考。"
@@ -237,6 +247,9 @@ _STATED_PCT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之(\d+(?:\.\d+)?)|
 _CN_DIGIT = "一二三四五六七八九十"
 
 
+_STATED_AMOUNT_RE = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)(?![\d.%％年])")
+
+
 def stated_shares(text: str) -> set[str]:
     """The shares a question states (「要到八成以上」 → {"80"}, 「72%」 → {"72"}, 「百分百」 → {"100"})."""
     out = set()
@@ -254,12 +267,15 @@ def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationB
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
     shares = stated_shares(q.text)
+    # 「PM2.5降到28微克以下，是要哪年做到？」: a figure in another unit, stated with its unit's start
+    amounts = {m.group(1) for m in _STATED_AMOUNT_RE.finditer(q.canonical or q.text)}
     scored = []
     for f in kb.index.facts:
         if f.kind not in ("deadline", "target") or not f.year or f.doc_id not in allowed:
             continue
         rank = _hit_rank(hits, f.doc_id, f.start)
-        stated = f.kind == "target" and f.unit == "%" and f.value in shares
+        stated = f.kind == "target" and ((f.unit == "%" and f.value in shares)
+                                         or (f.unit not in ("%", "％") and f.value in amounts and f.unit[:1] in q.text))
         if rank >= 5 and not stated:
             continue
         doc = kb.index.docs[f.doc_id]

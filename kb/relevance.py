@@ -26,6 +26,8 @@ _GLUE = "要的了得中到在是把被就都还也"  # function characters jieb
 # 「那些新冒出来的有害化学物质，就是所谓新污染物，……」: the clause before 「就是所谓」 explains the
 # term after it; the term is what is asked about.
 _EXPLAINED_RE = re.compile(r"[^，。？！,?!]{2,40}[，,]\s*(?:也就是|就是|即)(?:所谓|所说|常说|说)?的?")
+# 「种粮大户问：」「记者想核实：」: who asks, before a colon, is not what is asked about.
+_SPEAKER_RE = re.compile(r"^[^，。？！：:,?!]{1,14}(?:问|想问|请问|想核实|核实|咨询|提问|反映)[：:]")
 _EXCEPT_RE = re.compile(r"除了[^，。？！,?!]{1,30}?(?:以外|之外|外)?(?=[，,])")
 
 
@@ -80,8 +82,8 @@ class Relevance:
         The plan's words that understanding put in (扬尘 for 尘土飞扬) and the indicators it found
         stay whole (jieba would cut 「工地上扬尘」 as 工地/上扬/尘); what a 「除了……，」 clause
         names is context, not what is asked (「除了超低排放，还得治哪几样」), and so is a clause that
-        explains the term after 「就是所谓」."""
-        text = _EXPLAINED_RE.sub("", _EXCEPT_RE.sub("，", q.canonical or q.text))
+        explains the term after 「就是所谓」, and who asks (「种粮大户问：」)."""
+        text = _EXPLAINED_RE.sub("", _EXCEPT_RE.sub("，", _SPEAKER_RE.sub("", q.canonical or q.text)))
         words = []
         for w in _cut_keeping(text, (*q.plan_words, *q.indicators)):
             w = w.strip().strip(_GLUE)

@@ -180,13 +180,25 @@ def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((c, re.compile(p)) for c, ps in INDICATOR_PATTERNS.items() for p in ps)
 
 
+# 「上下游挨着的几个县，出了污染怎么一起管？」: 几个 in a clause before the asking one counts things, it
+# does not ask for a number.
+_COUNT_WORDS_RE = re.compile(r"几个|几项|几处")
+
+
+def _intent(text: str) -> str:
+    stripped = text.rstrip("？?！! ")
+    cut = max(stripped.rfind(c) for c in "，,；;。")
+    head, last = stripped[: cut + 1], stripped[cut + 1 :]
+    for name, pattern in _INTENTS:
+        probe = _COUNT_WORDS_RE.sub("", head) + last if name == "target" else text
+        if pattern.search(probe):
+            return name
+    return "general"
+
+
 def understand(question: object, max_chars: int = 2000) -> Query:
     text = validate(question, max_chars)
-    intent = "general"
-    for name, pattern in _INTENTS:
-        if pattern.search(text):
-            intent = name
-            break
+    intent = _intent(text)
     years = [int(y) for y in _YEAR_RE.findall(text)]
     years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(text) if 2000 + int(y) not in years and int(y) >= 24]
     # Indicators first (their synonyms may hold colloquial words: 种地的面积底线), then the
@@ -213,11 +225,15 @@ def understand(question: object, max_chars: int = 2000) -> Query:
                  tuple(w for w in glossed if w in canonical_text and w not in text))
 
 
+_LEVEL_IN_TERM_RE = re.compile(r"(?:国家级|省级)(?:及以上|以上)?(?:工业)?(?:开发区|园区|重要湿地|湿地|自然保护区|保护区|示范区|示范)")
+
+
 def _level(text: str) -> str:
     """The one document level a question names, or "" (the city's own words 吉林市/江城/市里 name
     the municipal level only when no national or provincial word is there).
 
     A question naming two levels (「中央和省级环保督察」) asks about neither document in particular."""
+    text = _LEVEL_IN_TERM_RE.sub("", text)  # 省级以上工业开发区 is a kind of park, not the province's document
     named = [lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words)]
     upper = [lv for lv in named if lv != "municipal"]
     if not upper:

@@ -388,3 +388,32 @@ def test_a_sentence_naming_its_own_time_does_not_take_its_phases_year(kb) -> Non
     assert not year_ok(understand("到2035年美丽江城大概能建成个啥样？"), doc, s.start, s.end)
     first = next(s for s in doc.sentences if s.text.startswith("根本好转、效果显著"))
     assert year_ok(understand("到2035年美丽江城大概能建成个啥样？"), doc, first.start, first.end)
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    # the figure stated with its unit (28微克) picks that target's year, not the 30微克 one
+    ("PM2.5降到28微克以下，是要哪年做到？", ["2035", "28微克/立方米"]),
+    # 硬化路/邮路 name 新三通; 百分之百 picks the 100% target
+    ("村村都通上客车、硬化路和邮路，啥时候能百分之百做到？", ["2035", "100%"]),
+    ("美丽江城啥时候能全部建成？", ["本世纪中叶"]),
+])
+def test_when_questions_in_everyday_words(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    ("种粮大户问：规划里提到要落实一个多少斤的粮食产能工程？", ["千亿斤粮食"]),  # who asks is not the topic
+    ("我在建龙钢铁上班，厂里在规划里被点名要治理什么？", ["综合料场废气无组织治理"]),  # a company's short name
+    ("上下游挨着的几个县，出了污染怎么一起管？规划要完善啥机制？", ["联防联控机制"]),  # 几个县 asks no number
+    ("省級以上工業開發區的污水要做到什麼程度？", ["全收集"]),  # 省级以上 is a kind of park, not a level
+    ("烧煤发电的那些机组，规划要怎么改？", ["三改联动"]),
+])
+def test_more_everyday_questions(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)
+
+
+def test_a_quoted_phrase_the_corpus_lacks_is_not_answered(kb) -> None:
+    """The national document here lacks its 保障体系 part: quoting its title gets not_found."""
+    ans = kb.ask("國家意見在「健全美麗中國建設保障體系」部分提出了哪些措施？")
+    assert ans.status == "not_found" and "健全美丽中国建设保障体系" in ans.answer, ans.answer
+    assert kb.ask("“绿水青山就是金山银山”，咱吉林还多加了一句关于冰雪的，是啥？").status == "answered"

@@ -19,6 +19,8 @@ from kb.understand import retrieval_args, understand
     # two levels named: the question is about neither document (the plan speaks of the 督察)
     ("中央和省级环保督察反馈的问题，规划点名重点推动哪些整改？", ""),
     ("电动公交车要占多少？", ""),
+    ("省級以上工業開發區的污水要做到什麼程度？", ""),  # a kind of park, not the provincial level
+    ("国家级自然保护区有哪些？", ""),
 ])
 def test_document_level_named_by_the_question(question, level) -> None:
     assert understand(question).level == level
@@ -152,6 +154,8 @@ def test_no_indicator_is_read_into_other_questions(question) -> None:
     ("这几年黑臭水体治理要达到多少？", "target"),
     ("几年能全面消除黑臭水体？", "deadline"),
     ("美丽江城建设在市里到底算多大的事？", "general"),  # 多大的事 asks how important, not a number
+    ("上下游挨着的几个县，出了污染怎么一起管？规划要完善啥机制？", "general"),  # 几个 before the ask
+    ("规划里一共划了几个重点区域做生态修复？", "target"),
     ("规划里一共划了多大面积的生态红线？", "target"),
 ])
 def test_intent_of_questions_with_years_and_sizes(question, intent) -> None:
