@@ -91,8 +91,9 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                 continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
             if q.intent == "target" and MONEY_ASK_RE.search(q.text) and not _MONEY_RE.search(s.text):
                 continue  # 「总投资多少亿元」 asks a sum of money: a list of projects is no answer
-            if q.intent == "target" and scope_conflict(q.text, s.text):
-                continue  # a figure for 公交车 is no answer about 私家车
+            if q.intent == "target" and (scope_conflict(q.text, s.text) or all(
+                    scope_conflict(q.text, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
+                continue  # a figure for 公交车 (or a clause's figure for 耕地) is no answer about 私家车 (建设用地)
             if q.intent == "deadline" and not _dated(doc, s):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
             # A sentence is read with its headings, down to its paragraph's lead sentence

@@ -348,6 +348,8 @@ def test_a_question_about_one_kind_is_not_answered_for_another(question, text, c
 @pytest.mark.parametrize("question", [
     "到2027年，私家车里新能源的得占几成？",  # the plan sets shares for 公交车 and 出租车 only
     "农村改厕，每户能给补多少钱？",  # a sum of money: no share of anything answers it
+    # the sentence names 重点建设用地, but its only figure (95%) is in the clause about 受污染耕地
+    "到2027年重点建设用地安全利用率要达到多少？",
 ])
 def test_no_figure_of_another_kind_or_unit(kb, question) -> None:
     ans = kb.ask(question)
