@@ -21,7 +21,7 @@ from kb.notice import DATE_RE, HEAD_CHARS, notice_answer, notice_question
 from kb.relevance import SENTENCE_MIN
 from kb.retrieve import Filters
 from kb.types import Answer, Document, Fact, Hit
-from kb.understand import Query, retrieval_args, understand
+from kb.understand import LEVEL_WORDS, Query, retrieval_args, understand
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -35,6 +35,12 @@ def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filte
     if guessed:  # a colloquial target question that names no indicator by a word we know
         q = dataclasses.replace(q, indicators=(guessed,))
     filters = filters or Filters()
+    if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()) and any(
+            len(w) >= 4 and w in q.text and any(w in d.text for d in kb.index.docs.values())
+            for w in LEVEL_WORDS[q.level]):
+        # 「为美丽吉林提供什么」: the plan itself speaks of 美丽吉林, so it is a topic here, not a request
+        # for the province's own document (which the corpus lacks); 吉林省, 省委, 省级 stay requests
+        q = dataclasses.replace(q, level="")
     refusal = _out_of_corpus(kb, q, filters)
     level = q.level or _level_by_document_kind(kb, q)
     if level and not filters.level and refusal is None:
@@ -95,7 +101,8 @@ def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
 
 
 _PHASES_RE = re.compile(r"阶段")
-_PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|叫啥名|叫什么名|姓名|名字叫|姓什么|是哪个人|"
+_PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|(?:人|领导|局长|市长|书记|主任|负责人|一把手|他|她)(?:叫啥名|叫什么名)|"
+                        r"姓名|名字叫|姓什么|是哪个人|"
                         r"(局长|市长|书记|主任|厅长|处长|部长|科长|负责人|一把手)是谁|谁是.{0,8}(局长|市长|书记|主任|负责人|一把手)")
 _PERSON_WORDS = frozenset(["领导", "同志", "官员", "负责人", "局长", "市长", "书记", "主任", "厅长", "处长", "部长",
                            "科长", "一把手", "哪位", "姓名", "名字"])
@@ -169,8 +176,9 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         return Answer(q.raw, "answered", _fact_lines(cb, per), cb.citations(), tuple(per))
     best = ranked[0]
     same = [f for f in ranked if same_indicator(f, best)]
-    if q.years:
-        chosen = [f for f in same if f.year in q.years]
+    years = _asked_years(q, same)
+    if years:
+        chosen = [f for f in same if f.year in years]
         if not chosen:
             lines = _fact_lines(cb, _dedupe(sorted(same, key=lambda f: f.year or 0))[:3])
             lead = f"规划没有给出您所问年份的“{best.indicator}”目标。" + (f"规划给出的是：{lines}" if lines else "")
@@ -196,6 +204,16 @@ def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         lead = f"规划没有单列{q.county}的“{best.indicator}”目标。规划给出的全市目标是：{lines}"
         return Answer(q.raw, "not_found", lead, cb.citations(), tuple(chosen))
     return Answer(q.raw, "answered", _fact_lines(cb, chosen), cb.citations(), tuple(chosen))
+
+
+def _asked_years(q: Query, facts: list[Fact]) -> tuple[int, ...]:
+    """The years asked about: 「林下经济2027年是85亿，那到2035年呢？」 states the 2027 figure and asks
+    2035, so a year whose figure the question already states is not asked (unless it is the only one)."""
+    stated = stated_shares(q.text) | {m.group(1) for m in _STATED_AMOUNT_RE.finditer(q.canonical or q.text)}
+    if len(q.years) < 2 or not stated:
+        return q.years
+    known = {f.year for f in facts if f.value in stated}
+    return tuple(y for y in q.years if y not in known) or q.years
 
 
 def _sentence_mates(kb: KnowledgeBase, q: Query, fact: Fact) -> list[Fact]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.answer_lists import is_heading
 from kb.cite import CitationBuilder
-from kb.facts_match import MONEY_ASK_RE, scope_conflict
+from kb.facts_match import MONEY_ASK_RE, plural_ask, scope_conflict, wanted_unit
 from kb.relevance import NUMBER_MIN, SENTENCE_MIN, SOFT_WEIGHT
 from kb.types import Answer, Document, Hit, Sentence
 from kb.understand import Query
@@ -68,6 +68,7 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
     """The one or two sentences that answer, best first in text order; [] when none covers enough."""
     rel = kb.relevance
     soft = rel.soft_words(q)
+    unit = wanted_unit(q.text) if not plural_ask(q.text) else ""
     # (score, tie-break, doc, sentence): the score decides whether a sentence answers at all; the
     # question's framing words (问题, 目标) and its closeness in meaning only order sentences that
     # score alike.
@@ -89,6 +90,8 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                 continue  # a number is asked for: only a sentence that states one can answer
             if q.intent == "target" and _COUNT_ASK_RE.search(q.text) and not _COUNT_RE.search(s.text):
                 continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
+            if q.intent == "target" and unit and unit not in s.text:
+                continue  # 「要改多少公里」: a sentence with no 公里 in it states no such figure
             if q.intent == "target" and MONEY_ASK_RE.search(q.text) and not _MONEY_RE.search(s.text):
                 continue  # 「总投资多少亿元」 asks a sum of money: a list of projects is no answer
             if q.intent == "target" and (scope_conflict(q.text, s.text) or all(

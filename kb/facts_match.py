@@ -48,6 +48,13 @@ def scope_conflict(question: str, text: str) -> bool:
     return False
 
 
+def wanted_unit(text: str) -> str:
+    """The unit the question asks its number in (「要改多少公里」 → 公里), or "". Only the asking
+    sentence says it (「我家那几亩地……。这种地……比例多少？」 wants no 亩)."""
+    unit = _UNIT_RE.search(re.split(r"[。！？!?]", text.rstrip("。！？!? "))[-1])
+    return unit.group(1) if unit else ""
+
+
 def plural_ask(text: str) -> bool:
     return bool(_PLURAL_RE.search(text)) or len(_ASK_RE.findall(text)) >= 2
 
@@ -75,9 +82,7 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
     scored = []
     plural = plural_ask(q.text)  # several figures asked: no single unit or share decides
     wants_share = bool(_SHARE_RE.search(q.text)) and not plural
-    # Only the asking sentence says which unit is wanted (「我家那几亩地……。这种地……比例多少？」).
-    unit = _UNIT_RE.search(re.split(r"[。！？!?]", q.text.rstrip("。！？!? "))[-1])
-    wants_unit = unit.group(1) if unit and not plural else ""
+    wants_unit = wanted_unit(q.text) if not plural else ""
     counting = bool(re.search(r"(?:多少|几)个", q.text)) and not plural
     money = bool(MONEY_ASK_RE.search(q.text))
     # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its

@@ -419,3 +419,30 @@ def test_a_quoted_phrase_the_corpus_lacks_is_not_answered(kb) -> None:
     ans = kb.ask("國家意見在「健全美麗中國建設保障體系」部分提出了哪些措施？")
     assert ans.status == "not_found" and "健全美丽中国建设保障体系" in ans.answer, ans.answer
     assert kb.ask("“绿水青山就是金山银山”，咱吉林还多加了一句关于冰雪的，是啥？").status == "answered"
+
+
+@pytest.mark.parametrize("question", [
+    "城区老旧供热管网改造一共要改多少公里？",  # a figure in 公里 is asked: the project list states none
+    "林下经济2027年是85亿，那到2035年呢？",  # the 2027 figure is stated; 2035 is asked and not given
+])
+def test_no_figure_in_another_unit_or_for_the_stated_year(kb, question) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "not_found", ans.answer
+
+
+def test_the_stated_years_figure_points_to_the_other_year(kb) -> None:
+    _answered_with(kb, "新能源公交车2027年是72%，到2035年呢？", ["90%"])
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    ("我在热电厂上班，厂里天天说要少用煤。到2027年，煤炭石油以外的那些能源得占全市用能多少？", ["17%"]),
+    ("厂子把地弄坏了，谁来负责修复？", ["谁破坏、谁修复"]),
+    ("山里的好空气、好水怎么变成钱？规划里说要建哪些机制？", ["登记确权", "价值评估"]),
+    ("村里有人下套抓野鸡野兔，规划对这种事什么态度？", ["严厉打击"]),
+    ("保护区监督那个专项行动叫什么名？", ["绿盾"]),  # the name of an action, not of a person
+    ("蛟河以后主打什么方向？", ["生态旅游"]),
+    # 美丽吉林 is spoken of in the plan: a topic, not a request for the province's document
+    ("美丽城市、城镇、乡村这一串建设行动，说到底是要为美丽吉林提供什么？", ["广泛、丰富的社会基础"]),
+])
+def test_still_more_everyday_questions(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)

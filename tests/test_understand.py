@@ -171,3 +171,5 @@ def test_every_plan_word_of_the_glossary_stands_in_the_corpus(kb) -> None:
     absent = [(word, o) for word, official in glossary() for o in official
               if kb.relevance.df(o) == 0 and not kb.relevance.parts(o)]
     assert not absent, absent
+    words = [word for word, _ in glossary()]
+    assert len(words) == len(set(words)), sorted(w for w in set(words) if words.count(w) > 1)
