@@ -48,6 +48,9 @@ def scope_conflict(question: str, text: str) -> bool:
     return False
 
 
+_SCOPE_WORDS = frozenset(["全市", "全省", "全国", "城市", "城区", "农村", "乡村", "城镇", "中心城区"])
+
+
 def wanted_unit(text: str) -> str:
     """The unit the question asks its number in (「要改多少公里」 → 公里), or "". Only the asking
     sentence says it (「我家那几亩地……。这种地……比例多少？」 wants no 亩)."""
@@ -88,6 +91,9 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
     # An indicator that understanding mapped from a colloquial word (养牛 → 肉牛饲养量) earns its
     # bonus through `canon`; as a key word it would also make every other target look off-topic.
     words = tuple(w for w in words if w in q.text or w not in q.indicators) or words
+    # ... but then a question left with only its scope (「到2035年全市永久基本农田……」 → 全市) gives no
+    # ground for any other target: 全市耕地保有量 is not its answer.
+    topical = any(w not in _SCOPE_WORDS for w in words)
     for f in facts:
         if f.kind != "target" or (wants_unit and wants_unit not in f.unit):
             continue
@@ -98,7 +104,8 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)
         quote_cov = rel.coverage(words, f.quote)
-        if not canon and (q.intent != "target" or ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words):
+        if not canon and (q.intent != "target" or ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words
+                          or (q.indicators and not topical)):
             continue
         r = rank(f)
         score = CANON_WEIGHT * canon + 2.0 * ind_cov + quote_cov + max(0.0, 1.0 - 0.2 * r)

@@ -17,7 +17,9 @@ ASKING = frozenset(["多少", "多大", "多高", "多低", "几成", "比例", 
     # colloquial placeholders for 「this area」「things」 (「监测这块」「哪几样东西」)
     "这块", "那块", "这方面", "这一块", "几样", "哪几样", "东西", "那些", "这些",
     # the asker's preamble (「想知道」「听说」「请问」) and the means asked about (「通过哪些渠道」)
-    "知道", "听说", "请问", "想问", "通过"])
+    "知道", "听说", "请问", "想问", "通过",
+    # 「这要求哪年落地」: when a rule takes effect, not a topic
+    "落地"])
 
 
 QUESTION_WORDS = GENERIC | ASKING

@@ -26,8 +26,9 @@ _GLUE = "要的了得中到在是把被就都还也"  # function characters jieb
 # 「那些新冒出来的有害化学物质，就是所谓新污染物，……」: the clause before 「就是所谓」 explains the
 # term after it; the term is what is asked about.
 _EXPLAINED_RE = re.compile(r"[^，。？！,?!]{2,40}[，,]\s*(?:也就是|就是|即)(?:所谓|所说|常说|说)?的?")
-# 「种粮大户问：」「记者想核实：」: who asks, before a colon, is not what is asked about.
-_SPEAKER_RE = re.compile(r"^[^，。？！：:,?!]{1,14}(?:问|想问|请问|想核实|核实|咨询|提问|反映)[：:]")
+# 「种粮大户问：」「记者想核实：」「我是县里的干部，」: who asks is not what is asked about.
+_SPEAKER_RE = re.compile(r"^(?:[^，。？！：:,?!]{1,14}(?:问|想问|请问|想核实|核实|咨询|提问|反映)[：:]"
+                         r"|(?:我|俺)(?:是|干|做|搞)[^，。？！：:,?!]{1,12}[，,])")
 _EXCEPT_RE = re.compile(r"除了[^，。？！,?!]{1,30}?(?:以外|之外|外)?(?=[，,])")
 
 

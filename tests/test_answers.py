@@ -446,3 +446,24 @@ def test_the_stated_years_figure_points_to_the_other_year(kb) -> None:
 ])
 def test_still_more_everyday_questions(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)
+
+
+@pytest.mark.parametrize(("question", "must_contain", "must_not"), [
+    # only 全市 is left besides the indicator: 全市耕地保有量 must not stand in for 永久基本农田
+    ("到2035年全市永久基本农田最少得留多少亩？", ["928.69万亩"], ["1354.66"]),
+    ("我是種糧大戶，到2035年全市永久基本農田最少得留多少畝？", ["928.69万亩"], ["1354.66"]),
+])
+def test_a_named_indicator_is_not_replaced_by_another_of_the_same_scope(kb, question, must_contain, must_not) -> None:
+    _answered_with(kb, question, must_contain)
+    assert not any(s in kb.ask(question).answer for s in must_not)
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    # who asks (「我干建筑监理的，」) is not the topic; 「哪年落地」 asks when
+    ("我干建筑监理的，听说以后城里新盖的住宅都得是绿色建筑，这要求哪年落地？", ["2027", "绿色建筑标准"]),
+    ("我是县里的干部，市里这个规划出来了，我们县还要另出配套文件吗？", ["原则上不制定配套文件"]),
+    ("环保这摊子事，到底是党委担责还是政府担责？", ["党政同责"]),
+    ("眼下生态文明建设处在什么阶段，国家文件怎么形容的？", ["关键期"]),
+])
+def test_questions_with_the_askers_own_context(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)
