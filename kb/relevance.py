@@ -29,6 +29,7 @@ _EXPLAINED_RE = re.compile(r"[^，。？！,?!]{2,40}[，,]\s*(?:也就是|就�
 # 「种粮大户问：」「记者想核实：」「我是县里的干部，」: who asks is not what is asked about.
 _SPEAKER_RE = re.compile(r"^(?:[^，。？！：:,?!]{1,14}(?:问|想问|请问|想核实|核实|咨询|提问|反映)[：:]"
                          r"|(?:我|俺)(?:是|干|做|搞)[^，。？！：:,?!]{1,12}[，,])")
+_CONDITION_RE = re.compile(r"^(?:万一|要是|如果|假如|一旦|若是)[^，。？！,?!]{2,30}[，,]")
 _EXCEPT_RE = re.compile(r"除了[^，。？！,?!]{1,30}?(?:以外|之外|外)?(?=[，,])")
 
 
@@ -85,6 +86,17 @@ class Relevance:
         names is context, not what is asked (「除了超低排放，还得治哪几样」), and so is a clause that
         explains the term after 「就是所谓」, and who asks (「种粮大户问：」)."""
         text = _EXPLAINED_RE.sub("", _EXCEPT_RE.sub("，", _SPEAKER_RE.sub("", q.canonical or q.text)))
+        words = self._content_words(text, q)
+        # 「万一出了突发的环境事故，应急这块主要靠哪一级来管？」: the condition sets the scene; what is
+        # asked comes after it, when that part still names two things the corpus speaks of.
+        asked = _CONDITION_RE.sub("", text, count=1)
+        if asked != text:
+            rest = self._content_words(asked, q)
+            if sum(1 for w in rest if self.df(w) > 0) >= 2:
+                return rest
+        return words
+
+    def _content_words(self, text: str, q: Query) -> tuple[str, ...]:
         words = []
         for w in _cut_keeping(text, (*q.plan_words, *q.indicators)):
             w = w.strip().strip(_GLUE)

@@ -464,6 +464,7 @@ def test_a_named_indicator_is_not_replaced_by_another_of_the_same_scope(kb, ques
     ("我是县里的干部，市里这个规划出来了，我们县还要另出配套文件吗？", ["原则上不制定配套文件"]),
     ("环保这摊子事，到底是党委担责还是政府担责？", ["党政同责"]),
     ("眼下生态文明建设处在什么阶段，国家文件怎么形容的？", ["关键期"]),
+    ("万一哪儿发生了突发环境事件，应急的责任怎么分？", ["分级负责", "属地为主"]),
 ])
 def test_questions_with_the_askers_own_context(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)

@@ -107,6 +107,10 @@ def test_a_place_inside_one_of_the_plans_terms_is_not_that_place(question, place
     ("工厂排的废气里，除了超低排放，还得重点治哪几样东西？", ["废气"], ["超低排放", "几样", "东西"]),
     # the clause before 「就是所谓」 explains the term; the term is what is asked
     ("那些新冒出来的有害化学物质，就是所谓新污染物，规划打算从哪几方面管？", ["新污染物"], ["化学物质", "有害"]),
+    # a leading condition (「万一……，」) sets the scene; the asked part names 应急 and 责任
+    ("万一哪儿发生了突发环境事件，应急的责任怎么分？", ["应急", "责任"], ["突发", "事件"]),
+    # ... unless the asked part alone names too little: then the condition is kept
+    ("如果企业违法排污，会被怎么处理？", ["违法", "排污"], []),
 ])
 def test_key_words_of_colloquial_questions(kb, question, has, lacks) -> None:
     words = kb.relevance.key_words(understand(question))
