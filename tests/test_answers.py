@@ -468,3 +468,8 @@ def test_a_named_indicator_is_not_replaced_by_another_of_the_same_scope(kb, ques
 ])
 def test_questions_with_the_askers_own_context(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)
+
+
+def test_a_project_question_gets_the_column_item_not_the_chapter_sentence(kb) -> None:
+    """The 专栏 item names the project; the chapter's sentence on 新污染物 names no 项目."""
+    _answered_with(kb, "像微塑料这种新型污染物，规划里有没有专门搞调查监测的项目？", ["新污染物环境调查监测项目"])
