@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
 _NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:千瓦|千米|公里|平方米|立方米|级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
 # 「……列在哪个专栏里？」「属于哪个专栏？」: the answer is the heading the sentence stands under.
-WHERE_RE = re.compile(r"(哪个|哪一个|什么)(专栏|重大工程|部分|章节|章)|属于哪|列在哪|放在哪|归在哪")
+WHERE_RE = re.compile(r"(哪个|哪一个|什么)(专栏|重大工程|工程|部分|章节|章)|属于哪|列在哪|放在哪|归在哪")
+_WHICH_WORKS_RE = re.compile(r"(哪个|哪一个|什么)工程")
 
 
 WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
@@ -189,6 +190,9 @@ def where_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuild
     if not holders:
         return None
     sec = next((h for h in holders if h.kind == "column"), holders[-1])
+    if _WHICH_WORKS_RE.search(q.text):  # 「算哪个工程」: the 专栏 item (3.交通结构优化工程) the sentence is under
+        items = [x for x in doc.sections if x.kind == "item" and x.start <= sent.start < x.end and "工程" in x.title]
+        sec = items[-1] if items else sec
     head = cb.quote_span(doc.doc_id, sec.start, sec.start + len(sec.title))
     return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, sent.start, sent.end)}",
                   cb.citations())

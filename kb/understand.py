@@ -215,7 +215,10 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             canonical_text = f"{canonical_text} {' '.join(again)}".strip()
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
-    county = next((c for c in COUNTIES if c in text), "")
+    # One county named: only what the plan says of it. Two (「蛟河和磐石这俩地方」): the question is
+    # about what the plan says of each, so no single county filters the passages.
+    named = {c[:2] for c in COUNTIES if c in text}
+    county = named.pop() if len(named) == 1 else ""
     level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
     extra = [w for w in (*indicators, *glossed) if w not in text]

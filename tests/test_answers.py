@@ -473,3 +473,22 @@ def test_questions_with_the_askers_own_context(kb, question, must_contain) -> No
 def test_a_project_question_gets_the_column_item_not_the_chapter_sentence(kb) -> None:
     """The 专栏 item names the project; the chapter's sentence on 新污染物 names no 项目."""
     _answered_with(kb, "像微塑料这种新型污染物，规划里有没有专门搞调查监测的项目？", ["新污染物环境调查监测项目"])
+
+
+@pytest.mark.parametrize(("question", "must_contain"), [
+    ("化工厂真出了泄漏事故，是市里管还是当地先管？规划里应急责任咋定的？", ["属地为主"]),
+    ("天气越来越反常，规划要让哪些行业更扛得住气候变化？", ["旅游业", "公共卫生"]),
+    ("规划的宣传打算在哪些渠道上搞？就是报纸电视吗？", ["政府网站", "两微一端"]),
+    ("规划定下来是不是就不改了？", ["动态调整"]),
+    # 「算哪个工程」: the 专栏 item the project is listed under
+    ("听说要修个铁路西环线，是真的吗？算规划里哪个工程？", ["交通结构优化工程"]),
+])
+def test_recurring_everyday_questions(kb, question, must_contain) -> None:
+    _answered_with(kb, question, must_contain)
+
+
+def test_two_counties_named_filter_on_neither(kb) -> None:
+    from kb.understand import understand
+
+    assert understand("蛟河和磐石这俩地方，规划分别让它们主攻啥？").county == ""
+    assert understand("桦甸市到2027年空气好的天数得占多少？").county == "桦甸"
