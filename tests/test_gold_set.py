@@ -133,7 +133,7 @@ def test_every_chapter_and_column_covered(texts) -> None:
                                   "dev10_questions.jsonl", "dev11_questions.jsonl",
                                   "dev12_questions.jsonl", "dev13_questions.jsonl", "dev14_questions.jsonl",
                                   "dev15_questions.jsonl", "dev16_questions.jsonl",
-                                  "dev17_questions.jsonl"])
+                                  "dev17_questions.jsonl", "dev18_questions.jsonl"])
 def test_blind_dev_sets_are_well_formed(name, texts) -> None:
     """The sets written blind to the method (eval/README.md): same schema, evidence in the text."""
     path = ROOT / "eval" / name
