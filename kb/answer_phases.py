@@ -1,0 +1,98 @@
+"""Answers about the plan's phases: all three (「分几个阶段」), or one of them, named (第一阶段), by
+its span of years (「2028年到2030年这一段」) or by the year it ends in when the outcome by then is
+asked (「到2035年能建成个啥样」): its heading cited with the sentence that sums it up."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.cite import CitationBuilder
+from kb.evidence import WHEN_RE
+from kb.relevance import SENTENCE_MIN
+from kb.types import Answer, Hit
+from kb.understand import Query
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+_PHASES_RE = re.compile(r"阶段")
+_NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
+# 「2031到2035年」「2028年至2030年」: a span of years, which names a phase when one spans exactly those
+_SPAN_RE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~|～)\s*(20\d\d)")
+# 「到2035年……能建成个啥样？」: what the plan will have reached by a year, no topic named.
+_OUTCOME_WORDS = frozenset(["建成", "实现", "成效", "效果", "变化", "达到", "做到", "取得"])
+
+
+def asks_phases(q: Query) -> bool:
+    """「规划分几个阶段？」: the phases as a whole (not one named phase)."""
+    return bool(_PHASES_RE.search(q.text)) and not re.search(r"第[一二三]阶段", q.text) \
+        and q.intent in ("list", "general", "deadline")
+
+
+def asks_one_phase(q: Query) -> bool:
+    return bool(_NAMED_PHASE_RE.search(q.text) or _SPAN_RE.search(q.text) or _outcome_at_year(q)) \
+        and q.intent in ("list", "general")
+
+
+def _outcome_at_year(q: Query) -> bool:
+    words = [w for w in (q.tokens or ()) if not w.isdigit() and not w.endswith("年")]
+    return len(q.years) == 1 and any(w in _OUTCOME_WORDS for w in words) and not q.indicators
+
+
+def phases_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                  words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """The phases of a plan, each heading cited with the first sentence under it."""
+    doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
+    phases = [s for s in doc.sections if s.kind == "phase"] if doc is not None and doc.doc_id in allowed else []
+    if not phases:
+        return None
+    parts = []
+    for p in phases:
+        head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
+        first = [s for s in doc.sentences if p.start + len(p.title) < s.start < p.end]
+        parts.append(head + ("：" + cb.quote_sentence(doc.doc_id, first[0].start, first[0].end) if first else "。"))
+    return Answer(q.raw, "answered", "规划分三个阶段推进：\n" + "\n".join(parts) if len(parts) == 3
+                  else "\n".join(parts), cb.citations())
+
+
+def named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+                       words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    """「第一阶段的总体要求」「2028年到2030年这一段」: that phase's heading and the sentence that sums it
+    up (its first), or the one about the topic asked."""
+    named = _NAMED_PHASE_RE.search(q.text)
+    span = _SPAN_RE.search(q.text)
+    name = f"第{named.group(1)}阶段" if named else ""
+    # The topic asked within the phase, in words the corpus uses (「收尾」「总基调」 are framing).
+    rest = tuple(w for w in words if w not in name and kb.relevance.df(w) > 0)
+
+    def asked(title: str) -> bool:
+        if named:
+            return title.startswith(name)
+        if span:
+            return re.search(rf"{span.group(1)}\s*[—–-]+\s*{span.group(2)}", title) is not None
+        # one year: the phase that ends in it, asked about as a whole (no topic the corpus names)
+        return not rest_topic and re.search(rf"[—–-]\s*{q.years[0]}年", title) is not None
+
+    rest_topic = tuple(w for w in rest if w not in _OUTCOME_WORDS)
+    if not named and not span:
+        rest = rest_topic  # 「到2035年能建成个啥样」: 建成 is what is asked, not a topic to look for
+
+    for doc_id in dict.fromkeys([h.chunk.doc_id for h in hits] + sorted(allowed)):
+        doc = kb.index.docs.get(doc_id)
+        if doc is None or doc_id not in allowed:
+            continue
+        for p in (s for s in doc.sections if s.kind == "phase" and asked(s.title)):
+            # 「展望本世纪中叶……」 stands in the last phase's paragraph but speaks of another time.
+            body = [s for s in doc.sentences if p.start + len(p.title) < s.start < p.end
+                    and not (WHEN_RE.search(s.text) and not any(y in p.title for y in WHEN_RE.findall(s.text)))]
+            if not body:
+                continue
+            # The question may ask about one topic of the phase (「第一阶段的森林覆盖率」).
+            best = max(body, key=lambda s: kb.relevance.coverage(rest, s.text)) if rest else body[0]
+            if rest and kb.relevance.coverage(rest, best.text) < SENTENCE_MIN:
+                return None  # the phase does not speak of it: let the other answers try
+            head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
+            return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, best.start, best.end)}",
+                          cb.citations())
+    return None
