@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from kb.indicators import canonical_indicator
+from kb.question_words import NOT_ASKING_JI
 from kb.relevance import Relevance
 from kb.types import Fact
 from kb.understand import Query
@@ -19,7 +20,7 @@ CANON_WEIGHT, YEAR_WEIGHT, SHARE_WEIGHT = 3.0, 1.0, 1.0
 _SHARE_RE = re.compile(r"几成|占比|比例|比重|百分之|百分比|占.{0,12}(多少|几)")
 # The question names the unit it wants (「多少个小时」「养多少头」「多少万亩」): a target in another unit
 # does not answer it (a 70% is no answer to 「一天供水多少个小时」).
-_UNIT_RE = re.compile(r"(?:多少|(?<![头前这那近后过])几)个?(小时|天|年|头|万头|亩|万亩|吨|万吨|公里|千米|平方米|平方千米|立方米|亿元|万元|处|座|家)")
+_UNIT_RE = re.compile(r"(?:多少|" + NOT_ASKING_JI + r")个?(小时|天|年|头|万头|亩|万亩|吨|万吨|公里|千米|平方米|平方千米|立方米|亿元|万元|处|座|家)")
 
 
 # The question asks for two or more figures (「分别」「各要」, or two asks: 「多少亩，占…几成」).

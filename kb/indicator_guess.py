@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 SIM_MIN = 0.90  # cosine of question and indicator name
 MARGIN_MIN = 0.01  # ... ahead of the second nearest name
 # Scope words that exclude each other: the question's scope must not be the other one's.
-CONTRASTS = (("城市", "农村"), ("城镇", "农村"), ("城区", "农村"), ("城里", "农村"), ("地表水", "地下水"),
-             ("大型", "小型"), ("工业", "农业"), ("新建", "既有"), ("建设用地", "耕地"))
+# (Kinds of one thing, 大型/小型, 地表水/地下水, 建设用地/耕地, are facts_match.SCOPE_GROUPS.)
+CONTRASTS = (("城市", "农村"), ("城镇", "农村"), ("城区", "农村"), ("城里", "农村"), ("工业", "农业"), ("新建", "既有"))
 
 
 class IndicatorGuesser:

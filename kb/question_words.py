@@ -24,6 +24,9 @@ ASKING = frozenset(["多少", "多大", "多高", "多低", "几成", "比例", 
 
 QUESTION_WORDS = GENERIC | ASKING
 
+# 「头几年」「那几亩地」: 几 after these says "a few", it asks nothing (a regex lookbehind).
+NOT_ASKING_JI = r"(?<![头前这那近后过])几"
+
 
 def is_question_word(word: str) -> bool:
     """A framing word, or a compound of two (总体要求 = 总体 + 要求; 总目标 is not: 总 is no such word)."""

@@ -10,12 +10,12 @@ from importlib import resources
 
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
-from kb.question_words import GENERIC
+from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
-    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|(?<![头前这那近后过])几年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
+    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|" + NOT_ASKING_JI + r"年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
     ("list", re.compile(r"哪些|有什么|有啥|包括|包含|列出|列举|都有|重点工程|重大工程|重点项目|什么项目|哪几|"
                         r"哪[两三四五六七八九十]+(?:个|项|类|种|方面|大|条)")),
     ("target", re.compile(r"多少|多高|多大(?!的?(?:事|分量|作用|意义|关系|影响|力度|决心|本事))|多低|几成|几个|几项|几处|百分之|比例|占比|目标值|降到|降至|提高到|量级|多大规模|规模多大|什么规模|"
