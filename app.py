@@ -31,7 +31,7 @@ import gradio as gr
 
 from kb.api import KnowledgeBase, shared_kb
 from kb.config import Settings, load_settings
-from kb.errors import ConfigError, IndexMissing, IndexStale, KBError
+from kb.errors import ConfigError, IndexCorrupt, IndexMissing, IndexStale, KBError
 from kb.ui.ask_tab import ask_json, build_ask_tab
 from kb.ui.brief_tab import build_brief_tab
 from kb.ui.check_tab import build_check_tab
@@ -52,6 +52,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
     """The Blocks, not launched (tests build it and call the handlers directly)."""
     with gr.Blocks(title="江城政策知识库", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         gr.Markdown(HEADER)
+        banner = gr.Markdown(visible=False, elem_classes=["kb-stale"])
+        demo.load(lambda: stale_banner(kb), outputs=banner, show_progress="hidden")
         with gr.Tabs():
             with gr.Tab("问答", id="ask"):
                 build_ask_tab(kb)
@@ -65,6 +67,16 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 build_brief_tab(kb)
         _add_api(kb)
     return demo
+
+
+def stale_banner(kb: KnowledgeBase) -> dict:
+    """A one-line notice when corpus/ changed since the index in use was built (answers still
+    come from it; the app rebuilds in the background and switches the new index in)."""
+    notice = kb.stale_notice()
+    if notice and not kb.rebuilding() and "kb build" in notice:
+        kb.rebuild_in_background()
+        notice = kb.stale_notice()
+    return gr.update(value=f"⚠️ {notice}" if notice else "", visible=bool(notice))
 
 
 def _add_api(kb: KnowledgeBase) -> None:
@@ -106,10 +118,16 @@ def login(settings: Settings) -> tuple[str, str] | None:
 
 
 def open_kb(settings: Settings) -> KnowledgeBase:
-    """Load the shared knowledge base; build the index first when it is missing or stale."""
+    """Load the shared knowledge base; build the index first when it is missing, damaged or built
+    with other settings. A corpus changed since the build is served at once and rebuilt in the
+    background."""
     try:
-        return shared_kb(settings)
-    except (IndexMissing, IndexStale) as e:
+        kb = shared_kb(settings)
+        if kb.index.stale_notice:
+            print(kb.index.stale_notice, "正在后台重建索引。", file=sys.stderr, flush=True)
+            kb.rebuild_in_background()
+        return kb
+    except (IndexMissing, IndexStale, IndexCorrupt) as e:
         print(f"索引需要建立（{e.one_line()}），正在建立，请稍候…", file=sys.stderr, flush=True)
     return shared_kb(settings, build_if_missing=True)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kb.config import Settings, load_settings
 from kb.embed import get_embedder
-from kb.errors import BadInput, UnknownDocument
+from kb.errors import BadInput, KBError, UnknownDocument
 from kb.index import LoadedIndex, build_index, load_index
 from kb.retrieve import Filters, Retriever
 from kb.types import Answer, Document, Fact, Hit
@@ -19,9 +19,14 @@ _DOC_ID_RE = re.compile(r"^[\w\u4e00-\u9fff.-]{1,120}$")
 class KnowledgeBase:
     def __init__(self, settings: Settings, index: LoadedIndex | None = None) -> None:
         self.settings = settings
-        self.index = index or load_index(settings)
-        self.embedder = get_embedder(settings.embedder)
-        self.retriever = Retriever(self.index, self.embedder, settings)
+        self._rebuild: threading.Thread | None = None
+        self._use(index or load_index(settings))
+
+    def _use(self, index: LoadedIndex) -> None:
+        """Serve ``index`` (at start and when a rebuilt index is switched in without a restart)."""
+        self.index = index
+        self.embedder = get_embedder(self.settings.embedder)
+        self.retriever = Retriever(self.index, self.embedder, self.settings)
         from kb.relevance import Relevance
 
         self.relevance = Relevance([c.text + " " + c.section for c in self.index.chunks])
@@ -35,6 +40,39 @@ class KnowledgeBase:
         if build_if_missing:
             build_index(settings)
         return cls(settings)
+
+    # a stale index keeps serving ------------------------------------------------------
+    def stale_notice(self) -> str:
+        """One Chinese line when corpus/ changed since the index in use was built ('' if not)."""
+        from kb.index import corpus_changes
+
+        if self.rebuilding():
+            return "提示：语料库有变化，正在后台重建索引；完成前答案仍来自上次建好的索引。"
+        try:
+            return corpus_changes(self.settings, self.index.manifest["corpus"])
+        except (KBError, OSError) as e:
+            return f"提示：无法检查语料库是否有变化（{e}）。"
+
+    def rebuilding(self) -> bool:
+        return self._rebuild is not None and self._rebuild.is_alive()
+
+    def rebuild_in_background(self) -> bool:
+        """Build the index in a thread and switch it in when done; False if one is running."""
+        with _lock:
+            if self.rebuilding():
+                return False
+            self._rebuild = threading.Thread(target=self._rebuild_now, name="kb-rebuild", daemon=True)
+            self._rebuild.start()
+            return True
+
+    def _rebuild_now(self) -> None:
+        import logging
+
+        try:
+            build_index(self.settings, progress=False)
+            self._use(load_index(self.settings))
+        except Exception:  # the old index keeps serving; the log says why
+            logging.getLogger("kb.api").exception("后台重建索引失败，继续使用上次建好的索引")
 
     # documents -------------------------------------------------------------------------
     def documents(self) -> list[Document]:

@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,23 +16,73 @@ from pathlib import Path
 from kb.config import Settings, load_settings
 from kb.errors import BadInput, KBError
 
+# argparse's own messages, said in Chinese (the rest of the message is the argument itself)
+_ARGPARSE_ZH = (
+    (re.compile(r"^the following arguments are required: (.*)$"), "缺少参数：{0}"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "无法识别的参数：{0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$"), "参数 {0} 的取值 {1} 无效（可选：{2}）"),
+    (re.compile(r"^argument (\S+): invalid \w+ value: (.*)$"), "参数 {0} 的取值 {1} 无效"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"^argument (\S+): (.*)$"), "参数 {0}：{1}"),
+    (re.compile(r"^invalid choice: (.*?) \(choose from (.*)\)$"), "无效的命令 {0}（可选：{1}）"),
+)
+
+
+def zh_argparse(message: str) -> str:
+    for pattern, template in _ARGPARSE_ZH:
+        m = pattern.match(message)
+        if m:
+            return template.format(*m.groups())
+    return message
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would exit 2 with usage; keep it one line
-        raise BadInput(f"{self.prog}: {message}", f"see `{self.prog} --help`")
+        raise BadInput(f"{self.prog}：{zh_argparse(message)}", f"用 `{self.prog} --help` 查看用法")
 
 
 def _top_k(value: str) -> int:
     try:
         k = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"-k must be a whole number, not {value[:20]!r}") from None
+        raise argparse.ArgumentTypeError(f"-k 必须是整数，不能是 {value[:20]!r}") from None
     if not 1 <= k <= 100:
-        raise argparse.ArgumentTypeError(f"-k must be between 1 and 100, not {k}")
+        raise argparse.ArgumentTypeError(f"-k 必须在 1 到 100 之间，不能是 {k}")
     return k
 
 
 LEVELS = ("national", "provincial", "municipal", "department")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def check_argv(argv: Sequence[str]) -> None:
+    """Every argument must be text: invalid UTF-8 (surrogates) and NUL are refused up front."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInput("命令行参数含有无效的 UTF-8 字符", "请用 UTF-8 编码的文字重新输入") from None
+        if "\x00" in arg:
+            raise BadInput("命令行参数含有空字符（NUL）", "去掉其中的控制字符后重试")
+
+
+def _topic(value: str) -> str:
+    if _CONTROL_RE.search(value):
+        raise argparse.ArgumentTypeError("主题含有控制字符，请只输入文字")
+    return value
+
+
+def _out_file(value: str) -> Path:
+    """The folder of --out must already exist and be writable; it is never created."""
+    out = Path(value)
+    if out.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} 是一个文件夹，请给出文件名（.docx 或 .md）")
+    parent = out.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"文件夹 {parent} 不存在，请先建好它或换一个位置")
+    if not os.access(parent, os.W_OK) or str(parent.resolve()).startswith(("/proc", "/sys", "/dev")):
+        raise argparse.ArgumentTypeError(f"不能写入文件夹 {parent}，请换一个可写的位置")
+    return out
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,21 +103,21 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="ranked passages with scores (for tuning)")
     s.add_argument("query")
-    s.add_argument("-k", type=_top_k, default=5)
+    s.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
     s.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
     s.add_argument("--json", action="store_true")
 
     a = sub.add_parser("ask", help="answer a question with citations")
     a.add_argument("question", nargs="?")
     a.add_argument("--batch", type=Path, help="file with one question a line (- for stdin)")
-    a.add_argument("-k", type=_top_k, default=5)
+    a.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
     a.add_argument("--doc", default="", help="only this document")
     a.add_argument("--level", default="", choices=("", *LEVELS), help="national | provincial | municipal")
     a.add_argument("--json", action="store_true")
 
     t = sub.add_parser("targets", help="extracted targets")
     t.add_argument("--year", type=int)
-    t.add_argument("--topic", default="")
+    t.add_argument("--topic", type=_topic, default="")
     t.add_argument("--format", choices=("table", "json", "csv"), default="table")
 
     c = sub.add_parser("check", help="cross-check a department plan against the source")
@@ -74,15 +125,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
 
     br = sub.add_parser("brief", help="briefing material for a topic")
-    br.add_argument("--topic", required=True)
+    br.add_argument("--topic", type=_topic, required=True)
     br.add_argument("--year", type=int)
-    br.add_argument("--out", type=Path, required=True)
+    br.add_argument("--out", type=_out_file, required=True)
 
     e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
     e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
     e.add_argument("--json", action="store_true")
     e.add_argument("--markdown", action="store_true", help="the summary table for the README")
-    e.add_argument("-k", type=_top_k, default=5)
+    e.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
     return p
 
 
@@ -236,7 +287,10 @@ def cmd_check(args: argparse.Namespace, kb) -> int:
 def cmd_brief(args: argparse.Namespace, kb) -> int:
     from kb.brief import write_brief
 
-    path = write_brief(kb, args.topic, args.year, args.out)
+    try:
+        path = write_brief(kb, args.topic, args.year, args.out)
+    except OSError as e:
+        raise BadInput(f"无法写入 {args.out}（{e.strerror or type(e).__name__}）", "换一个可写的位置") from e
     print(f"简报已写入 {path}")
     return 0
 
@@ -256,11 +310,14 @@ def cmd_eval(args: argparse.Namespace, kb) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        check_argv(sys.argv[1:] if argv is None else argv)
         args = _parser().parse_args(argv)
         if args.command is None:
             _parser().print_help()
             return 0
         settings = load_settings(corpus=args.corpus, index=args.index)
+        if getattr(args, "k", 0) is None:
+            args.k = settings.top_k
         if args.command == "build":
             from kb.embed import use_all_cores_for_build
 
@@ -269,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kb.api import KnowledgeBase
 
         kb = KnowledgeBase(settings)
+        if kb.index.stale_notice:  # answers still come from the last good index; say so on stderr
+            print(kb.index.stale_notice, file=sys.stderr)
         return {"docs": cmd_docs, "doc": cmd_doc, "search": cmd_search, "ask": cmd_ask, "targets": cmd_targets,
                 "check": cmd_check, "brief": cmd_brief, "eval": cmd_eval}[args.command](args, kb)
     except KBError as e:

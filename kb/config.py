@@ -6,6 +6,7 @@ Every setting is documented once, in the README table.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields
@@ -31,23 +32,65 @@ class Settings:
     auth_password: str = ""
     max_upload_mb: float = 5.0
     max_question_chars: int = 2000
+    max_corpus_file_mb: float = 5.0  # a corpus file over this is skipped with a line in the report
 
     def fingerprint_fields(self) -> dict[str, object]:
         """The settings that shape the index: a change means a rebuild."""
         return {"embedder": self.embedder, "chunk_chars": self.chunk_chars}
 
 
-_CASTS = {int: int, float: float, str: str, Path: Path}
+# (low, high) allowed for each number: a value outside is refused with the setting's name.
+RANGES: dict[str, tuple[float, float]] = {
+    "chunk_chars": (20, 4000),
+    "top_k": (1, 100),
+    "rrf_k": (1, 100_000),
+    "dense_weight": (0.0, 1.0),
+    "port": (1, 65535),
+    "max_upload_mb": (0.01, 1024),
+    "max_question_chars": (1, 100_000),
+    "max_corpus_file_mb": (0.01, 1024),
+}
+_HINT = "改正这个值（见 README.md 的设置表）"
+_TYPE_NAMES = {int: "整数", float: "数字", str: "文本", Path: "路径"}
 
 
 def _cast(name: str, typ: type, value: object, origin: str) -> object:
+    shown = repr(value)[:40]
+    bad = ConfigError(f"{origin}：设置 {name}={shown} 不是有效的{_TYPE_NAMES.get(typ, typ.__name__)}", _HINT)
+    if typ is Path:
+        if not isinstance(value, (str, Path)) or "\x00" in str(value) or not str(value).strip():
+            raise bad
+        return Path(str(value))
+    if typ is str:
+        if not isinstance(value, str):
+            raise bad
+        return value
+    if isinstance(value, bool):
+        raise bad
     try:
-        if typ is Path:
-            return Path(str(value))
-        return typ(value)
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"{origin}: setting {name}={value!r} is not a valid {typ.__name__}",
-                          "fix the value (see the settings table in README.md)") from e
+        if typ is int:  # 2.9 is not a whole number: refused, never truncated
+            number = int(value) if isinstance(value, int) else int(str(value).strip())
+        else:
+            number = float(value) if isinstance(value, (int, float)) else float(str(value).strip())
+    except (TypeError, ValueError):
+        raise bad from None
+    if not math.isfinite(number):
+        raise bad
+    low, high = RANGES.get(name, (-math.inf, math.inf))
+    if not low <= number <= high:
+        raise ConfigError(f"{origin}：设置 {name}={shown} 超出范围（应在 {low:g} 到 {high:g} 之间）", _HINT)
+    return number
+
+
+def _read_toml(path: Path) -> dict:
+    if not path.is_file():
+        raise ConfigError(f"设置文件 {path} 不是普通文件", "把 kb.toml 换成一个 TOML 文件，或设置 KB_CONFIG 指向别的文件")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"设置文件 {path} 不是有效的 TOML（{e}）", "改正或删除这个文件") from e
+    except OSError as e:
+        raise ConfigError(f"无法读取设置文件 {path}（{e.strerror or type(e).__name__}）", "检查文件权限") from e
 
 
 def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -56,13 +99,9 @@ def load_settings(config_file: Path | None = None, env: dict[str, str] | None = 
     values: dict[str, object] = {}
     path = config_file or Path(env.get("KB_CONFIG", "kb.toml"))
     if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"{path}: not valid TOML ({e})", "fix or remove the file") from e
-        for key, value in data.items():
+        for key, value in _read_toml(path).items():
             if key not in types:
-                raise ConfigError(f"{path}: unknown setting {key!r}", f"known settings: {', '.join(types)}")
+                raise ConfigError(f"设置文件 {path} 中有未知的设置 {key!r}", f"可用的设置：{', '.join(types)}")
             values[key] = _cast(key, types[key], value, str(path))
     for name, typ in types.items():
         env_key = f"KB_{name.upper()}"
@@ -71,11 +110,11 @@ def load_settings(config_file: Path | None = None, env: dict[str, str] | None = 
     for name, value in overrides.items():
         if value is not None:
             if name not in types:
-                raise ConfigError(f"unknown setting {name!r}")
+                raise ConfigError(f"未知的设置 {name!r}")
             values[name] = _cast(name, types[name], value, f"--{name}")
     settings = dataclasses.replace(Settings(), **values)
     if settings.fusion not in ("rrf", "weighted"):
-        raise ConfigError(f"setting fusion={settings.fusion!r} is not rrf or weighted", "set KB_FUSION=rrf")
-    if settings.chunk_chars < 20:
-        raise ConfigError(f"setting chunk_chars={settings.chunk_chars} is too small", "use 60 or more")
+        raise ConfigError(f"设置 fusion={settings.fusion!r} 无效", "只能是 weighted 或 rrf（例如 KB_FUSION=rrf）")
+    if settings.index.exists() and not settings.index.is_dir():
+        raise ConfigError(f"索引路径 {settings.index} 是一个文件，不是文件夹", "把 --index 或 KB_INDEX 指向一个文件夹")
     return settings

@@ -54,3 +54,7 @@ class IndexCorrupt(BadInput):
 
 class BuildLocked(BadInput):
     """Another `kb build` is running on the same index."""
+
+
+class IndexUnwritable(BadInput):
+    """The index folder cannot be created or written (read-only, a file, under /proc)."""

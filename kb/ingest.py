@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+from tqdm import tqdm
+
 from kb import normalize as nz
 from kb.errata import Erratum, apply_errata, load_errata
 from kb.errors import BadInput, KBError
@@ -24,6 +26,7 @@ ERRATA = "errata.jsonl"
 _FRONT_KEYS = {"title", "issuer", "doc_number", "date", "level", "completeness", "note", "source"}
 _MARKER_RE = re.compile(r"^\s*\[(?:Segment|segment|片段|注)[^\]]*\]\s*$")
 _TERMINAL = tuple("。！？；：”’）」』")
+DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024  # settings.max_corpus_file_mb; see README (bounded build cost)
 _WRAP_MIN = 40  # a line this long without closing punctuation was wrapped by the PDF
 
 
@@ -34,10 +37,10 @@ def load_manifest(corpus: Path) -> dict[str, dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise BadInput(f"{path}: not valid JSON ({e})", "fix the manifest or delete it") from e
+        raise BadInput(f"{path} 不是有效的 JSON（{e}）", "改正或删除这个清单文件") from e
     docs = data.get("documents", data) if isinstance(data, dict) else None
     if not isinstance(docs, dict):
-        raise BadInput(f"{path}: expected an object keyed by file name", "see corpus/README.md")
+        raise BadInput(f"{path} 的格式不对：应是以文件名为键的对象", "参见 corpus/README.md")
     return docs
 
 
@@ -103,18 +106,27 @@ def _continues(prev: str, line: str) -> bool:
     return not is_heading_line(line)
 
 
-def ingest_file(path: Path, manifest: dict[str, dict], errata: tuple[Erratum, ...]) -> tuple[Document | None, QualityReport]:
+def ingest_file(path: Path, manifest: dict[str, dict], errata: tuple[Erratum, ...],
+                max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[Document | None, QualityReport]:
     name = path.name
     doc_id = manifest.get(name, {}).get("doc_id") or doc_id_for(name)
     try:
-        raw_file = read_file(path)
+        size = path.stat().st_size
+    except OSError as e:
+        return None, QualityReport(name, doc_id, "skipped", reason=f"{name}：无法读取（{e.strerror}）")
+    if size > max_bytes:
+        return None, QualityReport(name, doc_id, "skipped", reason=(
+            f"{name}：文件有 {size / 1024 / 1024:.1f} MB，超过语料库单个文件 {max_bytes / 1024 / 1024:g} MB 的上限；"
+            "请拆分文件，或调高 KB_MAX_CORPUS_FILE_MB"))
+    try:
+        raw_file = read_file(path, max_bytes=max_bytes)
     except KBError as e:
         return None, QualityReport(name, doc_id, "skipped", reason=e.one_line())
     front, body = split_front_matter(raw_file.text)
     body, applied, problems = apply_errata(body, name, errata)
     text, stripped = clean_lines(body)
     if not text.strip():
-        return None, QualityReport(name, doc_id, "skipped", reason=f"{name}: no text left after cleaning")
+        return None, QualityReport(name, doc_id, "skipped", reason=f"{name}：清洗后没有剩下正文")
     info = {**front, **manifest.get(name, {})}
     first_line = text.split("\n", 1)[0]
     meta = DocMeta(
@@ -156,25 +168,29 @@ def ingest_file(path: Path, manifest: dict[str, dict], errata: tuple[Erratum, ..
 
 def corpus_files(corpus: Path) -> list[Path]:
     if not corpus.is_dir():
-        raise BadInput(f"corpus folder not found: {corpus}", "pass --corpus DIR or set KB_CORPUS")
+        raise BadInput(f"找不到语料库文件夹：{corpus}", "用 --corpus DIR 或 KB_CORPUS 指定")
     skip = {MANIFEST, ERRATA, "README.md"}
     return sorted(p for p in corpus.iterdir() if p.is_file() and p.name not in skip and not p.name.startswith("."))
 
 
-def load_corpus(corpus: Path) -> tuple[list[Document], list[QualityReport]]:
+def load_corpus(corpus: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                progress: bool | None = False) -> tuple[list[Document], list[QualityReport]]:
+    """Every file of the corpus folder read, repaired and normalized; a file over ``max_bytes``
+    or unreadable is skipped with a line in its report."""
     manifest = load_manifest(corpus)
     errata = load_errata(corpus / ERRATA)
     docs: list[Document] = []
     reports: list[QualityReport] = []
     seen: set[str] = set()
-    for path in corpus_files(corpus):
+    files = corpus_files(corpus)
+    for path in tqdm(files, desc="读取语料", unit="个文件", disable=None if progress is None else not progress):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             reports.append(QualityReport(path.name, doc_id_for(path.name), "skipped",
-                                         reason=f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
+                                         reason=f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}"))
             continue
-        doc, report = ingest_file(path, manifest, errata)
+        doc, report = ingest_file(path, manifest, errata, max_bytes)
         if doc is not None and doc.doc_id in seen:
-            report = QualityReport(path.name, doc.doc_id, "skipped", reason=f"{path.name}: duplicate doc_id {doc.doc_id}")
+            report = QualityReport(path.name, doc.doc_id, "skipped", reason=f"{path.name}：文件编号 {doc.doc_id} 与另一个文件重复")
             doc = None
         reports.append(report)
         if doc is not None:
