@@ -32,7 +32,7 @@ class Settings:
     auth_password: str = ""
     max_upload_mb: float = 5.0
     max_question_chars: int = 2000
-    max_corpus_file_mb: float = 5.0  # a corpus file over this is skipped with a line in the report
+    max_corpus_file_mb: float = 2.0  # a corpus file over this is skipped with a line in the report
 
     def fingerprint_fields(self) -> dict[str, object]:
         """The settings that shape the index: a change means a rebuild."""

@@ -26,7 +26,7 @@ ERRATA = "errata.jsonl"
 _FRONT_KEYS = {"title", "issuer", "doc_number", "date", "level", "completeness", "note", "source"}
 _MARKER_RE = re.compile(r"^\s*\[(?:Segment|segment|片段|注)[^\]]*\]\s*$")
 _TERMINAL = tuple("。！？；：”’）」』")
-DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024  # settings.max_corpus_file_mb; see README (bounded build cost)
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024  # settings.max_corpus_file_mb; see README (bounded build cost)
 _WRAP_MIN = 40  # a line this long without closing punctuation was wrapped by the PDF
 
 
