@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from kb.chart import cjk_font as _cjk_font
+from kb.chart_font import INSTALL_HINT
 from kb.types import Fact
 
 log = logging.getLogger("kb.app")
@@ -21,7 +22,7 @@ def cjk_font() -> str | None:
     """The installed CJK font family (one lookup for the whole package: kb.chart), or None."""
     font = _cjk_font()
     if font is None:
-        log.warning("没有找到中文字体（可安装 fonts-noto-cjk）：时间轴只显示数字与英文标注")
+        log.warning("没有找到中文字体：时间轴只显示数字。%s", INSTALL_HINT)
     return font
 
 
