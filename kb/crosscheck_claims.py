@@ -18,7 +18,7 @@ from kb.types import Fact
 
 _DATA = Path(__file__).parent / "data" / "crosscheck.toml"
 _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_YEAR = re.compile(r"(?<![比较])(20\d\d)\s*年(?!(?:基础上|相比|水平))")
+_YEAR = re.compile(r"(?<![^占]比)(?<!较)(20\d\d)\s*年(?!(?:基础上|相比|水平))")
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,7 +121,7 @@ def _responsibility(sentence: str) -> tuple[str, str] | None:
         m = re.search(pattern, sentence)
         if m:
             body = m.group("body").strip("，、 ")
-            return body, sentence[m.end():].strip("，。；")
+            return body, (sentence[: m.start()] + sentence[m.end():]).strip("，。；")
     return None
 
 

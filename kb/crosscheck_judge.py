@@ -33,8 +33,10 @@ def _tokens(text: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8192)
 def _distinctive(text: str) -> frozenset[str]:
-    generic = set(patterns()["indicator"]["generic"])
-    return frozenset(t for t in _tokens(text) if t not in generic)
+    """The words left once the words many indicators share are taken out (longest first)."""
+    for word in sorted(patterns()["indicator"]["generic"], key=len, reverse=True):
+        text = text.replace(word, " ")
+    return _tokens(text)
 
 
 def _unit_kind(unit: str) -> str:
