@@ -118,7 +118,8 @@ def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilde
             clause = m.group(0).rstrip("，。；")
             if len(clause) >= 4 and not _DIGIT.search(clause) and text_in_topic(topic, clause):  # figures: in the table
                 a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-                rows.append(Row((s.title.rstrip("。"), clause.strip()), (cb.cite(doc.doc_id, a, m.start() + len(clause)),)))
+                refs = (cb.cite(doc.doc_id, s.start, body_start), cb.cite(doc.doc_id, a, m.start() + len(clause)))
+                rows.append(Row((s.title.rstrip("。"), clause.strip()), refs))
     return rows
 
 
