@@ -1,5 +1,5 @@
-"""A Brief rendered for trainers: Markdown, docx (A4, the chart 16 cm wide) or PPTX (one slide a
-section). Every section starts with the one-page 摘要, whose counts are those of the lists below."""
+"""A Brief rendered for trainers: Markdown or docx (A4, the chart 16 cm wide). Both open with the
+one-page 摘要, whose counts are those of the lists below."""
 
 from __future__ import annotations
 
@@ -132,17 +132,11 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
 
 
 def write(b: Brief, out: Path) -> Path:
-    suffix = out.suffix.lower()
-    if suffix == ".md":
+    if out.suffix.lower() == ".md":
         chart = timeline_png(list(b.dated), out.with_suffix(".timeline.png"), title=b.title)
         out.write_text(to_markdown(b, chart.name if chart else None), encoding="utf-8")
         return out
     with tempfile.TemporaryDirectory() as tmp:
         chart = timeline_png(list(b.dated), Path(tmp) / "timeline.png", title=b.title)
-        if suffix == ".pptx":
-            from kb.brief_slides import to_pptx
-
-            to_pptx(b, out, chart, summary_lines(b))
-        else:
-            to_docx(b, out, chart)
+        to_docx(b, out, chart)
     return out
