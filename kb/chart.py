@@ -12,6 +12,7 @@ from several worker threads at once, and pyplot's global state is not thread-saf
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -25,6 +26,7 @@ FONT_PT, YEAR_PT, TITLE_PT = 10.0, 12.0, 12.5
 LABEL_CHARS = 30  # CJK characters a label line holds at FONT_PT beside the year column
 LABEL_LINES = 2
 _BOUND = {"≥": "以上", "≤": "以下", "左右": "左右"}
+_GLUE = re.compile(r"[\d.][\d.%]|[\d.][微万亿千平立吨公个处]|/.|./")
 
 __all__ = ["FontMissing", "cjk_font", "label", "timeline_png", "wrap_words"]
 
@@ -46,7 +48,12 @@ def wrap_words(text: str, width: int = LABEL_CHARS, max_lines: int = LABEL_LINES
     left over ends the last line at a word boundary with 「…」."""
     from kb.segment import tokenizer
 
-    words = list(tokenizer().cut(text, HMM=False))
+    words: list[str] = []
+    for w in tokenizer().cut(text, HMM=False):
+        if words and _GLUE.search(words[-1][-1] + w[0]):  # 1.2% and 30微克/立方米 stay whole
+            words[-1] += w
+        else:
+            words.append(w)
     lines, cur = [], ""
     for w in words:
         if cur and _width(cur + w) > width:
@@ -55,13 +62,19 @@ def wrap_words(text: str, width: int = LABEL_CHARS, max_lines: int = LABEL_LINES
             if len(lines) == max_lines:
                 last = lines[-1]
                 while last and _width(last + "…") > width:  # room for the ellipsis, dropping whole words
-                    last = "".join(list(tokenizer().cut(last, HMM=False))[:-1])
+                    last = _drop_last_word(last)
                 lines[-1] = last.rstrip("，、；：") + "…"
                 return lines
         cur += w
     if cur:
         lines.append(cur)
     return lines
+
+
+def _drop_last_word(text: str) -> str:
+    from kb.segment import tokenizer
+
+    return "".join(list(tokenizer().cut(text, HMM=False))[:-1])
 
 
 def label(f: Fact) -> str:
