@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 BOUND = {"≥": "以上", "≤": "以下", "=": "", "左右": "左右", "+": "提高", "−": "减少"}
-MIN_TARGET_MATCH, MIN_DEADLINE_MATCH, MIN_DUTY_MATCH = 0.5, 0.35, 0.3
+MIN_TARGET_MATCH, MIN_DEADLINE_MATCH, MIN_DUTY_MATCH = 0.5, 0.6, 0.3
 _BODY_ALIASES = (("发展和改革委员会", "发改"), ("发展改革委员会", "发改"), ("发展改革委", "发改"), ("发改委", "发改"),
                  ("住房和城乡建设", "住建"), ("生态环境", "生态环境"), ("委员会", ""), ("人民政府", "政府"))
 
@@ -63,6 +63,13 @@ def _jaccard(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+def _coverage(dept: str, src: str) -> float:
+    """Share of the department's words found in the source task (a short 「实现碳达峰」 is covered by
+    a long phase sentence that says 碳达峰目标顺利实现)."""
+    ta, tb = _distinctive(dept), _distinctive(src)
+    return len(ta & tb) / len(ta) if ta and tb else 0.0
+
+
 def value_str(f: Fact) -> str:
     if f.kind == "deadline":
         return f"{f.year}年" if f.year else ""
@@ -92,7 +99,7 @@ def _stricter(dept: Fact, src: Fact) -> str:
 
 
 def _cmp_class(c: str) -> str:
-    return {"=": "≥", "力争": "≥"}.get(c, c)  # 达到X counts as reaching at least X
+    return {"=": "≥", "力争": "≥", "左右": "≥"}.get(c, c)  # 达到X / X左右 count as reaching about X
 
 
 def _year_direction(dept: int | None, src: int | None) -> str:
@@ -125,7 +132,7 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
         scored = [(indicator_match(f, s), s) for s in pool]
         scored = [x for x in scored if x[0] >= MIN_TARGET_MATCH]
     else:
-        scored = [(_jaccard(f.subject or f.quote, s.subject or s.quote), s) for s in pool]
+        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote), s) for s in pool]
         scored = [x for x in scored if x[0] >= MIN_DEADLINE_MATCH]
     scored.sort(key=lambda x: -x[0])
     if not scored:
@@ -151,8 +158,12 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
                          f"来源“{BOUND.get(src.comparator, src.comparator) or '达到'}”")
     elif f.year != src.year:
         diffs.append("期限不同：" + _year_direction(f.year, src.year))
-    return Finding(claim.statement, "conflict" if diffs else "consistent", src.indicator or src.subject, f.year,
-                   value_str(f), value_str(src), "；".join(diffs), _cite(kb, src))
+    dept_value = value_str(f)
+    if claim.value_range:
+        dept_value = dept_value.replace(f"{f.value}{f.unit}", f"{claim.value_range[0]:g}—{claim.value_range[1]:g}{f.unit}", 1)
+    named = src.indicator if f.kind == "target" else (f.subject or src.subject)  # a task: the department's words
+    return Finding(claim.statement, "conflict" if diffs else "consistent", named, f.year,
+                   dept_value, value_str(src), "；".join(diffs), _cite(kb, src))
 
 
 def body_key(body: str) -> str:
