@@ -194,8 +194,8 @@ def write_brief(kb: KnowledgeBase, topic: str, year: int | None, out: Path) -> P
     from kb.brief_render import write
 
     suffix = out.suffix.lower()
-    if suffix not in (".md", ".docx"):
-        raise BadInput(f"{out}: 只能导出 .md 或 .docx", "例如 --out 简报.docx")
+    if suffix not in (".md", ".docx", ".pptx"):
+        raise BadInput(f"{out}: 只能导出 .md、.docx 或 .pptx", "例如 --out 简报.docx")
     b = collect(kb, topic, year)
     out.parent.mkdir(parents=True, exist_ok=True)
     return write(b, out)

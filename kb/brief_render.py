@@ -1,5 +1,5 @@
-"""A Brief rendered for trainers: Markdown or docx (A4, the chart 16 cm wide). Both open with the
-one-page 摘要, whose counts are those of the lists below."""
+"""A Brief rendered for trainers: Markdown, docx (A4, the chart 16 cm wide) or PPTX (kb.brief_slides).
+All open with the one-page 摘要, whose counts are those of the lists below."""
 
 from __future__ import annotations
 
@@ -138,5 +138,10 @@ def write(b: Brief, out: Path) -> Path:
         return out
     with tempfile.TemporaryDirectory() as tmp:
         chart = timeline_png(list(b.dated), Path(tmp) / "timeline.png", title=b.title)
-        to_docx(b, out, chart)
+        if out.suffix.lower() == ".pptx":
+            from kb.brief_slides import to_pptx
+
+            to_pptx(b, out, chart, summary_lines(b))
+        else:
+            to_docx(b, out, chart)
     return out

@@ -104,3 +104,17 @@ def test_summary_counts_match_the_lists(kb, tmp_path: Path) -> None:
     table = md.split("## 时限任务")[1].split("\n## ")[0] if b.deadlines else ""
     assert table.count("\n| 20") == len(b.deadlines)
     assert md.index("## 摘要") < md.index("## 目标指标")
+
+
+def test_pptx_one_slide_a_section_with_the_chart(kb, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    b = collect(kb, "蓝天保卫战", 2027)
+    out = write_brief(kb, "蓝天保卫战", 2027, tmp_path / "b.pptx")
+    slides = list(Presentation(str(out)).slides)
+    titles = [s.shapes.title.text for s in slides if s.shapes.title is not None]
+    assert "摘要" in titles and "目标指标" in titles and "时间轴" in titles
+    assert sum(t.startswith("重点任务：") for t in titles) >= len(b.tasks)
+    assert any(sh.shape_type == 13 for s in slides for sh in s.shapes)  # the timeline picture
+    text = " ".join(sh.text_frame.text for s in slides for sh in s.shapes if sh.has_text_frame)
+    assert "90%" in text and "1.2%" in text
