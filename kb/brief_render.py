@@ -27,9 +27,10 @@ def target_sentence(r: Row) -> str:
 def summary_lines(b: Brief) -> list[str]:
     """The 摘要: what the brief holds (counts equal the lists), then the goals in sentences."""
     measures = sum(len(t.measures) for t in b.tasks)
-    counts = [f"目标指标 {len(b.targets)} 项", f"时限任务 {len(b.deadlines)} 项", f"阶段目标 {len(b.phases)} 条",
-              f"重点任务 {len(b.tasks)} 项（列出措施 {measures} 条）", f"重点工程 {len(b.projects)} 项"]
-    lines = ["本简报收录：" + "、".join(counts) + "。"]
+    counts = [(len(b.targets), f"目标指标 {len(b.targets)} 项"), (len(b.deadlines), f"时限任务 {len(b.deadlines)} 项"),
+              (len(b.phases), f"阶段目标 {len(b.phases)} 条"),
+              (len(b.tasks), f"重点任务 {len(b.tasks)} 项（列出措施 {measures} 条）"), (len(b.projects), f"重点工程 {len(b.projects)} 项")]
+    lines = ["本简报收录：" + "、".join(text for n, text in counts if n) + "。"]
     if b.year_note:
         lines.append(b.year_note + "。")
     if b.targets:
