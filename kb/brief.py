@@ -174,6 +174,8 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
         phases += _phase_goals(doc, topic, year, cb)
         tasks += _tasks(doc, topic, cb)
         projects += _projects(doc, topic, cb)
+    listed = {d.cells[1] for d in deadlines}
+    phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
     if not (targets or deadlines or phases or tasks or projects):
         raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
