@@ -104,13 +104,13 @@ class KnowledgeBase:
 
     # facts ---------------------------------------------------------------------------
     def targets(self, year: int | None = None, topic: str = "", kinds: tuple[str, ...] = ("target",)) -> list[Fact]:
-        from kb.topics import match_topic
+        from kb.topic_match import fact_in_topic
 
         facts = [f for f in self.index.facts if f.kind in kinds]
         if year is not None:
             facts = [f for f in facts if f.year == year]
         if topic:
-            facts = [f for f in facts if match_topic(topic, f)]
+            facts = [f for f in facts if fact_in_topic(topic, f)]
         return facts
 
 

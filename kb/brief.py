@@ -1,23 +1,32 @@
-"""Briefing material for trainers: targets table, key tasks, major projects, a timeline chart and
-references with the verbatim quote and section for every row and sentence. Markdown or docx."""
+"""Briefing material for trainers: a one-page 摘要, the targets and deadlines of a topic (and year),
+phase goals, 重点任务 (the measures' own sentences grouped under their lead sentence), 重点工程 from
+the 专栏, a timeline chart, and references with the verbatim quote and section for every row.
+
+Topic matching is kb.topic_match, the same as 目标指标 and `kb targets --topic`. A year filter
+covers phase spans: 2029 takes the goals of 第二阶段（2028—2030年）, 2035 the goals of every phase
+begun by then. Rendering (Markdown, docx) is kb.brief_render."""
 
 from __future__ import annotations
 
-import tempfile
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.chart import timeline_png
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
-from kb.topics import topic_terms
-from kb.types import Citation, Document, Fact, Section
+from kb.structure import split_sentences
+from kb.topic_match import text_in_topic
+from kb.types import Citation, Document, Fact
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-_CMP = {"≥": "≥（以上）", "≤": "≤（以下）", "=": "达到", "左右": "左右", "+": "提高", "−": "减少"}
+_CMP = {"≥": "以上", "≤": "以下", "=": "达到", "左右": "左右", "+": "提高", "−": "减少"}
+_PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
+MEASURES_PER_TASK = 6  # measures quoted under one heading; more are counted, not listed
+CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -27,72 +36,39 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Task:
+    heading: Row  # the lead sentence
+    measures: tuple[Row, ...]  # its paragraph's own sentences, each cited
+    more: int  # measures not listed
+
+
+@dataclass(frozen=True)
 class Brief:
     title: str
     scope: str
     targets: tuple[Row, ...]  # indicator, comparator, value, unit, deadline, section
-    tasks: tuple[Row, ...]  # (lead sentence,)
-    projects: tuple[Row, ...]  # (column item or project,)
-    deadlines: tuple[Fact, ...]  # for the timeline
+    deadlines: tuple[Row, ...]  # year, task, section
+    phases: tuple[Row, ...]  # phase, goal clause
+    tasks: tuple[Task, ...]
+    projects: tuple[Row, ...]  # (column item,)
+    dated: tuple[Fact, ...]  # for the timeline
     references: tuple[Citation, ...]
+    year_note: str = ""  # e.g. 「2029年没有单独的目标指标；最近的年份：2030年」
 
 
-def _topic_spans(doc: Document, terms: tuple[str, ...]) -> list[Section]:
-    """Chapters/sections/columns whose title names the topic: the whole span is in scope."""
-    return [s for s in doc.sections if s.kind in ("chapter", "section", "column", "item")
-            and any(t in s.title for t in terms)]
+def _phase_span(path: tuple[str, ...]) -> tuple[int, int] | None:
+    for p in path:
+        m = _PHASE_RE.search(p) if "阶段" in p else None
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
 
 
-def _in_scope(doc: Document, spans: list[Section], terms: tuple[str, ...], start: int, end: int) -> bool:
-    if any(s.start <= start < s.end for s in spans):
+def _year_ok(f: Fact, year: int | None) -> bool:
+    if year is None or f.year == year:
         return True
-    s0, s1 = sentence_around(doc, start, end)
-    return any(t in doc.text[s0:s1] for t in terms)
-
-
-def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
-    topic = (topic or "").strip()
-    if not topic:
-        raise BadInput("主题为空", "请给出一个主题，例如：蓝天保卫战、新能源汽车、黑土地")
-    terms = topic_terms(topic)
-    cb = CitationBuilder(kb.index.docs)
-    targets: list[Row] = []
-    dated: list[Fact] = []
-    tasks: list[Row] = []
-    projects: list[Row] = []
-    for doc in kb.documents():
-        spans = _topic_spans(doc, terms)
-        facts = [f for f in kb.index.facts if f.doc_id == doc.doc_id and _in_scope(doc, spans, terms, f.start, f.end)]
-        for f in facts:
-            if year is not None and f.year != year:
-                continue
-            if f.kind == "target":
-                refs = _fact_refs(cb, doc, f)
-                targets.append(Row((f.indicator, _CMP.get(f.comparator, f.comparator), f.value, f.unit,
-                                    f"{f.year}年" if f.year else "", f.path[-1] if f.path else ""), refs))
-                dated.append(f)
-            elif f.kind == "deadline" and f.year:
-                dated.append(f)
-        if year is None or targets:
-            for s in doc.sections:
-                if s.kind == "lead" and _in_scope(doc, spans, terms, s.start, s.start + len(s.title)):
-                    end = doc.text.find("。", s.start) + 1 or s.start + len(s.title)
-                    tasks.append(Row((doc.text[s.start:end],), (cb.cite(doc.doc_id, s.start, end),)))
-            for s in doc.sections:
-                if s.kind == "item" and _in_scope(doc, spans, terms, s.start, s.end):
-                    end = doc.text.find("\n", s.start)
-                    end = s.end if end < 0 or end > s.end else end
-                    projects.append(Row((doc.text[s.start:end],), (cb.cite(doc.doc_id, s.start, end),)))
-    if not (targets or tasks or projects):
-        when = f"{year}年的" if year else ""
-        raise BadInput(f"语料库中没有与“{topic}”相关的{when}目标、任务或项目",
-                       "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）或去掉年份")
-    used = {c.doc_id for c in cb.citations()}
-    titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
-    scope = f"范围：{titles}中与“{topic}”相关的内容" + \
-            (f"，限{year}年的目标" if year else "")
-    title = f"简报：{topic}" + (f"（{year}年）" if year else "")
-    return Brief(title, scope, tuple(targets), tuple(tasks), tuple(projects), tuple(dated), cb.citations())
+    span = _phase_span(f.path)
+    return span is not None and span[0] <= year <= span[1]
 
 
 def _fact_refs(cb: CitationBuilder, doc: Document, f: Fact) -> tuple[int, ...]:
@@ -106,77 +82,122 @@ def _fact_refs(cb: CitationBuilder, doc: Document, f: Fact) -> tuple[int, ...]:
     return tuple(refs)
 
 
-def _ref(refs: tuple[int, ...]) -> str:
-    return "".join(f"[{n}]" for n in refs)
+def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: CitationBuilder):
+    targets, deadlines, dated = [], [], []
+    seen: set[tuple] = set()
+    for f in kb.index.facts:
+        if f.doc_id != doc.doc_id or f.kind not in ("target", "deadline") or not _year_ok(f, year):
+            continue
+        if not text_in_topic(topic, f.indicator, f.subject, f.quote, " ".join(f.path)):
+            continue
+        key = (f.kind, f.indicator, f.value, f.year, f.subject)
+        if key in seen:
+            continue
+        seen.add(key)
+        section = f.path[-1] if f.path else ""
+        if f.kind == "target":
+            targets.append(Row((f.indicator, _CMP.get(f.comparator, f.comparator), f.value, f.unit,
+                                f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f)))
+            dated.append(f)
+        elif f.year:
+            task = (f.subject or f.quote).rstrip("。；，")
+            deadlines.append(Row((f"{f.year}年", task, section), _fact_refs(cb, doc, f)))
+            dated.append(f)
+    return targets, deadlines, dated
 
 
-def to_markdown(b: Brief, chart: str | None = None) -> str:
-    out = [f"# {b.title}", "", b.scope, ""]
-    if b.targets:
-        out += ["## 目标指标", "", "| 指标 | 比较 | 数值 | 单位 | 期限 | 章节 | 出处 |", "|---|---|---|---|---|---|---|"]
-        out += ["| " + " | ".join(c.replace("|", "｜") for c in r.cells) + f" | {_ref(r.refs)} |" for r in b.targets]
-        out.append("")
-    if b.tasks:
-        out += ["## 重点任务", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in b.tasks] + [""]
-    if b.projects:
-        out += ["## 重大工程（专栏）", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in b.projects] + [""]
-    if chart:
-        out += ["## 时间轴", "", f"![时间轴]({chart})", ""]
-    out += ["## 出处", ""]
-    out += [f"{c.n}. {c.title} › {c.section}：“{c.quote}”" for c in b.references]
-    return "\n".join(out) + "\n"
+def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilder) -> list[Row]:
+    """Clauses of the phase paragraphs that name the topic, each with its phase."""
+    rows = []
+    for s in doc.sections:
+        span = _phase_span((s.title,)) if s.kind == "phase" else None
+        if span is None or (year is not None and span[0] > year):
+            continue
+        body_start = s.start + len(s.title)
+        for m in CLAUSE_RE.finditer(doc.text, body_start, s.end):
+            clause = m.group(0).rstrip("，。；")
+            if len(clause) >= 4 and not _DIGIT.search(clause) and text_in_topic(topic, clause):  # figures: in the table
+                a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                refs = (cb.cite(doc.doc_id, s.start, body_start), cb.cite(doc.doc_id, a, m.start() + len(clause)))
+                rows.append(Row((s.title.rstrip("。"), clause.strip()), refs))
+    return rows
 
 
-def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
-    import docx
-    from docx.shared import Cm, Pt
+def _tasks(doc: Document, topic: str, cb: CitationBuilder) -> list[Task]:
+    """Each lead sentence in the topic (by its words or its section's title), with the measures
+    of its paragraph; a lead outside the topic still counts when several of its measures name it."""
+    sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
+    out = []
+    for s in doc.sections:
+        if s.kind != "lead":
+            continue
+        head_end = doc.text.find("。", s.start) + 1 or s.start + len(s.title)
+        own = [x for x in sentences if head_end <= x.start < s.end and not x.text.startswith(("到20", "到 20"))]
+        head_in = text_in_topic(topic, doc.text[s.start:head_end], " ".join(s.path[:-1]))
+        named = [x for x in own if text_in_topic(topic, x.text)]
+        if not head_in and len(named) < 2:
+            continue
+        pick = own if head_in else named
+        heading = Row((doc.text[s.start:head_end],), (cb.cite(doc.doc_id, s.start, head_end),))
+        measures = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in pick[:MEASURES_PER_TASK])
+        out.append(Task(heading, measures, max(0, len(pick) - MEASURES_PER_TASK)))
+    return out
 
-    from kb.docx_style import chinese_defaults, fix_widths, header_row
 
-    d = docx.Document()
-    chinese_defaults(d)
-    d.add_heading(b.title, level=0)
-    d.add_paragraph(b.scope)
-    if b.targets:
-        d.add_heading("目标指标", level=1)
-        table = d.add_table(rows=1, cols=7)
-        table.style = "Table Grid"
-        header_row(table, ("指标", "比较", "数值", "单位", "期限", "章节", "出处"))
-        for r in b.targets:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, (*r.cells, _ref(r.refs))):
-                cell.text = value
-        fix_widths(table, [Cm(w) for w in (3.6, 1.9, 1.5, 2.1, 1.6, 4.4, 1.3)], font_pt=9)
-    if b.tasks:
-        d.add_heading("重点任务", level=1)
-        for r in b.tasks:
-            d.add_paragraph(f"{r.cells[0]}{_ref(r.refs)}", style="List Bullet")
-    if b.projects:
-        d.add_heading("重大工程（专栏）", level=1)
-        for r in b.projects:
-            d.add_paragraph(f"{r.cells[0]}{_ref(r.refs)}", style="List Bullet")
-    if chart:
-        d.add_heading("时间轴", level=1)
-        d.add_picture(str(chart), width=Cm(16))
-    d.add_heading("出处", level=1)
-    for c in b.references:
-        p = d.add_paragraph()
-        run = p.add_run(f"[{c.n}] 《{c.title}》 › {c.section}：“{c.quote}”")
-        run.font.size = Pt(9)
-    d.save(str(path))
+def _projects(doc: Document, topic: str, cb: CitationBuilder) -> list[Row]:
+    rows = []
+    for s in doc.sections:
+        if s.kind == "item" and text_in_topic(topic, doc.text[s.start:s.end], " ".join(s.path)):
+            end = doc.text.find("\n", s.start)
+            end = s.end if end < 0 or end > s.end else end
+            rows.append(Row((doc.text[s.start:end].strip(),), (cb.cite(doc.doc_id, s.start, end),)))
+    return rows
+
+
+def _nearest_years(kb: KnowledgeBase, topic: str, year: int) -> list[int]:
+    years = sorted({f.year for f in kb.index.facts if f.kind == "target" and f.year
+                    and text_in_topic(topic, f.indicator, f.subject, f.quote, " ".join(f.path))})
+    return sorted(years, key=lambda y: (abs(y - year), y))[:2]
+
+
+def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
+    topic = (topic or "").strip()
+    if not topic:
+        raise BadInput("主题为空", "请给出一个主题，例如：蓝天保卫战、新能源汽车、黑土地")
+    cb = CitationBuilder(kb.index.docs)
+    targets, deadlines, dated, phases, tasks, projects = [], [], [], [], [], []
+    for doc in kb.documents():
+        t, d, x = _facts(kb, doc, topic, year, cb)
+        targets += t
+        deadlines += d
+        dated += x
+        phases += _phase_goals(doc, topic, year, cb)
+        tasks += _tasks(doc, topic, cb)
+        projects += _projects(doc, topic, cb)
+    listed = {d.cells[1] for d in deadlines}
+    phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
+    if not (targets or deadlines or phases or tasks or projects):
+        raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
+                       "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
+    note = ""
+    if year is not None and not targets:
+        near = _nearest_years(kb, topic, year)
+        offer = f"；最近有目标指标的年份：{'、'.join(f'{y}年' for y in near)}" if near else ""
+        note = f"{year}年没有与“{topic}”相关的量化目标指标{offer}"
+    used = {c.doc_id for c in cb.citations()}
+    titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
+    scope = f"范围：{titles}中与“{topic}”相关的内容" + (f"；目标与期限限{year}年（含覆盖该年的阶段）" if year else "")
+    title = f"简报：{topic}" + (f"（{year}年）" if year else "")
+    return Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks), tuple(projects),
+                 tuple(dated), cb.citations(), note)
 
 
 def write_brief(kb: KnowledgeBase, topic: str, year: int | None, out: Path) -> Path:
+    from kb.brief_render import write
+
     suffix = out.suffix.lower()
-    if suffix not in (".md", ".docx"):
-        raise BadInput(f"{out}: 只能导出 .md 或 .docx", "例如 --out 简报.docx")
+    if suffix not in (".md", ".docx", ".pptx"):
+        raise BadInput(f"{out}: 只能导出 .md、.docx 或 .pptx", "例如 --out 简报.docx")
     b = collect(kb, topic, year)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".md":
-        chart = timeline_png(list(b.deadlines), out.with_suffix(".timeline.png"), title=b.title)
-        out.write_text(to_markdown(b, chart.name if chart else None), encoding="utf-8")
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            chart = timeline_png(list(b.deadlines), Path(tmp) / "timeline.png", title=b.title)
-            to_docx(b, out, chart)
-    return out
+    return write(b, out)

@@ -1,85 +1,142 @@
-"""Timeline chart of targets and deadlines by year (PNG), with a CJK font when one is installed.
+"""Timeline chart of targets and deadlines by year (PNG), legible in print and on slides.
+
+Years run down the page, each with its items beside it; the figure is drawn at the width it is
+printed (16 cm in the docx, the A4 text width), so 10 pt in the figure is 10 pt on paper. Labels
+wrap at word boundaries (jieba with the policy dictionary), never mid-word; a label too long for
+its lines ends at a word with 「…」. The CJK font comes from kb.chart_font (found by path and
+registered); with none, FontMissing says what to install instead of drawing □.
 
 Drawn with matplotlib's object API (``Figure`` + ``FigureCanvasAgg``), never pyplot: the app draws
-from several worker threads at once, and pyplot's global figure manager and rcParams are not
-thread-safe. Every font choice is passed per text item, so no global state is touched."""
+from several worker threads at once, and pyplot's global state is not thread-safe."""
 
 from __future__ import annotations
 
-import functools
 import os
+import re
 import uuid
 from collections import defaultdict
 from pathlib import Path
 
+from kb.chart_font import FontMissing, cjk_family
 from kb.types import Fact
 
-_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
-                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
-                 "Noto Serif CJK SC", "Noto Serif CJK JP", "AR PL UMing CN")
 TARGET_COLOR, DEADLINE_COLOR, AXIS_COLOR = "#1f6f8b", "#b5523b", "#888888"
+PRINT_WIDTH_IN = 16 / 2.54  # the docx places the picture 16 cm wide: figure inches = printed inches
+FONT_PT, YEAR_PT, TITLE_PT = 10.0, 12.0, 12.5
+LABEL_CHARS = 30  # CJK characters a label line holds at FONT_PT beside the year column
+LABEL_LINES = 2
+_BOUND = {"≥": "以上", "≤": "以下", "左右": "左右"}
+_GLUE = re.compile(r"[\d.][\d.%]|[\d.][微万亿千平立吨公个处]|/.|./")
+
+__all__ = ["FontMissing", "cjk_font", "label", "timeline_png", "wrap_words"]
 
 
-@functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first installed CJK font family, or None (labels then fall back to the default font)."""
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for family in _CJK_FAMILIES:
-        if family in names:
-            return family
-    for name in sorted(names):
-        if "CJK" in name or "Hei" in name or "Han Sans" in name:
-            return name
-    return None
+    """The registered CJK family, or None (callers that can draw without Chinese ask this)."""
+    try:
+        return cjk_family()
+    except FontMissing:
+        return None
 
 
-def _label(f: Fact) -> str:
+def _width(s: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in s)
+
+
+def wrap_words(text: str, width: int = LABEL_CHARS, max_lines: int = LABEL_LINES) -> list[str]:
+    """Lines of at most `width` (CJK characters; Latin counts half), broken between words; text
+    left over ends the last line at a word boundary with 「…」."""
+    from kb.segment import tokenizer
+
+    words: list[str] = []
+    for w in tokenizer().cut(text, HMM=False):
+        if words and _GLUE.search(words[-1][-1] + w[0]):  # 1.2% and 30微克/立方米 stay whole
+            words[-1] += w
+        else:
+            words.append(w)
+    lines, cur = [], ""
+    for w in words:
+        if cur and _width(cur + w) > width:
+            lines.append(cur)
+            cur = ""
+            if len(lines) == max_lines:
+                last = lines[-1]
+                while last and _width(last + "…") > width:  # room for the ellipsis, dropping whole words
+                    last = _drop_last_word(last)
+                lines[-1] = last.rstrip("，、；：") + "…"
+                return lines
+        cur += w
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def _drop_last_word(text: str) -> str:
+    from kb.segment import tokenizer
+
+    return "".join(list(tokenizer().cut(text, HMM=False))[:-1])
+
+
+def label(f: Fact) -> str:
     if f.kind == "target":
-        bound = {"≥": "以上", "≤": "以下", "左右": "左右"}.get(f.comparator, "")
-        return f"{f.indicator[:14]} {f.value}{f.unit}{bound}"
-    return (f.subject or f.quote)[:18]
+        value = f"{f.value}{f.unit}{_BOUND.get(f.comparator, '')}"
+        return f"{f.indicator} {value}" if f.indicator else value
+    return (f.subject or f.quote).rstrip("。；，")
 
 
 def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时间轴", max_per_year: int = 8) -> Path | None:
-    """Draw facts with a year on a horizontal timeline; None when there is nothing to draw."""
+    """Draw facts with a year on a vertical timeline; None when there is nothing to draw."""
     dated = [f for f in facts if f.year]
     if not dated:
         return None
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    font = cjk_font()
-    text_kw = {"family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
+    family = [cjk_family(), "DejaVu Sans"]
     by_year: dict[int, list[Fact]] = defaultdict(list)
-    for f in dated:
-        by_year[f.year].append(f)  # type: ignore[index]
-    years = sorted(by_year)
-    rows = max(min(len(v), max_per_year) for v in by_year.values())
-    overflow = any(len(v) > max_per_year for v in by_year.values())
-    bottom = -rows - (1.0 if overflow else 0.0) - 0.4  # just below the lowest label: no empty band
-    fig = Figure(figsize=(max(6.0, 3.2 * len(years)), 0.5 + 0.38 * (1.0 - bottom)))
-    FigureCanvasAgg(fig)  # attaches itself as fig.canvas
-    ax = fig.add_subplot()
-    for col, year in enumerate(years):
+    seen: set[tuple[int, str]] = set()
+    for f in sorted(dated, key=lambda f: f.kind != "target"):
+        text = label(f)
+        if (f.year, text) not in seen:  # the same label twice in one year is printed once
+            seen.add((f.year, text))  # type: ignore[arg-type]
+            by_year[f.year].append(f)  # type: ignore[index]
+    blocks: list[tuple[int, list[tuple[list[str], str]], int]] = []
+    total = 0.0
+    for year in sorted(by_year):
         items = by_year[year]
-        for row, f in enumerate(items[:max_per_year]):
-            color = TARGET_COLOR if f.kind == "target" else DEADLINE_COLOR
-            ax.text(col, -row - 0.8, _label(f), ha="center", va="center", fontsize=8, color=color, **text_kw)
-        if len(items) > max_per_year:
-            ax.text(col, -max_per_year - 0.8, f"…另有{len(items) - max_per_year}项", ha="center", fontsize=8,
-                    **text_kw)
-        ax.scatter([col], [0], s=90, color=TARGET_COLOR, zorder=3)
-        ax.text(col, 0.45, f"{year}年", ha="center", fontsize=11, fontweight="bold", **text_kw)
-    ax.plot([-0.5, len(years) - 0.5], [0, 0], color=AXIS_COLOR, lw=1.5, zorder=1)
-    ax.set_xlim(-0.6, len(years) - 0.4)
-    ax.set_ylim(bottom, 1.0)
+        shown = [(wrap_words(label(f)), TARGET_COLOR if f.kind == "target" else DEADLINE_COLOR)
+                 for f in items[:max_per_year]]
+        blocks.append((year, shown, len(items) - len(shown)))
+        total += sum(len(lines) for lines, _ in shown) + (1 if len(items) > max_per_year else 0) + 0.8
+    line_in = FONT_PT * 1.45 / 72
+    height = 0.55 + total * line_in
+    fig = Figure(figsize=(PRINT_WIDTH_IN, height))
+    FigureCanvasAgg(fig)  # attaches itself as fig.canvas
+    ax = fig.add_axes((0, 0, 1, (height - 0.45) / height))
+    ax.set_xlim(0, PRINT_WIDTH_IN)
+    ax.set_ylim(-total * line_in, 0.05)
     ax.axis("off")
-    ax.set_title(title, fontsize=12, **text_kw)
-    fig.tight_layout()
+    x_year, x_dot, x_text = 0.05, 0.95, 1.12
+    ax.plot([x_dot, x_dot], [0, -total * line_in + 0.4 * line_in], color=AXIS_COLOR, lw=1.2, zorder=1)
+    y = -0.3 * line_in
+    for year, shown, more in blocks:
+        ax.scatter([x_dot], [y - 0.5 * line_in], s=40, color=TARGET_COLOR, zorder=3)
+        ax.text(x_year, y - 0.5 * line_in, f"{year}年", ha="left", va="center", fontsize=YEAR_PT,
+                fontweight="bold", family=family)
+        for lines, color in shown:
+            ax.text(x_text, y, "\n".join(lines), ha="left", va="top", fontsize=FONT_PT, color=color,
+                    family=family, linespacing=1.25)
+            y -= len(lines) * line_in
+        if more:
+            ax.text(x_text, y, f"……另有{more}项，见上文表格", ha="left", va="top", fontsize=FONT_PT, color=AXIS_COLOR,
+                    family=family)
+            y -= line_in
+        y -= 0.8 * line_in
+    fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top", fontsize=TITLE_PT, family=family)
+    for x, name, color in ((0.84, "■ 目标指标", TARGET_COLOR), (0.99, "■ 时限任务", DEADLINE_COLOR)):
+        fig.text(x, 1 - 0.14 / height, name, ha="right", va="top", fontsize=9, family=family, color=color)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    fig.savefig(tmp, dpi=120, format="png", bbox_inches="tight", pad_inches=0.12)  # through a unique temporary file: concurrent writers never mix
+    fig.savefig(tmp, dpi=200, format="png")  # through a unique temporary file: concurrent writers never mix
     os.replace(tmp, path)
     return path

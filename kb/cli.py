@@ -276,6 +276,8 @@ def cmd_check(args: argparse.Namespace, kb) -> int:
         labels = {"consistent": "一致", "conflict": "冲突", "not_found": "未找到"}
         for f in findings:
             print(f"[{labels.get(f.verdict, f.verdict)}] {f.statement}")
+            print(f"    指标：{f.indicator or '—'}；部门方案：{f.plan_value or '—'}；来源：{f.source_value or '—'}"
+                  + (f"（《{f.citation.title}》）" if f.citation else ""))
             if f.difference:
                 print(f"    差异：{f.difference}")
             if f.citation:

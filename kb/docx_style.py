@@ -67,3 +67,13 @@ def fix_widths(table, widths: Sequence, font_pt: float | None = None) -> None:
                 for p in cell.paragraphs:
                     for r in p.runs:
                         r.font.size = Pt(font_pt)
+
+
+def a4_margins(d, margin_cm: float = 2.5) -> None:
+    """A4 portrait with 2.5 cm margins: a 16 cm text width, the width charts are drawn at."""
+    from docx.shared import Cm
+
+    for s in d.sections:
+        s.page_width, s.page_height = Cm(21.0), Cm(29.7)
+        s.left_margin = s.right_margin = Cm(margin_cm)
+        s.top_margin = s.bottom_margin = Cm(2.2)

@@ -16,3 +16,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}"
   touch "$stamp"
 fi
+# Charts need a CJK font (else every Chinese label is □): install Debian's fonts-noto-cjk when
+# missing and we are root, else stop with one line saying what to install.
+if ! .venv/bin/python -m kb.chart_font >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "正在安装中文字体 fonts-noto-cjk（图表用）……" >&2
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1; }; } || true
+  fi
+  .venv/bin/python -m kb.chart_font >/dev/null || exit 2
+fi

@@ -19,7 +19,8 @@ TOPICS = [("蓝天保卫战", None), ("新能源汽车", None), ("黑土地", No
 def test_every_number_is_in_its_cited_quotes(kb, topic, year) -> None:
     b = collect(kb, topic, year)
     refs = {c.n: c for c in b.references}
-    rows = [*b.targets, *b.tasks, *b.projects]
+    rows = [*b.targets, *b.deadlines, *b.phases, *[t.heading for t in b.tasks],
+            *[m for t in b.tasks for m in t.measures], *b.projects]
     assert rows
     for row in rows:
         quoted = " ".join(refs[n].quote for n in row.refs)
@@ -58,3 +59,63 @@ def test_topic_with_nothing_gives_clear_message(kb, tmp_path: Path, capsys) -> N
                  "--out", str(tmp_path / "x.docx")])
     assert code == 2 and not (tmp_path / "x.docx").exists()
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_sky_2027_has_every_air_target(kb, tmp_path: Path) -> None:
+    md = write_brief(kb, "蓝天保卫战", 2027, tmp_path / "b.md").read_text(encoding="utf-8")
+    for figure in ("90%", "30微克", "1.2%"):
+        assert figure in md, figure
+
+
+def test_same_topic_matcher_as_targets(kb) -> None:
+    b = collect(kb, "蓝天保卫战", 2027)
+    in_brief = {(r.cells[0], r.cells[2]) for r in b.targets}
+    in_table = {(f.indicator, f.value) for f in kb.targets(year=2027, topic="蓝天保卫战")}
+    assert in_table and in_table <= in_brief | {(i, v) for i, v in in_table if not i}
+
+
+def test_year_covers_phase_spans(kb, tmp_path: Path, capsys) -> None:
+    s = kb.settings
+    out = tmp_path / "c.md"
+    code = main(["--corpus", str(s.corpus), "--index", str(s.index), "brief", "--topic", "碳达峰碳中和", "--year", "2035",
+                 "--out", str(out)])
+    assert code == 0
+    md = out.read_text(encoding="utf-8")
+    assert "碳达峰" in md and "第二阶段（2028—2030年）" in md and "第三阶段（2031—2035年）" in md
+    assert "2035年没有与“碳达峰碳中和”相关的量化目标指标；最近有目标指标的年份" in md
+
+
+def test_tasks_are_cited_measures_under_headings(kb) -> None:
+    b = collect(kb, "蓝天保卫战")
+    assert b.tasks and all(t.measures for t in b.tasks)
+    measures = " ".join(m.cells[0] for t in b.tasks for m in t.measures)
+    assert "秸秆还田" in measures and "清洁取暖" in measures
+    assert all(len(m.refs) == 1 for t in b.tasks for m in t.measures)
+    assert b.projects and any("专栏" in c.section for c in b.references)
+
+
+def test_summary_counts_match_the_lists(kb, tmp_path: Path) -> None:
+    from kb.brief_render import summary_lines
+
+    b = collect(kb, "新能源汽车")
+    first = summary_lines(b)[0]
+    assert b.targets and f"目标指标 {len(b.targets)} 项" in first
+    assert (f"时限任务 {len(b.deadlines)} 项" in first) == bool(b.deadlines)  # a count of 0 is left out
+    md = write_brief(kb, "新能源汽车", None, tmp_path / "n.md").read_text(encoding="utf-8")
+    table = md.split("## 时限任务")[1].split("\n## ")[0] if b.deadlines else ""
+    assert table.count("\n| 20") == len(b.deadlines)
+    assert md.index("## 摘要") < md.index("## 目标指标")
+
+
+def test_pptx_one_slide_a_section_with_the_chart(kb, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    b = collect(kb, "蓝天保卫战", 2027)
+    out = write_brief(kb, "蓝天保卫战", 2027, tmp_path / "b.pptx")
+    slides = list(Presentation(str(out)).slides)
+    titles = [s.shapes.title.text for s in slides if s.shapes.title is not None]
+    assert "摘要" in titles and "目标指标" in titles and "时间轴" in titles
+    assert sum(t.startswith("重点任务：") for t in titles) >= len(b.tasks)
+    assert any(sh.shape_type == 13 for s in slides for sh in s.shapes)  # the timeline picture
+    text = " ".join(sh.text_frame.text for s in slides for sh in s.shapes if sh.has_text_frame)
+    assert "90%" in text and "1.2%" in text

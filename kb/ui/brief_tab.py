@@ -20,7 +20,7 @@ from kb.ui.targets_tab import export_dir
 
 log = logging.getLogger("kb.app")
 SUGGESTIONS = ("蓝天保卫战", "碧水保卫战", "净土保卫战", "新能源汽车", "黑土地", "湿地", "森林", "无废城市", "碳达峰")
-YEARS = ("全部", "2027", "2030", "2035")
+YEARS = ("全部", "2027", "2028", "2030", "2035")
 MAX_TOPIC_CHARS = 50
 EMPTY_HTML = ('<div class="kb-br-empty">输入主题或从“常用主题”中选择，再点击“生成简报”。简报包括目标指标表、重点任务、'
               "重大工程、时间轴和逐条原文出处，可下载 Word（docx）或 Markdown。</div>")
@@ -36,6 +36,7 @@ CSS = """
 .kb-brief h2 { font-size: 1.12em; margin: 16px 0 6px; padding-bottom: 2px;
                border-bottom: 1px solid var(--border-color-primary); }
 .kb-brief p { margin: 4px 0; }
+.kb-brief h3 { font-size: 1em; margin: 10px 0 2px; }
 .kb-brief .kb-br-scope { color: var(--body-text-color-subdued); font-size: 0.92em; }
 .kb-brief table { border-collapse: collapse; width: 100%; font-size: 0.92em; margin: 6px 0; }
 .kb-brief th, .kb-brief td { border: 1px solid var(--border-color-primary); padding: 4px 8px; text-align: left;
@@ -143,7 +144,9 @@ def markdown_html(md: str) -> str:
         close()
         if not line.strip():
             continue
-        if line.startswith("## "):
+        if line.startswith("### "):
+            out.append(f"<h3>{_inline(line[4:])}</h3>")
+        elif line.startswith("## "):
             out.append(f"<h2>{esc(line[3:])}</h2>")
         elif line.startswith("# "):
             out.append(f"<h1>{esc(line[2:])}</h1>")

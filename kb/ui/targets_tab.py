@@ -144,7 +144,7 @@ def target_view(kb, year: str = "", topic: str = "", keyword: str = "") -> Targe
     note = "，".join(p for p in (f"{year}年" if year else "", f"主题：{topic}" if topic else "",
                                    f"关键词：{keyword}" if keyword else "") if p)
     years = sorted({f.year for f in targets if f.year})
-    summary = (f"共 {len(rows)} 条目标指标、{len(deadlines)} 条时限任务"
+    summary = (f"表中共 {len(rows)} 条目标指标；时间轴另含 {len(deadlines)} 条时限任务（无数值，见时间轴）"
                + (f"；年份：{'、'.join(map(str, years))}" if years else "") + (f"（筛选：{note}）" if note else ""))
     if not rows and not deadlines:
         return TargetView(rows, summary + "。没有符合条件的记录，请放宽筛选。", None, None, None)

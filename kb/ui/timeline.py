@@ -11,6 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from kb.chart import cjk_font as _cjk_font
+from kb.chart import label, wrap_words
+from kb.chart_font import INSTALL_HINT
 from kb.types import Fact
 
 log = logging.getLogger("kb.app")
@@ -21,17 +23,14 @@ def cjk_font() -> str | None:
     """The installed CJK font family (one lookup for the whole package: kb.chart), or None."""
     font = _cjk_font()
     if font is None:
-        log.warning("没有找到中文字体（可安装 fonts-noto-cjk）：时间轴只显示数字与英文标注")
+        log.warning("没有找到中文字体：时间轴只显示数字。%s", INSTALL_HINT)
     return font
 
 
 def _label(f: Fact, cjk: bool) -> str:
     if not cjk:
         return f"{f.value}{f.unit if f.unit.isascii() else ''}" if f.kind == "target" else "deadline"
-    if f.kind == "target":
-        bound = {"≥": "以上", "≤": "以下", "左右": "左右"}.get(f.comparator, "")
-        return f"{f.indicator[:12]} {f.value}{f.unit}{bound}"
-    return (f.subject or f.quote)[:14]
+    return "\n".join(wrap_words(label(f), width=13, max_lines=2))  # wrapped between words, never cut mid-word
 
 
 def draw_timeline(targets: list[Fact], deadlines: list[Fact], path: Path, max_per_year: int = 7) -> Path | None:
@@ -39,8 +38,10 @@ def draw_timeline(targets: list[Fact], deadlines: list[Fact], path: Path, max_pe
     from matplotlib.figure import Figure
 
     by_year: dict[int, list[Fact]] = defaultdict(list)
+    seen: set[tuple[int, str]] = set()
     for f in targets + deadlines:
-        if f.year:
+        if f.year and (f.year, label(f)) not in seen:  # the same item twice in a year is drawn once
+            seen.add((f.year, label(f)))
             by_year[f.year].append(f)
     if not by_year:
         return None
@@ -48,8 +49,8 @@ def draw_timeline(targets: list[Fact], deadlines: list[Fact], path: Path, max_pe
     family = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
     years = sorted(by_year)
     rows = max(min(len(v), max_per_year) for v in by_year.values())
-    fig = Figure(figsize=(max(7.0, 2.6 * len(years)), 3.2 + 0.32 * rows), dpi=110)
-    grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 0.9 + 0.32 * rows], hspace=0.18)
+    fig = Figure(figsize=(max(7.0, 2.6 * len(years)), 3.2 + 0.42 * rows), dpi=110)
+    grid = fig.add_gridspec(2, 1, height_ratios=[1.3, 0.9 + 0.42 * rows], hspace=0.18)
     bars, text_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     x = list(range(len(years)))
     n_t = [sum(1 for f in by_year[y] if f.kind == "target") for y in years]
@@ -72,7 +73,7 @@ def draw_timeline(targets: list[Fact], deadlines: list[Fact], path: Path, max_pe
         items = sorted(by_year[year], key=lambda f: f.kind != "target")
         for row, f in enumerate(items[:max_per_year]):
             color = TARGET_COLOR if f.kind == "target" else DEADLINE_COLOR
-            text_ax.text(col, -row, _label(f, bool(font)), ha="center", va="top", fontsize=8, color=color,
+            text_ax.text(col, -row, _label(f, bool(font)), ha="center", va="top", fontsize=9, color=color,
                          family=family)
         if len(items) > max_per_year:
             more = f"…另有{len(items) - max_per_year}项" if font else f"+{len(items) - max_per_year}"

@@ -1,0 +1,158 @@
+"""What a department plan claims, statement by statement: targets and deadlines (with Chinese
+numerals and fractions read as figures, the year nearest the figure, ranges), responsibilities
+(the body that leads), and 现状 statements about the past, which are never judged.
+
+Every pattern is data: kb/data/crosscheck.toml, named by the kind of statement it recognises."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.facts import extract_sentence
+from kb.types import Fact
+
+_DATA = Path(__file__).parent / "data" / "crosscheck.toml"
+_CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_YEAR = re.compile(r"(?<![^占]比)(?<!较)(20\d\d)\s*年(?!(?:基础上|相比|水平))")
+
+
+@functools.lru_cache(maxsize=1)
+def patterns() -> dict:
+    return tomllib.loads(_DATA.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement: a target/deadline fact of the plan, or a responsibility."""
+
+    statement: str  # the department's sentence as written
+    fact: Fact  # extracted from the sentence with numerals read as figures
+    value_range: tuple[float, float] | None = None  # 「85%—90%」
+    lead: str = ""  # responsibility: the body that leads
+    duty: str = ""
+
+
+def cn_number(text: str) -> float | None:
+    """九十五 → 95, 百 → 100, 一百 → 100, 三点五 → 3.5, 12.5 → 12.5."""
+    text = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    whole, _, frac = text.partition("点")
+    total, cur = 0, 0
+    for ch in whole:
+        if ch in _CN_DIGIT:
+            cur = _CN_DIGIT[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    value = float(total + cur)
+    if frac:
+        digits = "".join(str(_CN_DIGIT.get(ch, "")) for ch in frac)
+        if not digits:
+            return None
+        value += float("0." + digits)
+    return value
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def read_numerals(text: str) -> tuple[str, tuple[float, float] | None]:
+    """Chinese numerals and fractions as figures (same meaning, for the extractor); a range
+    「85%—90%」 becomes its lower bound and is returned beside the text."""
+    p = patterns()["numerals"]
+    text = re.sub(p["percent"], lambda m: f"{_fmt(v)}%" if (v := cn_number(m.group('num'))) is not None else m.group(0), text)
+
+    def fraction(m: re.Match[str]) -> str:
+        tens = 10 if m.group("tens") == "十" else _CN_DIGIT[m.group("tens")]
+        return f"{tens * 10 + (_CN_DIGIT[m.group('ones')] if m.group('ones') else 0)}%"
+
+    text = re.sub(p["fraction"], fraction, text)
+    for word in p["half"]:
+        text = text.replace(word, "50%")
+    for word, value in p["double"].items():
+        text = text.replace(word, f"提高{value}%")
+    value_range = None
+    m = re.search(p["range"], text)
+    if m:
+        value_range = (float(m.group("lo")), float(m.group("hi")))
+        text = text[: m.start()] + f"{m.group('lo')}{m.group('u2')}" + text[m.end():]
+    return text, value_range
+
+
+def is_baseline(sentence: str) -> bool:
+    """A statement of what is (现状): a baseline cue or 「2024年……为88.5%」 with a past year, and
+    no target word such as 到2027年 or 力争."""
+    b, t = patterns()["baseline"], patterns()["target"]
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    past = all(y <= b["latest_past_year"] for y in years)
+    if any(c in sentence for c in ("到20", "至20", "力争", "确保")) and not (years and past):
+        return False
+    if any(c in sentence for c in b["cues"]) and past:
+        return True
+    m = re.search(b["past_value"], sentence)
+    return bool(m and int(m.group("year")) <= b["latest_past_year"]
+                and not any(c in sentence for c in t["cues"] if c.startswith(("到", "至", "力争", "确保"))))
+
+
+def _nearest_year(text: str, pos: int) -> int | None:
+    """The year nearest a figure at pos: the closest before it in the sentence, else after it."""
+    before = [(pos - m.end(), int(m.group(1))) for m in _YEAR.finditer(text) if m.end() <= pos]
+    after = [(m.start() - pos, int(m.group(1))) for m in _YEAR.finditer(text) if m.start() >= pos]
+    if before:
+        return min(before)[1]
+    return min(after)[1] if after else None
+
+
+def _responsibility(sentence: str) -> tuple[str, str] | None:
+    p = patterns()["responsibility"]
+    for pattern in p["lead"]:
+        m = re.search(pattern, sentence)
+        if m:
+            body = m.group("body").strip("，、 ")
+            return body, (sentence[: m.start()] + sentence[m.end():]).strip("，。；")
+    return None
+
+
+def claims_of(sentence_text: str, start: int, path: tuple[str, ...], context_year: int | None) -> list[Claim]:
+    """The checkable claims of one department sentence; prose and 现状 statements give none."""
+    if is_baseline(sentence_text):
+        return []
+    text, value_range = read_numerals(sentence_text)
+    max_chars = patterns()["target"]["max_indicator_chars"]
+    out: list[Claim] = []
+    seen: set[tuple[str, str]] = set()
+    for f in extract_sentence("_plan", text, start, path, context_year):
+        if f.kind == "target":
+            if not f.value or not f.indicator or len(f.indicator) > max_chars:
+                continue
+            pos = text.find(f"{f.value}{f.unit}", max(0, f.start - start))
+            pos = pos if pos >= 0 else text.find(f.value)
+            year = _nearest_year(text, pos) if _YEAR.search(text) else f.year
+            f = dataclasses.replace(f, year=year or f.year)
+        elif f.kind == "deadline":
+            if not f.year or not (f.subject or "").strip():
+                continue
+        else:
+            continue
+        key = (f.kind, f.indicator or f.subject)
+        if key not in seen:
+            seen.add(key)
+            out.append(Claim(sentence_text, f, value_range if f.kind == "target" else None))
+    resp = _responsibility(sentence_text)
+    if resp and not out:
+        body, duty = resp
+        fact = Fact("responsibility", "_plan", sentence_text, start, start + len(sentence_text), path, subject=body)
+        out.append(Claim(sentence_text, fact, lead=body, duty=duty))
+    return out
