@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,13 +42,18 @@ def read_plan(data: bytes, name: str, max_mb: float) -> str:
     return text
 
 
-def check_text(kb: KnowledgeBase, text: str) -> list[Finding]:
-    """One finding per target or deadline statement of the plan; prose without one is skipped."""
+def check_text(kb: KnowledgeBase, text: str,
+               on_sentence: Callable[[int, list[Finding]], None] | None = None) -> list[Finding]:
+    """One finding per target or deadline statement of the plan; prose without one is skipped.
+    ``on_sentence(chars done, findings so far)`` is called before each sentence (progress, budgets;
+    it may raise to stop the check)."""
     sections = parse_sections(text)
     findings: list[Finding] = []
     context_year: int | None = None
     last_para = -1
     for sent in split_sentences("_plan", text, sections):
+        if on_sentence is not None:
+            on_sentence(sent.start, findings)
         para = text.rfind("\n", 0, sent.start)
         if para != last_para:
             context_year, last_para = None, para
