@@ -33,11 +33,13 @@ from kb.api import KnowledgeBase, shared_kb
 from kb.config import Settings, load_settings
 from kb.errors import ConfigError, IndexCorrupt, IndexMissing, IndexStale, KBError
 from kb.ui.ask_tab import ask_json, build_ask_tab
+from kb.ui.boundary import ChineseBlocks, app_kwargs
 from kb.ui.brief_tab import build_brief_tab
 from kb.ui.check_tab import build_check_tab
 from kb.ui.docs_tab import build_docs_tab, document_rows
+from kb.ui.exports import export_dir
 from kb.ui.style import CSS, theme
-from kb.ui.targets_tab import build_targets_tab, export_dir, targets_json
+from kb.ui.targets_tab import build_targets_tab, targets_json
 
 log = logging.getLogger("kb.app")
 # Requests answered at once (the rest wait in the queue): kb.ask is CPU-bound and takes tens of
@@ -50,7 +52,9 @@ HEADER = ("## 江城政策知识库\n基于《美丽江城建设规划（2024—
 
 def build_app(kb: KnowledgeBase) -> gr.Blocks:
     """The Blocks, not launched (tests build it and call the handlers directly)."""
-    with gr.Blocks(title="江城政策知识库", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+    # Gradio's copies of uploads and downloads are removed after 30 minutes (checked every 5);
+    # ChineseBlocks turns Gradio's own errors into Chinese messages (kb/ui/boundary.py).
+    with ChineseBlocks(title="江城政策知识库", analytics_enabled=False, delete_cache=(300, 1800)) as demo:
         gr.Markdown(HEADER)
         banner = gr.Markdown(visible=False, elem_classes=["kb-stale"])
         demo.load(lambda: stale_banner(kb), outputs=banner, show_progress="hidden")
@@ -80,7 +84,7 @@ def stale_banner(kb: KnowledgeBase) -> dict:
 
 
 def _add_api(kb: KnowledgeBase) -> None:
-    """Endpoints for gradio_client: /ask, /targets, /documents."""
+    """Endpoints for gradio_client: /ask, /targets, /documents (and /check, in the 核对 tab)."""
 
     def ask(question: str, doc_id: str = "", level: str = "", year: str = "") -> dict:
         """带出处地回答一个问题，返回与 `kb ask --json` 相同的对象；输入有误时 status 为 "error"，error 为说明。
@@ -142,7 +146,7 @@ def launch_options(settings: Settings, auth: tuple[str, str] | None = None) -> d
             "theme": theme(), "css": CSS, "ssr_mode": False, "share": False, "show_error": False, "quiet": True,
             "allowed_paths": [str(export_dir())], "blocked_paths": blocked,
             "max_file_size": int(settings.max_upload_mb * 1024 * 1024),
-            "footer_links": ["api"]}
+            "footer_links": ["api"], "app_kwargs": app_kwargs()}
 
 
 class _ChineseHelp(argparse.HelpFormatter):

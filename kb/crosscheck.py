@@ -7,6 +7,7 @@ Nothing from the uploaded plan is written anywhere: it is read into memory and d
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,15 +39,20 @@ def read_plan(data: bytes, name: str, max_mb: float) -> str:
     return text
 
 
-def check_text(kb: KnowledgeBase, text: str) -> list[Finding]:
+def check_text(kb: KnowledgeBase, text: str,
+               on_sentence: Callable[[int, list[Finding]], None] | None = None) -> list[Finding]:
     """One finding per checkable statement and indicator (target, deadline or responsibility),
-    judged against every document of the corpus; prose and 现状 statements give none."""
+    judged against every document of the corpus; prose and 现状 statements give none.
+    ``on_sentence(chars done, findings so far)`` is called before each sentence (progress, budgets;
+    it may raise to stop the check)."""
     sections = parse_sections(text)
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     context_year: int | None = None
     last_para = -1
     for sent in split_sentences("_plan", text, sections):
+        if on_sentence is not None:
+            on_sentence(sent.start, findings)
         para = text.rfind("\n", 0, sent.start)
         if para != last_para:
             context_year, last_para = None, para

@@ -121,6 +121,7 @@ def _terms() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
+@lru_cache(maxsize=16384)  # pure; 核对 asks it for every (statement, source fact) pair
 def canonical_indicator(text: str) -> str | None:
     """The canonical plan indicator a phrase names, or None. The longest matching term wins."""
     if not text:

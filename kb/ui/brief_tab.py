@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +14,8 @@ import gradio as gr
 
 from kb.brief import write_brief
 from kb.errors import BadInput, KBError
+from kb.ui.exports import register_cache, request_dir
 from kb.ui.render import esc, message_html
-from kb.ui.targets_tab import export_dir
 
 log = logging.getLogger("kb.app")
 SUGGESTIONS = ("蓝天保卫战", "碧水保卫战", "净土保卫战", "新能源汽车", "黑土地", "湿地", "森林", "无废城市", "碳达峰")
@@ -165,12 +164,15 @@ def markdown_html(md: str) -> str:
 def brief_files(kb, topic: str, year: int | None) -> BriefFiles:
     """Markdown (+ its timeline PNG) and docx for one topic and year, in a fresh folder under
     export_dir() (the index is fixed per process, so a topic's files are made once and reused)."""
-    folder = export_dir() / f"brief-{uuid.uuid4().hex[:12]}"
+    folder = request_dir("brief")
     stem = file_stem(topic, year)
     md_path = write_brief(kb, topic, year, folder / f"{stem}.md")
     docx_path = write_brief(kb, topic, year, folder / f"{stem}.docx")
     png = md_path.with_suffix(".timeline.png")
     return BriefFiles(md_path.read_text(encoding="utf-8"), md_path, docx_path, png if png.is_file() else None)
+
+
+register_cache(brief_files.cache_clear)  # its files go with the export folder's cleaning
 
 
 def make_brief(kb, topic: str | None, year: str | int | None = "全部"):

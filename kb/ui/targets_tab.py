@@ -3,14 +3,10 @@ timeline of targets and deadlines by year."""
 
 from __future__ import annotations
 
-import atexit
 import csv
 import functools
-import hashlib
 import io
 import logging
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,20 +14,13 @@ import gradio as gr
 
 from kb.errors import BadInput, KBError
 from kb.types import Fact
+from kb.ui.exports import export_dir, register_cache, request_dir  # noqa: F401 - export_dir re-exported
 from kb.ui.render import message_html
 from kb.ui.timeline import atomic_write, draw_timeline
 
 log = logging.getLogger("kb.app")
 COLUMNS = ("指标", "比较", "数值", "单位", "年份", "章节", "原文", "文件")
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-@functools.lru_cache(maxsize=1)
-def export_dir() -> Path:
-    """The one folder the app writes downloads into (a fresh temp folder, removed at exit)."""
-    folder = Path(tempfile.mkdtemp(prefix="kb_app_exports_"))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
 
 
 @dataclass(frozen=True)
@@ -148,12 +137,14 @@ def target_view(kb, year: str = "", topic: str = "", keyword: str = "") -> Targe
                + (f"；年份：{'、'.join(map(str, years))}" if years else "") + (f"（筛选：{note}）" if note else ""))
     if not rows and not deadlines:
         return TargetView(rows, summary + "。没有符合条件的记录，请放宽筛选。", None, None, None)
-    digest = hashlib.sha1(f"{id(kb)}|{year}|{topic}|{keyword}".encode()).hexdigest()[:12]
-    folder = export_dir() / digest
+    folder = request_dir("targets")
     csv_path = write_csv(rows, folder / "江城目标指标.csv") if rows else None
     xlsx_path = write_xlsx(rows, folder / "江城目标指标.xlsx", note) if rows else None
     png = draw_timeline(targets, deadlines, folder / "目标时间轴.png")
     return TargetView(rows, summary, csv_path, xlsx_path, png)
+
+
+register_cache(target_view.cache_clear)  # its files go with the export folder's cleaning
 
 
 def update_targets(kb, year: str = "", topic: str = "", keyword: str = ""):
