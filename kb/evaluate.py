@@ -66,7 +66,7 @@ def _summarize(ranks: list[int | None], k: int) -> dict[str, float]:
 
 
 def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
-    from kb.understand import retrieval_args, understand
+    from kb.query.understand import retrieval_args, understand
 
     out: dict = {}
     answerable = [g for g in gold if g.get("answerable", True) and g.get("evidence")]

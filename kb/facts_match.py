@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable, Iterable
 
 from kb.indicators import canonical_indicator
+from kb.query.understand import Query
 from kb.question_words import NOT_ASKING_JI
 from kb.relevance import Relevance
 from kb.types import Fact
-from kb.understand import Query
 
 INDICATOR_MIN = 0.5  # key-word coverage of the fact's indicator when no canonical term matched
 QUOTE_MIN = 0.6

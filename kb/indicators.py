@@ -75,7 +75,7 @@ INDICATOR_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 # How people describe an indicator without naming it: two parts of its meaning close together
 # (「空气合格的日子」「特别严重的污染天」「木头存量」「不烧煤不烧油的能源」). Read only in questions
-# that ask for a number (`kb.understand.find_indicators`), and only when no fixed word named one.
+# that ask for a number (`kb.query.understand.find_indicators`), and only when no fixed word named one.
 # Each pattern needs both the thing measured and what is said of it, so a question about an
 # indicator the plan does not set (垃圾分类覆盖率, 秸秆综合利用率, 湿地保护率) matches none.
 INDICATOR_PATTERNS: dict[str, tuple[str, ...]] = {

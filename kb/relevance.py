@@ -8,15 +8,9 @@ import functools
 import math
 import re
 
+from kb.query.understand import LEVEL_WORDS, Query
 from kb.question_words import ASKING, GENERIC, is_question_word
 from kb.segment import tokenizer
-from kb.understand import LEVEL_WORDS, Query
-
-SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
-NUMBER_MIN = 0.6  # ... when the question asks for a number and no target fact answered it
-SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 目标) a sentence holds
-
-
 
 _LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
 _INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓度|指数|面积|量|强度|比重|容量|产值)$")

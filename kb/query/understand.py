@@ -10,6 +10,7 @@ from importlib import resources
 
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
+from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
 
@@ -50,6 +51,23 @@ class Query:
     canonical: str = ""  # the question in the plan's words (indicators and glossary applied)
     county: str = ""  # a county or district of 吉林市 named in the question (桦甸市, 昌邑区)
     plan_words: tuple[str, ...] = ()  # the plan's words the glossary put in (尘土飞扬 → 扬尘)
+    # What else it asks (kb/query/asks.py): issued, notice, notice:<kind>, phases, one_phase,
+    # column, where, which_works, person
+    asks: frozenset[str] = frozenset()
+    column: str = ""  # the 专栏 number named (专栏5 → "5")
+    phase: str = ""  # the phase named (第二阶段 → "二")
+    span: tuple[int, int] | None = None  # a span of years named (2028年到2030年)
+    quoted: tuple[str, ...] = ()  # phrases the asker quotes
+    structure_refs: tuple[str, ...] = ()  # named parts of the structure (专栏4, 第一阶段)
+
+    def to_dict(self) -> dict:
+        """The typed query as JSON (for --explain)."""
+        return {"intent": self.intent, "asks": sorted(self.asks), "indicators": list(self.indicators),
+                "years": list(self.years), "span": list(self.span) if self.span else None,
+                "level": self.level, "county": self.county, "other_place": self.place,
+                "structure_refs": list(self.structure_refs), "quoted": list(self.quoted),
+                "column": self.column, "phase": self.phase, "key_tokens": list(self.tokens),
+                "canonical": self.canonical, "plan_words": list(self.plan_words)}
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -80,7 +98,7 @@ def validate(question: object, max_chars: int = 2000) -> str:
 @functools.lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Colloquial word → the plan's words (kb/data/colloquial.tsv), longest colloquial word first."""
-    text = resources.files("kb.data").joinpath("colloquial.tsv").read_text(encoding="utf-8")
+    text = resources.files("kb.lexicon").joinpath("colloquial.tsv").read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or "\t" not in line:
@@ -225,7 +243,9 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
                  level, tokens, expansion, canonical_text, county[:2],
-                 tuple(w for w in glossed if w in canonical_text and w not in text))
+                 tuple(w for w in glossed if w in canonical_text and w not in text),
+                 question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
+                 named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text))
 
 
 _LEVEL_IN_TERM_RE = re.compile(r"(?:国家级|省级)(?:及以上|以上)?(?:工业)?(?:开发区|园区|重要湿地|湿地|自然保护区|保护区|示范区|示范)")
@@ -247,6 +267,6 @@ def _level(text: str) -> str:
 def retrieval_args(q: Query) -> dict:
     """Keyword arguments for Retriever.search that carry what understanding found."""
     # Indicator terms and named parts of the plan's structure (专栏4, 第一阶段) move their passages up.
-    boost = list(q.indicators) + re.findall(r"专栏\s*\d+|第[一二三四五]阶段", q.text)
+    boost = list(q.indicators) + list(q.structure_refs)
     return {"boost_terms": tuple(boost), "years": tuple(str(y) for y in q.years),
             "wants_number": q.intent == "target", "level": q.level}

@@ -1,148 +1,21 @@
-"""Extractive, cited answers. Every sentence carries a citation whose quote is a verbatim slice
-of the document; every number in the answer appears in a cited quote (checked before return);
-when nothing supports an answer the status is not_found and passages are offered as related.
-
-Order of work: refuse what the corpus cannot hold (another city, a missing document, a level
-with no document), then try the structured answers the question asks for (a 专栏's list, a
-target's value, a deadline, a responsibility, projects), then the best evidence sentences,
-each accepted only if it covers the question's key words (and its year and place)."""
+"""Strategies that answer from the extracted facts: a target's value, a deadline, a responsible
+body, and the date a document was issued."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from kb.answer_lists import COLUMN_RE, column_answer, project_answer, section_answer
-from kb.answer_phases import asks_one_phase, asks_phases, named_phase_answer, phases_answer
-from kb.cite import CitationBuilder, sentence_around, ungrounded_numbers
-from kb.evidence import WHERE_RE, evidence_answer, where_answer
+from kb.answer.evidence import evidence_answer
+from kb.answer.notice import DATE_RE
+from kb.cite import CitationBuilder, sentence_around
 from kb.facts_match import canonical_of, match_targets, plural_ask, same_indicator
-from kb.notice import DATE_RE, HEAD_CHARS, notice_answer, notice_question
-from kb.relevance import SENTENCE_MIN
-from kb.retrieve import Filters
+from kb.lexicon import word_list
 from kb.types import Answer, Document, Fact, Hit
-from kb.understand import LEVEL_WORDS, Query, retrieval_args, understand
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
-
-NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
-
-
-def answer_question(kb: KnowledgeBase, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
-    q = understand(question, kb.settings.max_question_chars)
-    guessed = kb.indicator_guesser.guess(q)
-    if guessed:  # a colloquial target question that names no indicator by a word we know
-        q = dataclasses.replace(q, indicators=(guessed,))
-    filters = filters or Filters()
-    if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()) and any(
-            len(w) >= 4 and w in q.text and any(w in d.text for d in kb.index.docs.values())
-            for w in LEVEL_WORDS[q.level]):
-        # 「为美丽吉林提供什么」: the plan itself speaks of 美丽吉林, so it is a topic here, not a request
-        # for the province's own document (which the corpus lacks); 吉林省, 省委, 省级 stay requests
-        q = dataclasses.replace(q, level="")
-    refusal = _out_of_corpus(kb, q, filters)
-    level = q.level or _level_by_document_kind(kb, q)
-    if level and not filters.level and refusal is None:
-        filters = Filters(filters.doc_id, level, filters.section)
-    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, **retrieval_args(q))
-    if refusal is not None or not hits:
-        return _not_found(kb, q, hits, refusal or NOT_FOUND)
-    rel = kb.relevance
-    words = rel.key_words(q)
-    if _PERSON_RE.search(q.text):  # 「哪位领导」: who in person, not a topic of 领导
-        words = tuple(w for w in words if w not in _PERSON_WORDS) or words
-    allowed = {d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level)}
-    for compose in _composers(q):
-        cb = CitationBuilder(kb.index.docs)
-        ans = compose(kb, q, hits, cb, words, allowed)
-        if ans is not None and not ungrounded_numbers(ans.answer, ans.citations):
-            if ans.status == "answered" and _PERSON_RE.search(q.text):
-                # The plan names bodies, never people: say so, and give what it does say.
-                return dataclasses.replace(ans, status="not_found",
-                                           answer=f"规划没有写具体人员的姓名。规划写明的是：{ans.answer}")
-            return ans
-    return _not_found(kb, q, hits, NOT_FOUND)
-
-
-_DOC_KINDS = ("规划", "意见", "纲要", "方案", "条例", "办法", "通知")
-
-
-def _level_by_document_kind(kb: KnowledgeBase, q: Query) -> str:
-    """「规划提出……」 names the kind of document; when only the documents of one level are of that
-    kind (here the city's 规划, the nation's 意见), the question is about that level."""
-    kinds = [k for k in _DOC_KINDS if k in q.text]
-    if len(kinds) != 1:
-        return ""
-    levels = {d.meta.level for d in kb.index.docs.values() if kinds[0] in d.meta.title}
-    return levels.pop() if len(levels) == 1 else ""
-
-
-# A phrase the question quotes (“…”「…」) that no document contains names something the corpus
-# lacks (a section of the national document that is missing); short ones (“三化”) are paraphrase.
-_QUOTED_RE = re.compile(r"[“「\"‘『]([^”」\"’』]{2,40})[”」\"’』]")
-QUOTED_MIN = 6
-
-
-def _out_of_corpus(kb: KnowledgeBase, q: Query, filters: Filters) -> str | None:
-    """A reason to refuse before retrieval, or None."""
-    for missing in kb.index.known_missing:
-        title = re.sub(r"（.*?）|\d", "", missing.get("title", ""))
-        if title and (title in q.text or title.replace("建设规划", "") in q.text):
-            return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
-    for m in _QUOTED_RE.finditer(q.text):  # 「健全美丽中国建设保障体系」部分: a part the corpus lacks
-        phrase = m.group(1)
-        if len(phrase) >= QUOTED_MIN and not any(phrase in d.text for d in kb.index.docs.values()):
-            return f"语料库中没有您引用的“{phrase}”，无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
-    if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()):
-        name = {"national": "国家级", "provincial": "省级", "municipal": "市级"}[q.level]
-        return f"语料库中没有{name}文件，无法回答关于{name}文件的问题。下面列出最接近的段落，仅供参考。"
-    return None
-
-
-_PERSON_RE = re.compile(r"哪位(领导|同志|官员|负责人)?|(?:人|领导|局长|市长|书记|主任|负责人|一把手|他|她)(?:叫啥名|叫什么名)|"
-                        r"姓名|名字叫|姓什么|是哪个人|"
-                        r"(局长|市长|书记|主任|厅长|处长|部长|科长|负责人|一把手)是谁|谁是.{0,8}(局长|市长|书记|主任|负责人|一把手)")
-_PERSON_WORDS = frozenset(["领导", "同志", "官员", "负责人", "局长", "市长", "书记", "主任", "厅长", "处长", "部长",
-                           "科长", "一把手", "哪位", "姓名", "名字"])
-_ISSUED_RE = re.compile(r"(印发|发布|出台|签发|成文).*(时候|何时|哪天|哪一天|日期|时间|哪年)|(时候|何时|哪天|哪一天|日期|哪年).*(印发|发布|出台|签发)")
-
-
-def _composers(q: Query):
-    if q.place:  # another city: only a sentence that names it can answer
-        return
-    if _ISSUED_RE.search(q.text):
-        yield _issued_answer
-    if notice_question(q):
-        yield notice_answer
-    if asks_phases(q):
-        yield phases_answer
-    if asks_one_phase(q):
-        yield named_phase_answer
-    if COLUMN_RE.search(q.text) and q.intent in ("list", "general"):
-        yield column_answer
-    if WHERE_RE.search(q.text):
-        yield where_answer
-    if q.intent == "list":  # 「哪些」: a short section under that heading, else the sentences that list them
-        yield section_answer
-        yield evidence_answer
-    if q.intent == "deadline":
-        yield _deadline_answer
-    if q.intent in ("target", "deadline", "general", "list"):
-        yield _target_answer
-    if q.intent == "responsibility":
-        yield _responsibility_answer
-    if q.intent != "list":
-        yield evidence_answer
-    if q.intent == "list":
-        yield project_answer
-
-
-def _not_found(kb: KnowledgeBase, q: Query, hits: list[Hit], text: str) -> Answer:
-    cb = CitationBuilder(kb.index.docs)
-    related = tuple(cb.related(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits[:3])
-    return Answer(q.raw, "not_found", text, (), (), related)
+    from kb.answer.context import AnswerContext
+    from kb.query import Query
 
 
 def _hit_rank(hits: list[Hit], doc_id: str, start: int) -> int:
@@ -152,7 +25,7 @@ def _hit_rank(hits: list[Hit], doc_id: str, start: int) -> int:
     return len(hits) + 5
 
 
-def _target_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     facts = [f for f in kb.index.facts if f.doc_id in allowed]
     ranked = match_targets(q, facts, lambda f: _hit_rank(hits, f.doc_id, f.start), kb.relevance, words)
@@ -203,7 +76,7 @@ def _asked_years(q: Query, facts: list[Fact]) -> tuple[int, ...]:
     return tuple(y for y in q.years if y not in known) or q.years
 
 
-def _sentence_mates(kb: KnowledgeBase, q: Query, fact: Fact) -> list[Fact]:
+def _sentence_mates(kb: AnswerContext, q: Query, fact: Fact) -> list[Fact]:
     """The other targets stated in the same sentence as the fact (in the asked years)."""
     s0, s1 = sentence_around(kb.index.docs[fact.doc_id], fact.start, fact.end)
     return [f for f in kb.index.facts if f.kind == "target" and f.doc_id == fact.doc_id and s0 <= f.start < s1
@@ -268,7 +141,7 @@ def stated_shares(text: str) -> set[str]:
     return out
 
 
-def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
     shares = stated_shares(q.text)
@@ -288,18 +161,18 @@ def _deadline_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationB
         cov = rel.coverage(words, f.quote + " " + (f.subject or "")) * 0.7 + 0.3 * rel.coverage(words, doc.text[s0:s1])
         if stated and cov > 0:
             # 「……要到八成以上，得等到哪年？」: the target with the stated figure, about the same thing
-            cov += SENTENCE_MIN
+            cov += kb.settings.answering.sentence_min
         scored.append((cov - 0.03 * min(rank, 5), f))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])
     score, f = scored[0]
-    if score < SENTENCE_MIN:
+    if score < kb.settings.answering.sentence_min:
         return None
     return Answer(q.raw, "answered", _dated_sentence(cb, kb.index.docs[f.doc_id], f), cb.citations(), (f,))
 
 
-def _responsibility_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def responsibility_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                            words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
     scored = [(rel.coverage(words, f.quote) - 0.05 * _hit_rank(hits, f.doc_id, f.start), f)
@@ -307,24 +180,24 @@ def _responsibility_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: Cit
     if not scored:
         return None
     score, f = max(scored, key=lambda x: x[0])
-    if score < SENTENCE_MIN:
+    if score < kb.settings.answering.sentence_min:
         return None
     doc = kb.index.docs[f.doc_id]
     return Answer(q.raw, "answered", cb.quote_sentence(f.doc_id, *sentence_around(doc, f.start, f.end)),
                   cb.citations(), (f,))
 
 
-def _issued_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def issued_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """When a document was issued: the date line near its top, cited, with the issuing sentence."""
     doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
     if doc is None or doc.doc_id not in allowed:
         return None
     # Only when the question is about the document itself (not 「名录什么时候发布」).
-    about = doc.meta.title + "印发发布出台签发成文这个规划意见文件通知"
+    about = doc.meta.title + "".join(word_list("words.toml", "issued_about"))
     if any(w not in about and kb.relevance.df(w) > 0 for w in words):
         return None
-    m = DATE_RE.search(doc.text[:HEAD_CHARS])
+    m = DATE_RE.search(doc.text[:kb.settings.answering.notice_head_chars])
     if m is None:
         return None
     issued = [s for s in doc.sentences if s.start < m.start() and ("印发" in s.text or "提出如下意见" in s.text)]

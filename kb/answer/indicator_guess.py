@@ -20,20 +20,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb.facts_match import canonical_of, scope_conflict
-from kb.understand import Query
+from kb.query.understand import Query
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.answer.context import AnswerContext
 
-SIM_MIN = 0.90  # cosine of question and indicator name
-MARGIN_MIN = 0.01  # ... ahead of the second nearest name
 # Scope words that exclude each other: the question's scope must not be the other one's.
 # (Kinds of one thing, 大型/小型, 地表水/地下水, 建设用地/耕地, are facts_match.SCOPE_GROUPS.)
 CONTRASTS = (("城市", "农村"), ("城镇", "农村"), ("城区", "农村"), ("城里", "农村"), ("工业", "农业"), ("新建", "既有"))
 
 
 class IndicatorGuesser:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: AnswerContext) -> None:
         self._kb = kb
         facts: dict[str, list[str]] = {}
         for f in kb.index.facts:
@@ -59,7 +57,8 @@ class IndicatorGuesser:
         sims = self._matrix() @ self._kb.embedder.embed_query(q.text)
         order = np.argsort(-sims)
         best, second = float(sims[order[0]]), float(sims[order[1]])
-        if best < SIM_MIN or best - second < MARGIN_MIN:
+        t = self._kb.settings.answering
+        if best < t.indicator_sim_min or best - second < t.indicator_margin_min:
             return None
         name = self._names[int(order[0])]
         text = self._text[name]
