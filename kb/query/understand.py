@@ -11,6 +11,7 @@ from importlib import resources
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
 from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
+from kb.query.framing import set_apart
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
 
@@ -59,6 +60,10 @@ class Query:
     span: tuple[int, int] | None = None  # a span of years named (2028年到2030年)
     quoted: tuple[str, ...] = ()  # phrases the asker quotes
     structure_refs: tuple[str, ...] = ()  # named parts of the structure (专栏4, 第一阶段)
+    topic_text: str = ""  # the canonical question without speaker, 除了 and explaining clauses
+    asked_text: str = ""  # ... and without a leading condition clause
+    speaker: str = ""  # who asks (「我是县里的干部，」), set apart
+    condition: str = ""  # a leading condition (「万一……，」), set apart
 
     def to_dict(self) -> dict:
         """The typed query as JSON (for --explain)."""
@@ -67,7 +72,8 @@ class Query:
                 "level": self.level, "county": self.county, "other_place": self.place,
                 "structure_refs": list(self.structure_refs), "quoted": list(self.quoted),
                 "column": self.column, "phase": self.phase, "key_tokens": list(self.tokens),
-                "canonical": self.canonical, "plan_words": list(self.plan_words)}
+                "canonical": self.canonical, "plan_words": list(self.plan_words),
+                "speaker": self.speaker, "condition": self.condition}
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -239,13 +245,15 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     county = named.pop() if len(named) == 1 else ""
     level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
+    framing = set_apart(canonical_text or text)
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
                  level, tokens, expansion, canonical_text, county[:2],
                  tuple(w for w in glossed if w in canonical_text and w not in text),
                  question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
-                 named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text))
+                 named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text),
+                 framing.topic, framing.asked, framing.speaker, framing.condition)
 
 
 _LEVEL_IN_TERM_RE = re.compile(r"(?:国家级|省级)(?:及以上|以上)?(?:工业)?(?:开发区|园区|重要湿地|湿地|自然保护区|保护区|示范区|示范)")
