@@ -257,7 +257,7 @@ def test_a_question_asking_several_figures_gets_all_of_them(kb, question, values
     ("要百分百做到，得等到哪一年？", {"100"}), ("十成都通上", {"100"}),
 ])
 def test_shares_a_question_states(text, shares) -> None:
-    from kb.answer.pipeline import stated_shares
+    from kb.query.figure import stated_shares
 
     assert stated_shares(text) == shares
 

@@ -48,7 +48,7 @@ def test_a_colloquial_mining_question_finds_the_legacy_mines_project(kb) -> None
     ("新能源车要占多少？", "新能源公交车占比", False),  # no kind named: no conflict
 ])
 def test_a_question_about_one_kind_is_not_answered_for_another(question, text, conflict) -> None:
-    from kb.facts_match import scope_conflict
+    from kb.query.figure import scope_conflict
 
     assert scope_conflict(question, text) is conflict
 

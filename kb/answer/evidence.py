@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.answer.lists import is_heading
 from kb.cite import CitationBuilder
-from kb.facts_match import MONEY_ASK_RE, plural_ask, scope_conflict, wanted_unit
+from kb.query.figure import kinds_conflict
 from kb.query.understand import Query
 from kb.types import Answer, Document, Hit, Sentence
 
@@ -42,14 +42,12 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
 
 
 # 「多少个」「几个」: a count is asked; a count is a number not followed by % (3处, 9个, 2处以上).
-_COUNT_ASK_RE = re.compile(r"(?:多少|几)个")
 _COUNT_RE = re.compile(r"\d+(?:\.\d+)?(?![\d.%％年—-])|[一二三四五六七八九十两]+[个处座项家条]")
-# A sum of money is asked (facts_match.MONEY_ASK_RE): only a sentence stating one (…元) answers.
+# A sum of money is asked (Query.figure.money): only a sentence stating one (…元) answers.
 _MONEY_RE = re.compile(r"\d[\d.]*\s*(?:亿|万)?元|[一二三四五六七八九十百千]+(?:亿|万)元")
 # 「有没有专门搞调查监测的项目？」: a sentence listing projects (a 专栏's long list) embeds far from any
 # one question, so for a question about projects its closeness counts at least this much (dev13: 1
 # more right, nothing worse anywhere).
-_PROJECT_ASK_RE = re.compile(r"项目|工程")
 PROJECT_SIM_FLOOR = 0.90
 # Among sentences that cover the question alike, the one nearer in meaning (e5 cosine of question
 # and sentence, stored at build) comes first; it never decides whether a sentence answers.
@@ -70,7 +68,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
     """The one or two sentences that answer, best first in text order; [] when none covers enough."""
     rel = kb.relevance
     soft = rel.soft_words(q)
-    unit = wanted_unit(q.text) if not plural_ask(q.text) else ""
+    unit = q.figure.unit
     # (score, tie-break, doc, sentence): the score decides whether a sentence answers at all; the
     # question's framing words (问题, 目标) and its closeness in meaning only order sentences that
     # score alike.
@@ -90,14 +88,14 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
                 continue
             if q.intent == "target" and not _NUMBER_RE.search(s.text):
                 continue  # a number is asked for: only a sentence that states one can answer
-            if q.intent == "target" and _COUNT_ASK_RE.search(q.text) and not _COUNT_RE.search(s.text):
+            if q.intent == "target" and q.figure.count and not _COUNT_RE.search(s.text):
                 continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
             if q.intent == "target" and unit and unit not in s.text:
                 continue  # 「要改多少公里」: a sentence with no 公里 in it states no such figure
-            if q.intent == "target" and MONEY_ASK_RE.search(q.text) and not _MONEY_RE.search(s.text):
+            if q.intent == "target" and q.figure.money and not _MONEY_RE.search(s.text):
                 continue  # 「总投资多少亿元」 asks a sum of money: a list of projects is no answer
-            if q.intent == "target" and (scope_conflict(q.text, s.text) or all(
-                    scope_conflict(q.text, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
+            if q.intent == "target" and (kinds_conflict(q.figure.kinds, s.text) or all(
+                    kinds_conflict(q.figure.kinds, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
                 continue  # a figure for 公交车 (or a clause's figure for 耕地) is no answer about 私家车 (建设用地)
             if q.intent == "deadline" and not _dated(doc, s):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
@@ -110,7 +108,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
             score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * own
             tie = kb.settings.answering.soft_weight * rel.coverage(soft, s.text) if soft else 0.0
             sim = kb.retriever.sentence_similarity(q.expansion, doc.doc_id, s.start)
-            if sim is not None and _PROJECT_ASK_RE.search(q.text) and "项目" in s.text:
+            if sim is not None and q.figure.project and "项目" in s.text:
                 sim = max(sim, PROJECT_SIM_FLOOR)  # a 专栏's long list of projects is not far in meaning
             tie += DENSE_TIE * sim if sim is not None else 0.0
             scored.append((score - 0.02 * rank, tie, doc, s))

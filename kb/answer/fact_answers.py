@@ -3,13 +3,12 @@ body, and the date a document was issued."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from kb.answer.evidence import evidence_answer
 from kb.answer.notice import DATE_RE
 from kb.cite import CitationBuilder, sentence_around
-from kb.facts_match import canonical_of, match_targets, plural_ask, same_indicator
+from kb.facts_match import canonical_of, match_targets, same_indicator
 from kb.lexicon import word_list
 from kb.types import Answer, Document, Fact, Hit
 
@@ -46,7 +45,7 @@ def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
     else:
         chosen = sorted(same, key=lambda f: f.year or 9999)
     chosen = _dedupe(chosen)[:3]
-    if plural_ask(q.text) and not q.county:  # 「……多少亩，占旱田的几成？」: the whole sentence of each figure
+    if q.figure.plural and not q.county:  # 「……多少亩，占旱田的几成？」: the whole sentence of each figure
         facts_all = _dedupe(chosen + _sentence_mates(kb, q, chosen[0]))
         firsts = {}
         for f in facts_all:
@@ -69,7 +68,7 @@ def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
 def _asked_years(q: Query, facts: list[Fact]) -> tuple[int, ...]:
     """The years asked about: 「林下经济2027年是85亿，那到2035年呢？」 states the 2027 figure and asks
     2035, so a year whose figure the question already states is not asked (unless it is the only one)."""
-    stated = stated_shares(q.text) | {m.group(1) for m in _STATED_AMOUNT_RE.finditer(q.canonical or q.text)}
+    stated = q.figure.stated_shares | q.figure.stated_amounts
     if len(q.years) < 2 or not stated:
         return q.years
     known = {f.year for f in facts if f.value in stated}
@@ -121,32 +120,12 @@ def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
     return cb.quote_sentence(doc.doc_id, s0, s1)
 
 
-_STATED_PCT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]|百分之(\d+(?:\.\d+)?)|([一二三四五六七八九十])成|(百分百|百分之百)")
-_CN_DIGIT = "一二三四五六七八九十"
-
-
-_STATED_AMOUNT_RE = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)(?![\d.%％年])")
-
-
-def stated_shares(text: str) -> set[str]:
-    """The shares a question states (「要到八成以上」 → {"80"}, 「72%」 → {"72"}, 「百分百」 → {"100"})."""
-    out = set()
-    for m in _STATED_PCT_RE.finditer(text):
-        if m.group(4):
-            out.add("100")
-        elif m.group(3):
-            out.add(str(10 * (_CN_DIGIT.index(m.group(3)) + 1)))
-        else:
-            out.add(m.group(1) or m.group(2))
-    return out
-
-
 def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
-    shares = stated_shares(q.text)
+    shares = q.figure.stated_shares
     # 「PM2.5降到28微克以下，是要哪年做到？」: a figure in another unit, stated with its unit's start
-    amounts = {m.group(1) for m in _STATED_AMOUNT_RE.finditer(q.canonical or q.text)}
+    amounts = q.figure.stated_amounts
     scored = []
     for f in kb.index.facts:
         if f.kind not in ("deadline", "target") or not f.year or f.doc_id not in allowed:

@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.facts_match import canonical_of, scope_conflict
+from kb.facts_match import canonical_of
+from kb.lexicon import word_list
+from kb.query.figure import kinds_conflict
 from kb.query.understand import Query
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
 
 # Scope words that exclude each other: the question's scope must not be the other one's.
-# (Kinds of one thing, 大型/小型, 地表水/地下水, 建设用地/耕地, are facts_match.SCOPE_GROUPS.)
-CONTRASTS = (("城市", "农村"), ("城镇", "农村"), ("城区", "农村"), ("城里", "农村"), ("工业", "农业"), ("新建", "既有"))
+# (Kinds of one thing, 大型/小型, 地表水/地下水, 建设用地/耕地, are the scope_* rows of kb/lexicon/figure.toml.)
+CONTRASTS = tuple(tuple(pair.split("/")) for pair in word_list("words.toml", "contrasts"))
 
 
 class IndicatorGuesser:
@@ -65,7 +67,7 @@ class IndicatorGuesser:
         rel = self._kb.relevance
         if not any(rel.df(w) > 0 and w in text for w in rel.key_words(q)):
             return None  # nothing of the plan's wording in common: too loose to trust
-        if scope_conflict(q.text, text):
+        if kinds_conflict(q.figure.kinds, text):
             return None  # 私家车 is not 公交车
         for a, b in CONTRASTS:
             for mine, other in ((a, b), (b, a)):

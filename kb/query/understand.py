@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from kb.errors import BadInput
 from kb.normalize import CJK_CLASS, normalize_query
 from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
+from kb.query.figure import FigureAsk, figure_ask
 from kb.query.framing import set_apart
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
@@ -64,6 +65,7 @@ class Query:
     asked_text: str = ""  # ... and without a leading condition clause
     speaker: str = ""  # who asks (「我是县里的干部，」), set apart
     condition: str = ""  # a leading condition (「万一……，」), set apart
+    figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
 
     def to_dict(self) -> dict:
         """The typed query as JSON (for --explain)."""
@@ -73,7 +75,7 @@ class Query:
                 "structure_refs": list(self.structure_refs), "quoted": list(self.quoted),
                 "column": self.column, "phase": self.phase, "key_tokens": list(self.tokens),
                 "canonical": self.canonical, "plan_words": list(self.plan_words),
-                "speaker": self.speaker, "condition": self.condition}
+                "speaker": self.speaker, "condition": self.condition, "figure": self.figure.to_dict()}
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -253,7 +255,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
                  tuple(w for w in glossed if w in canonical_text and w not in text),
                  question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
                  named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text),
-                 framing.topic, framing.asked, framing.speaker, framing.condition)
+                 framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text))
 
 
 _LEVEL_IN_TERM_RE = re.compile(r"(?:国家级|省级)(?:及以上|以上)?(?:工业)?(?:开发区|园区|重要湿地|湿地|自然保护区|保护区|示范区|示范)")
