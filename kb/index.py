@@ -27,7 +27,15 @@ from kb.config import Settings
 from kb.embed import get_embedder
 from kb.errors import IndexCorrupt, IndexStale, KBError
 from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
-from kb.segment import add_terms, chunk_document, chunk_sentences, index_text, lexicon_hash, tokenize
+from kb.segment import (
+    add_terms,
+    chunk_document,
+    chunk_sentences,
+    index_text,
+    lexicon_hash,
+    sentences_in,
+    tokenize,
+)
 from kb.store import (
     build_lock,
     chunk_from_dict,
@@ -48,7 +56,7 @@ from kb.store import (
 )
 from kb.types import Chunk, Document, Fact, QualityReport
 
-FORMAT_VERSION = 2  # 2: one vector per sentence
+FORMAT_VERSION = 3  # 2: one vector per sentence; 3: sentences and vector → sentence spans written at build
 PIPELINE_VERSION = "2"  # bump when ingestion/segmentation output changes
 _BATCH = 32
 
@@ -64,6 +72,7 @@ class LoadedIndex:
     vectors: faiss.Index
     bm25: bm25s.BM25
     vector_chunks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # vector → chunk position
+    vector_sentences: list = field(default_factory=list)  # vector → [doc_id, start, end] of its sentence (or chunk)
     known_missing: list[dict] = field(default_factory=list)
 
 
@@ -149,11 +158,14 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
         chunks = [c for doc in docs for c in chunk_document(doc, settings.chunk_chars)]
         texts = [index_text(c) for c in chunks]
         by_id = {d.doc_id: d for d in docs}
-        owners, passages = [], []
+        owners, passages, spans = [], [], []
         for pos, c in enumerate(chunks):
-            for text in chunk_sentences(by_id[c.doc_id], c):
+            sents = sentences_in(by_id[c.doc_id], c)
+            for text, (s0, s1) in zip(chunk_sentences(by_id[c.doc_id], c),
+                                      [(s.start, s.end) for s in sents] or [(c.start, c.end)]):
                 owners.append(pos)
                 passages.append(text)
+                spans.append([c.doc_id, s0, s1])
         keys = [hashlib.sha1(f"{model_id}\n{t}".encode()).hexdigest() for t in passages]
         previous = _previous_vectors(settings)
         todo = [i for i, k in enumerate(keys) if k not in previous]
@@ -179,6 +191,7 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
         np.save(folder / "vectors.npy", matrix)
         write_json(folder / "vector_keys.json", keys)
         write_json(folder / "vector_chunks.json", owners)
+        write_json(folder / "vector_sentences.json", spans)
         flat = faiss.IndexFlatIP(embedder.dim)
         if len(matrix):
             flat.add(matrix)
@@ -257,11 +270,13 @@ def load_index(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").exists() else bm25s.BM25()
         owners = np.asarray(json.loads((folder / "vector_chunks.json").read_text(encoding="utf-8")), dtype=np.int64)
+        spans = json.loads((folder / "vector_sentences.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
         raise IndexCorrupt(f"the index in {folder} is damaged ({type(e).__name__})", "run `kb build`") from e
-    if vectors.ntotal != len(owners) or (len(owners) and not (0 <= owners.min() and owners.max() < len(chunks))):
+    if vectors.ntotal != len(owners) or len(spans) != len(owners) or (len(owners) and not (0 <= owners.min() and owners.max() < len(chunks))):
         raise IndexCorrupt(f"the index in {folder} has {vectors.ntotal} vectors for {len(owners)} sentences "
                            f"of {len(chunks)} chunks", "run `kb build`")
     add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in docs}, chunks, facts, reports, vectors, bm25,
-                       known_missing=manifest.get("known_missing", []), vector_chunks=owners)
+                       known_missing=manifest.get("known_missing", []), vector_chunks=owners,
+                       vector_sentences=spans)
