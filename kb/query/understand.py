@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from kb.errors import BadInput
+from kb.lexicon import pattern as lexicon_pattern
+from kb.lexicon import patterns, word_list
 from kb.normalize import CJK_CLASS, normalize_query
 from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
 from kb.query.figure import FigureAsk, figure_ask
@@ -16,27 +18,16 @@ from kb.query.framing import set_apart
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
 
-_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
-    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|" + NOT_ASKING_JI + r"年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
-    ("list", re.compile(r"哪些|有什么|有啥|包括|包含|列出|列举|都有|重点工程|重大工程|重点项目|什么项目|哪几|"
-                        r"哪[两三四五六七八九十]+(?:个|项|类|种|方面|大|条)")),
-    ("target", re.compile(r"多少|多高|多大(?!的?(?:事|分量|作用|意义|关系|影响|力度|决心|本事))|多低|几成|几个|几项|几处|百分之|比例|占比|目标值|降到|降至|提高到|量级|多大规模|规模多大|什么规模|"
-                          r"[率量](?:要|应|是|为|达|能)|[率量][？?]?$")),
-)
-_YEAR_RE = re.compile(r"(?<!\d)(20[2-6]\d)(?:\s*年)?(?!\d)")
-_SHORT_YEAR_RE = re.compile(r"(?<!\d)([2-5]\d)年")
+_INTENT_ORDER = ("responsibility", "deadline", "list", "target")
+_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(patterns("intents.toml")[name].regex.pattern.replace("{NOT_ASKING_JI}", NOT_ASKING_JI)))
+    for name in _INTENT_ORDER)
+_YEAR_RE = lexicon_pattern("places.toml", "year")
+_SHORT_YEAR_RE = lexicon_pattern("places.toml", "short_year")
 _CONTENT_RE = re.compile(rf"[{CJK_CLASS}A-Za-z0-9]")
-# 全国 is not among them: the plan itself says 全国文明城市, 全国生态日, 全国样板.
-LEVEL_WORDS = {"national": ("国家意见", "国家文件", "国家层面", "国家的意见", "国家的文件", "中央", "国务院",
-                            "美丽中国建设的意见"),
-               "provincial": ("省级", "吉林省", "省委", "省政府", "美丽吉林"),
-               "municipal": ("吉林市", "市里", "市级", "江城", "市委", "市政府")}
-# The counties and districts of 吉林市: the plan sets city-wide targets and names them only in places.
-COUNTIES = ("永吉县", "舒兰市", "磐石市", "蛟河市", "桦甸市", "昌邑区", "龙潭区", "船营区", "丰满区", "永吉", "舒兰", "磐石",
-            "蛟河", "桦甸", "昌邑", "龙潭", "船营", "丰满")
-OTHER_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "武汉", "成都", "西安", "沈阳",
-                "哈尔滨", "大连", "四平", "通化", "白山", "松原", "白城", "辽源", "延边", "延吉", "长春")
+LEVEL_WORDS = {level: word_list("places.toml", f"level_{level}") for level in ("national", "provincial", "municipal")}
+COUNTIES = word_list("places.toml", "counties")
+OTHER_PLACES = word_list("places.toml", "other_places")
 
 
 @dataclass(frozen=True)
@@ -208,7 +199,7 @@ def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 # 「上下游挨着的几个县，出了污染怎么一起管？」: 几个 in a clause before the asking one counts things, it
 # does not ask for a number.
-_COUNT_WORDS_RE = re.compile(r"几个|几项|几处")
+_COUNT_WORDS_RE = lexicon_pattern("places.toml", "count_words")
 
 
 def _intent(text: str) -> str:
@@ -258,7 +249,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
                  framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text))
 
 
-_LEVEL_IN_TERM_RE = re.compile(r"(?:国家级|省级)(?:及以上|以上)?(?:工业)?(?:开发区|园区|重要湿地|湿地|自然保护区|保护区|示范区|示范)")
+_LEVEL_IN_TERM_RE = lexicon_pattern("places.toml", "level_in_term")
 
 
 def _level(text: str) -> str:
