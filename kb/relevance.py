@@ -8,15 +8,17 @@ import functools
 import math
 import re
 
+from kb.lexicon import pattern, word_list
 from kb.query.understand import LEVEL_WORDS, Query
 from kb.question_words import ASKING, GENERIC, is_question_word
 from kb.segment import tokenizer
 
-_LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
-_INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓度|指数|面积|量|强度|比重|容量|产值)$")
-_COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
-_NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
-_GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
+_LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words]
+                          + list(word_list("text.toml", "level_tokens_extra")))
+_INDICATOR_SHAPED = pattern("text.toml", "indicator_shaped")
+_COUNT_WORD = pattern("text.toml", "count_word")
+_NO_SIGNAL = frozenset(word_list("text.toml", "no_signal"))
+_GLUE = "".join(word_list("text.toml", "glue"))  # function characters jieba glues onto words
 
 
 def _cut_keeping(text: str, keep: tuple[str, ...]) -> list[str]:

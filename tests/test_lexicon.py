@@ -53,3 +53,34 @@ def test_query_carries_structure_references():
 
 def test_a_plain_target_question_sets_no_flag():
     assert understand("到2027年细颗粒物浓度要降到多少？").asks == frozenset()
+
+
+def _indicator_rows():
+    import tomllib
+    from importlib import resources
+
+    return tomllib.loads(resources.files("kb.lexicon").joinpath("indicators.toml").read_text("utf-8"))["indicator"]
+
+
+@pytest.mark.parametrize("row", _indicator_rows(), ids=lambda r: r["name"])
+def test_indicator_row(row):
+    import re
+
+    from kb.indicators import canonical_indicator
+
+    assert row["reason"].strip()
+    assert canonical_indicator(row["example"]) == row["name"], f"{row['example']!r} does not name {row['name']}"
+    for d in row.get("descriptions", []):
+        re.compile(d)
+
+
+def test_topic_rows():
+    import tomllib
+    from importlib import resources
+
+    from kb.topics import topic_terms
+
+    rows = tomllib.loads(resources.files("kb.lexicon").joinpath("topics.toml").read_text("utf-8"))["topic"]
+    for row in rows:
+        assert row["reason"].strip() and row["example"] in row["words"]
+        assert set(row["words"]) <= set(topic_terms(row["name"])), row["name"]

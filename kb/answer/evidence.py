@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.answer.lists import is_heading
 from kb.cite import CitationBuilder
+from kb.lexicon import pattern
 from kb.query.figure import kinds_conflict
 from kb.query.understand import Query
 from kb.types import Answer, Document, Hit, Sentence
@@ -21,11 +22,10 @@ if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
 
 # A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
-_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:千瓦|千米|公里|平方米|立方米|级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
-# 「……列在哪个专栏里？」「属于哪个专栏？」: the answer is the heading the sentence stands under.
+_NUMBER_RE = pattern("text.toml", "number")
 
 
-WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
+WHEN_RE = pattern("text.toml", "when")
 
 
 def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
@@ -42,10 +42,8 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
 
 
 # 「多少个」「几个」: a count is asked; a count is a number not followed by % (3处, 9个, 2处以上).
-_COUNT_RE = re.compile(r"\d+(?:\.\d+)?(?![\d.%％年—-])|[一二三四五六七八九十两]+[个处座项家条]")
-# A sum of money is asked (Query.figure.money): only a sentence stating one (…元) answers.
-_MONEY_RE = re.compile(r"\d[\d.]*\s*(?:亿|万)?元|[一二三四五六七八九十百千]+(?:亿|万)元")
-# 「有没有专门搞调查监测的项目？」: a sentence listing projects (a 专栏's long list) embeds far from any
+_COUNT_RE = pattern("text.toml", "count")
+_MONEY_RE = pattern("text.toml", "money")
 # one question, so for a question about projects its closeness counts at least this much (dev13: 1
 # more right, nothing worse anywhere).
 PROJECT_SIM_FLOOR = 0.90

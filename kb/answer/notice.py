@@ -9,15 +9,15 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder
-from kb.lexicon import word_list
+from kb.lexicon import pattern, word_list
 from kb.query import Query
 from kb.types import Answer, Document, Hit
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
 
-DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
-_ORG_RE = re.compile(r"(委|政府|中央|国务院|办公厅|办公室|委员会|厅|局|部|院)$")  # a body's name ends so
+DATE_RE = pattern("text.toml", "date")
+_ORG_RE = pattern("text.toml", "org_suffix")
 _NOTICE_WORDS = word_list("words.toml", "notice_words")
 
 
