@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.answer.lists import is_heading
 from kb.cite import CitationBuilder
-from kb.lexicon import pattern
+from kb.lexicon import pattern, word_list
 from kb.query.figure import kinds_conflict
 from kb.query.understand import Query
 from kb.types import Answer, Document, Hit, Sentence
@@ -26,6 +26,7 @@ _NUMBER_RE = pattern("text.toml", "number")
 
 
 WHEN_RE = pattern("text.toml", "when")
+_PART_WORDS = frozenset(word_list("words.toml", "part_words"))
 
 
 def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
@@ -173,7 +174,7 @@ def where_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuild
                  words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """「新污染物环境调查监测项目列在哪个专栏里？」: the 专栏 (or section) heading, then the sentence."""
     # The asked-about heading words are what we look for, not what the sentence must hold.
-    topic = tuple(w for w in words if w not in ("专栏", "重大工程", "工程", "章节", "部分"))
+    topic = tuple(w for w in words if w not in _PART_WORDS)
     chosen = best_sentences(kb, q, hits, topic or words)
     if not chosen:
         return None
