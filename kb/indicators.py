@@ -28,7 +28,7 @@ def _rows() -> list[dict]:
 INDICATOR_SYNONYMS: dict[str, tuple[str, ...]] = {r["name"]: tuple(r["synonyms"]) for r in _rows()}
 
 # How people describe an indicator without naming it: two parts of its meaning close together
-# (「空气合格的日子」「木头存量」). Read only in questions that ask for a number
+# (the thing measured and what is said of it). Read only in questions that ask for a number
 # (`kb.query.understand.find_indicators`), and only when no fixed word named one. Each pattern
 # needs both the thing measured and what is said of it.
 INDICATOR_PATTERNS: dict[str, tuple[str, ...]] = {

@@ -72,7 +72,7 @@ class Relevance:
         The plan's words that understanding put in (扬尘 for 尘土飞扬) and the indicators it found
         stay whole (jieba would cut 「工地上扬尘」 as 工地/上扬/尘); what a 「除了……，」 clause
         names is context, not what is asked (「除了超低排放，还得治哪几样」), and so is a clause that
-        explains the term after 「就是所谓」, and who asks (「种粮大户问：」)."""
+        explains the term after 「就是所谓」, and who asks (「某某问：」)."""
         words = self._content_words(q.topic_text, q)
         # A leading condition sets the scene; what is asked comes after it, when that part still
         # names two things the corpus speaks of.

@@ -90,7 +90,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
             if q.intent == "target" and q.figure.count and not _COUNT_RE.search(s.text):
                 continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
             if q.intent == "target" and unit and unit not in s.text:
-                continue  # 「要改多少公里」: a sentence with no 公里 in it states no such figure
+                continue  # a unit asked (多少公里): a sentence without that unit states no such figure
             if q.intent == "target" and q.figure.money and not _MONEY_RE.search(s.text):
                 continue  # 「总投资多少亿元」 asks a sum of money: a list of projects is no answer
             if q.intent == "target" and (kinds_conflict(q.figure.kinds, s.text) or all(

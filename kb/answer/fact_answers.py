@@ -45,7 +45,7 @@ def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
     else:
         chosen = sorted(same, key=lambda f: f.year or 9999)
     chosen = _dedupe(chosen)[:3]
-    if q.figure.plural and not q.county:  # 「……多少亩，占旱田的几成？」: the whole sentence of each figure
+    if q.figure.plural and not q.county:  # several figures asked (an area and its share): the whole sentence of each figure
         facts_all = _dedupe(chosen + _sentence_mates(kb, q, chosen[0]))
         firsts = {}
         for f in facts_all:
@@ -54,7 +54,7 @@ def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
                         for f in sorted(firsts.values(), key=lambda f: (f.doc_id, f.start))[:3])
         return Answer(q.raw, "answered", lines, cb.citations(), tuple(facts_all))
     if q.county and not any(q.county in f.quote + f.scope + f.subject for f in chosen):
-        # 「桦甸市到2027年……」: the plan's target is city-wide; a sentence about the county itself
+        # a county named: the plan's target is city-wide; a sentence about the county itself
         # answers if there is one, else say so rather than pass the city's figure off as the county's.
         own = evidence_answer(kb, q, hits, CitationBuilder(kb.index.docs), words, allowed)
         if own is not None:
@@ -66,7 +66,7 @@ def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
 
 
 def _asked_years(q: Query, facts: list[Fact]) -> tuple[int, ...]:
-    """The years asked about: 「林下经济2027年是85亿，那到2035年呢？」 states the 2027 figure and asks
+    """The years asked about: a question that states one year's figure and asks another's (「X年是N，那到Y年呢」) asks
     2035, so a year whose figure the question already states is not asked (unless it is the only one)."""
     stated = q.figure.stated_shares | q.figure.stated_amounts
     if len(q.years) < 2 or not stated:
@@ -124,7 +124,7 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
     shares = q.figure.stated_shares
-    # 「PM2.5降到28微克以下，是要哪年做到？」: a figure in another unit, stated with its unit's start
+    # a figure in another unit than %, stated with its unit's first character
     amounts = q.figure.stated_amounts
     scored = []
     for f in kb.index.facts:
@@ -139,7 +139,7 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
         s0, s1 = sentence_around(doc, f.start, f.end)
         cov = rel.coverage(words, f.quote + " " + (f.subject or "")) * 0.7 + 0.3 * rel.coverage(words, doc.text[s0:s1])
         if stated and cov > 0:
-            # 「……要到八成以上，得等到哪年？」: the target with the stated figure, about the same thing
+            # a share stated (N成, N%): the target with that figure, about the same thing
             cov += kb.settings.answering.sentence_min
         scored.append((cov - 0.03 * min(rank, 5), f))
     if not scored:

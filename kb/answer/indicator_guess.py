@@ -1,6 +1,6 @@
 """Naming the indicator of a colloquial target question by meaning, when no word of it does.
 
-「被污染过的地，能放心接着种庄稼的比例得保住多少？」 names no indicator the glossary knows, yet it
+A colloquial target question may name no indicator the glossary knows, yet it
 asks for 受污染耕地安全利用率. The question's e5 embedding is compared with the names of the
 plan's indicators that have target facts (query role on both sides: two short phrases). The
 nearest name is taken only when it is clearly nearest and the question shares a word of the

@@ -1,5 +1,5 @@
 """Answers that are lists: a 专栏's items, the projects of a 专栏 paragraph, and the sentences of
-a short section whose heading is what the question asks about (「城市更新方面要实施哪些工程？」 →
+a short section whose heading is what the question asks about (「X方面要实施哪些工程」 →
 the sentences of 「（一）实施城市更新工程」, each quoted and cited)."""
 
 from __future__ import annotations

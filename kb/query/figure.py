@@ -39,7 +39,7 @@ def _unit_re() -> re.Pattern[str]:
 
 
 def wanted_unit(text: str) -> str:
-    """The unit the question asks its number in (「要改多少公里」 → 公里), or "". Only the asking
+    """The unit the question asks its number in (多少公里 → 公里), or "". Only the asking
     sentence says it (an earlier sentence stating 几亩地 wants no 亩)."""
     unit = _unit_re().search(re.split(r"[。！？!?]", text.rstrip("。！？!? "))[-1])
     return unit.group(1) if unit else ""
@@ -50,7 +50,7 @@ def plural_ask(text: str) -> bool:
 
 
 def stated_shares(text: str) -> set[str]:
-    """The shares a question states (「要到八成以上」 → {"80"}, 「72%」 → {"72"}, 「百分百」 → {"100"})."""
+    """The shares a question states (八成 → {"80"}, 「72%」 → {"72"}, 「百分百」 → {"100"})."""
     out = set()
     for m in pattern(FILE, "stated_share").finditer(text):
         if m.group(4):

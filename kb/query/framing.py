@@ -1,6 +1,6 @@
 """The speaker and condition clauses set apart from what is asked (patterns in kb/lexicon/asks.toml).
 
-`topic` is the question without who asks (「我是县里的干部，」), without what a 「除了……」 clause
+`topic` is the question without who asks (「我是……的，」), without what a 「除了……」 clause
 excludes and without a clause explaining the term after it; `asked` is `topic` without a leading
 condition (「万一……，」) — the key words come from `asked` when it still names enough."""
 

@@ -54,7 +54,7 @@ class Query:
     structure_refs: tuple[str, ...] = ()  # named parts of the structure (专栏4, 第一阶段)
     topic_text: str = ""  # the canonical question without speaker, 除了 and explaining clauses
     asked_text: str = ""  # ... and without a leading condition clause
-    speaker: str = ""  # who asks (「我是县里的干部，」), set apart
+    speaker: str = ""  # who asks (「我是……的，」), set apart
     condition: str = ""  # a leading condition (「万一……，」), set apart
     figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
 
@@ -163,7 +163,7 @@ def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
     the text with each matched phrase replaced by its canonical term. Longest phrase first; a
     replaced phrase is held by a placeholder so shorter variants cannot match inside it. With
     `described`, and when no word named one, the indicators the text describes
-    (`INDICATOR_PATTERNS`: 「空气合格的日子」) is named too."""
+    (`INDICATOR_PATTERNS`: the thing measured and what is said of it) is named too."""
     found: list[str] = []
     work = text
     for variant, canonical, pattern in _indicator_patterns():
@@ -197,7 +197,7 @@ def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((c, re.compile(p)) for c, ps in INDICATOR_PATTERNS.items() for p in ps)
 
 
-# 「上下游挨着的几个县，出了污染怎么一起管？」: 几个 in a clause before the asking one counts things, it
+# 几个 in a clause before the asking one counts things (「……几个县，……怎么管」), it
 # does not ask for a number.
 _COUNT_WORDS_RE = lexicon_pattern("places.toml", "count_words")
 
@@ -224,7 +224,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     canonical_text, glossed = apply_glossary(canonical_text)
     again, canonical_text = find_indicators(canonical_text)
     if intent == "target" and not found and not again:
-        # A number asked about an indicator only described (「空气合格的日子要占多少」), in the
+        # A number asked about an indicator only described (its measure and what is said of it, with 多少), in the
         # plan's words or, when the glossary broke the description up (猪粪 → 粪污), in the asker's.
         again, canonical_text = described_indicators(canonical_text)
         if not again:
@@ -232,7 +232,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             canonical_text = f"{canonical_text} {' '.join(again)}".strip()
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
-    # One county named: only what the plan says of it. Two (「蛟河和磐石这俩地方」): the question is
+    # One county named: only what the plan says of it. Two (「A和B这俩地方」): the question is
     # about what the plan says of each, so no single county filters the passages.
     named = {c[:2] for c in COUNTIES if c in text}
     county = named.pop() if len(named) == 1 else ""
@@ -256,7 +256,7 @@ def _level(text: str) -> str:
     """The one document level a question names, or "" (the city's own words 吉林市/江城/市里 name
     the municipal level only when no national or provincial word is there).
 
-    A question naming two levels (「中央和省级环保督察」) asks about neither document in particular."""
+    A question naming two levels (「中央和省级……」) asks about neither document in particular."""
     text = _LEVEL_IN_TERM_RE.sub("", text)  # 省级以上工业开发区 is a kind of park, not the province's document
     named = [lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words)]
     upper = [lv for lv in named if lv != "municipal"]
