@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from pathlib import Path
 
+from kb.answer import AnswerContext, Explain, IndicatorGuesser, answer_question, explain_question
 from kb.config import Settings, load_settings
 from kb.embed import get_embedder
 from kb.errors import BadInput, KBError, UnknownDocument
 from kb.index import LoadedIndex, build_index, load_index
+from kb.query import retrieval_args, understand
+from kb.relevance import Relevance
 from kb.retrieve import Filters, Retriever
 from kb.types import Answer, Document, Fact, Hit
 
@@ -27,12 +31,10 @@ class KnowledgeBase:
         self.index = index
         self.embedder = get_embedder(self.settings.embedder)
         self.retriever = Retriever(self.index, self.embedder, self.settings)
-        from kb.relevance import Relevance
-
         self.relevance = Relevance([c.text + " " + c.section for c in self.index.chunks])
-        from kb.indicator_guess import IndicatorGuesser
-
-        self.indicator_guesser = IndicatorGuesser(self)
+        base = AnswerContext(self.settings, self.index, self.retriever, self.embedder, self.relevance)
+        self.indicator_guesser = IndicatorGuesser(base)
+        self.context = dataclasses.replace(base, indicator_guesser=self.indicator_guesser)
 
     @classmethod
     def open(cls, settings: Settings | None = None, build_if_missing: bool = False) -> KnowledgeBase:
@@ -89,8 +91,6 @@ class KnowledgeBase:
 
     # retrieval -----------------------------------------------------------------------
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        from kb.understand import retrieval_args, understand
-
         if mode not in ("hybrid", "bm25", "dense"):
             raise BadInput(f"unknown retrieval mode {mode!r}", "use hybrid, bm25 or dense")
         q = understand(query, self.settings.max_question_chars)
@@ -98,9 +98,11 @@ class KnowledgeBase:
                                      **retrieval_args(q))
 
     def ask(self, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
-        from kb.answer import answer_question
+        return answer_question(self.context, question, k=k, filters=filters)
 
-        return answer_question(self, question, k=k, filters=filters)
+    def ask_explained(self, question: str, k: int = 5, filters: Filters | None = None) -> tuple[Answer, Explain]:
+        """The answer and how it was reached (the typed query, the strategies tried, their scores)."""
+        return explain_question(self.context, question, k=k, filters=filters)
 
     # facts ---------------------------------------------------------------------------
     def targets(self, year: int | None = None, topic: str = "", kinds: tuple[str, ...] = ("target",)) -> list[Fact]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from kb.lexicon import pattern
 from kb.types import Citation, Document, Fact
 
 _MARKER_RE = re.compile(r"\[\d+\]")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-_PHASE_RE = re.compile(r"第[一二三]阶段（(\d{4})—(\d{4})年）")
+_PHASE_RE = pattern("text.toml", "phase_heading")
 
 
 def numbers_in(text: str) -> list[str]:

@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--doc", default="", help="only this document")
     a.add_argument("--level", default="", choices=("", *LEVELS), help="national | provincial | municipal")
     a.add_argument("--json", action="store_true")
+    a.add_argument("--explain", action="store_true", help="how the answer was reached (typed query, strategies, scores)")
 
     t = sub.add_parser("targets", help="extracted targets")
     t.add_argument("--year", type=int)
@@ -224,19 +225,31 @@ def cmd_ask(args: argparse.Namespace, kb) -> int:
         lines = (stream.read() if stream else args.batch.read_text(encoding="utf-8", errors="replace")).splitlines()
         for line in lines:  # one JSON object per input line, blank lines included (status "error")
             try:
-                obj = _answer_json(kb.ask(line, k=args.k, filters=filters))
+                obj = _ask_json(kb, line, args, filters)
             except BadInput as e:
                 obj = {"question": line[:200], "status": "error", "error": e.one_line()}
             print(json.dumps(obj, ensure_ascii=False))
         return 0
     if args.question is None:
         raise BadInput("no question given", 'use kb ask "问题" or kb ask --batch FILE')
-    ans = kb.ask(args.question, k=args.k, filters=filters)
     if args.json:
-        _print_json(_answer_json(ans))
-    else:
+        _print_json(_ask_json(kb, args.question, args, filters))
+    elif args.explain:
+        from kb.answer import format_explain
+
+        ans, explain = kb.ask_explained(args.question, k=args.k, filters=filters)
         _print_answer(ans)
+        print("\n" + format_explain(explain))
+    else:
+        _print_answer(kb.ask(args.question, k=args.k, filters=filters))
     return 0
+
+
+def _ask_json(kb, question: str, args: argparse.Namespace, filters) -> dict:
+    if not args.explain:
+        return _answer_json(kb.ask(question, k=args.k, filters=filters))
+    ans, explain = kb.ask_explained(question, k=args.k, filters=filters)
+    return {**_answer_json(ans), "explain": explain.to_dict()}
 
 
 def cmd_targets(args: argparse.Namespace, kb) -> int:

@@ -9,10 +9,26 @@ import dataclasses
 import math
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from kb.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class AnswerThresholds:
+    """Every threshold that decides an answer (kb.toml table [answering]; the README lists them)."""
+    sentence_min: float = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
+    number_min: float = 0.6  # ... when the question asks for a number and no target fact answered it
+    soft_weight: float = 0.05  # tie-break: share of the question's framing words a sentence holds
+    quoted_min: int = 6  # a quoted phrase this long that no document holds names something missing
+    indicator_sim_min: float = 0.90  # cosine of a question and the indicator name it is guessed to mean
+    indicator_margin_min: float = 0.01  # ... ahead of the second nearest name
+    section_title_min: float = 0.75  # share of the key words a section heading must hold to be listed
+    section_max_sentences: int = 6  # a longer section is not a list
+    section_max_chars: int = 700
+    list_max: int = 4  # sentences a list answer may quote from one section
+    notice_head_chars: int = 1500  # the notice part of a document: title, addressees, signature, date
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,7 @@ class Settings:
     max_upload_mb: float = 5.0
     max_question_chars: int = 2000
     max_corpus_file_mb: float = 2.0  # a corpus file over this is skipped with a line in the report
+    answering: AnswerThresholds = field(default_factory=AnswerThresholds)
 
     def fingerprint_fields(self) -> dict[str, object]:
         """The settings that shape the index: a change means a rebuild."""
@@ -93,13 +110,25 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"无法读取设置文件 {path}（{e.strerror or type(e).__name__}）", "检查文件权限") from e
 
 
+def _thresholds(table: dict, origin: str) -> AnswerThresholds:
+    known = {f.name: type(f.default) for f in fields(AnswerThresholds)}
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{origin}：未知的设置 answering.{key}", f"可用的设置：{', '.join(known)}")
+    return AnswerThresholds(**{k: _cast(f"answering.{k}", known[k], v, origin) for k, v in table.items()})
+
+
 def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None, **overrides: object) -> Settings:
     env = dict(os.environ) if env is None else env
-    types = {f.name: (Path if f.name in ("corpus", "index") else type(f.default)) for f in fields(Settings)}
+    types = {f.name: (Path if f.name in ("corpus", "index") else type(f.default))
+             for f in fields(Settings) if f.name != "answering"}
     values: dict[str, object] = {}
     path = config_file or Path(env.get("KB_CONFIG", "kb.toml"))
     if path.exists():
-        for key, value in _read_toml(path).items():
+        data = _read_toml(path)
+        if isinstance(data.get("answering"), dict):
+            values["answering"] = _thresholds(data.pop("answering"), str(path))
+        for key, value in data.items():
             if key not in types:
                 raise ConfigError(f"设置文件 {path} 中有未知的设置 {key!r}", f"可用的设置：{', '.join(types)}")
             values[key] = _cast(key, types[key], value, str(path))

@@ -2,7 +2,7 @@
 numerals and fractions read as figures, the year nearest the figure, ranges), responsibilities
 (the body that leads), and 现状 statements about the past, which are never judged.
 
-Every pattern is data: kb/data/crosscheck.toml, named by the kind of statement it recognises."""
+Every pattern is data: kb/lexicon/crosscheck.toml, named by the kind of statement it recognises."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from kb.facts import extract_sentence
 from kb.types import Fact
 
-_DATA = Path(__file__).parent / "data" / "crosscheck.toml"
+_DATA = Path(__file__).parent / "lexicon" / "crosscheck.toml"
 _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<![^占]比)(?<!较)(20\d\d)\s*年(?!(?:基础上|相比|水平))")
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.cite import ungrounded_numbers
 from kb.errors import BadInput
-from kb.types import Hit
+from kb.types import Answer, Hit
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -66,7 +66,7 @@ def _summarize(ranks: list[int | None], k: int) -> dict[str, float]:
 
 
 def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
-    from kb.understand import retrieval_args, understand
+    from kb.query.understand import retrieval_args, understand
 
     out: dict = {}
     answerable = [g for g in gold if g.get("answerable", True) and g.get("evidence")]
@@ -83,12 +83,28 @@ def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
     return out
 
 
+OUTCOMES = ("right", "wrong", "related", "refused", "trap_ok", "trap_answered")
+
+
+def question_outcome(row: dict, ans: Answer) -> str:
+    """right | wrong (asserted, a decisive string missing) | related | refused (not_found) for an
+    answerable question; trap_ok | trap_answered for one the corpus cannot answer."""
+    if not row.get("answerable", True):
+        return "trap_ok" if ans.status == "not_found" else "trap_answered"
+    if ans.status == "not_found":
+        return "refused"
+    if ans.status == "related":
+        return "related"
+    return "right" if all(s in ans.answer for s in row.get("answer_contains", [])) else "wrong"
+
+
 def evaluate_answers(kb: KnowledgeBase, gold: list[dict]) -> dict:
     ans_ok = ans_n = cites = verbatim = ungrounded = 0
     tp = fp = fn = 0
     by_style: dict[str, list[int]] = defaultdict(list)
     latencies = []
     failures = []
+    outcomes: dict[str, int] = {k: 0 for k in OUTCOMES}
     for row in gold:
         t0 = time.perf_counter()
         ans = kb.ask(row["question"])
@@ -98,6 +114,7 @@ def evaluate_answers(kb: KnowledgeBase, gold: list[dict]) -> dict:
             verbatim += kb.index.docs[c.doc_id].text[c.start : c.end] == c.quote
         if ungrounded_numbers(ans.answer, ans.citations):
             ungrounded += 1
+        outcomes[question_outcome(row, ans)] += 1
         if row.get("answerable", True):
             ans_n += 1
             fn += ans.status == "not_found"
@@ -117,6 +134,8 @@ def evaluate_answers(kb: KnowledgeBase, gold: list[dict]) -> dict:
     latencies.sort()
     return {
         "answer_accuracy": ans_ok / (ans_n or 1),
+        "outcomes": outcomes,
+        "asserted_wrong_rate": outcomes["wrong"] / (ans_n or 1),
         "answer_accuracy_by_style": {s: sum(v) / len(v) for s, v in sorted(by_style.items())},
         "citation_verbatim_rate": verbatim / (cites or 1),
         "citations": cites,
@@ -150,6 +169,7 @@ def format_metrics(m: dict) -> str:
     lines += ["", "回答 answers",
               f"answer accuracy (value/year present): {a['answer_accuracy']:.3f} of {a['answerable']}",
               "  by style: " + ", ".join(f"{s} {v:.3f}" for s, v in a["answer_accuracy_by_style"].items()),
+              _outcome_line(a),
               f"citation verbatim rate: {a['citation_verbatim_rate']:.3f} ({a['citations']} citations)",
               f"answers with a number not in a cited quote: {a['answers_with_ungrounded_numbers']}",
               f"not_found recall (unanswerable → not_found): {a['not_found_recall']:.3f} of {a['unanswerable']}",
@@ -160,6 +180,14 @@ def format_metrics(m: dict) -> str:
         for f in a["failures"][:40]:
             lines.append(f"  {f['id']} [{f['status']}] {f['question']} → {f['answer'][:80]} (expected {f['expected']})")
     return "\n".join(lines)
+
+
+def _outcome_line(a: dict) -> str:
+    """Wrong answers apart from refusals: an asserted wrong figure is the worst outcome."""
+    o = a["outcomes"]
+    return (f"答对 right {o['right']} · 答错 wrong {o['wrong']} (asserted, {a['asserted_wrong_rate']:.3f} of answerable)"
+            f" · 仅相关 related {o['related']} · 拒答 refused {o['refused']}"
+            f" · 陷阱题拒答 traps refused {o['trap_ok']} / 误答 answered {o['trap_answered']}")
 
 
 def format_markdown(m: dict) -> str:
@@ -180,6 +208,7 @@ def format_markdown(m: dict) -> str:
     lines += ["", "| answers | value |", "|---|---|",
               (f"| answer contains the right value / year / words (answerable: {a['answerable']}) | "
               f"{a['answer_accuracy']:.3f} ({by_style}) |"),
+              f"| right · wrong (asserted) · related · refused | {_outcome_line(a)} |",
               f"| citations with quote == text[start:end] | {a['citation_verbatim_rate']:.3f} of {a['citations']} |",
               f"| answers with a number not in a cited quote | {a['answers_with_ungrounded_numbers']} |",
               f"| unanswerable questions answered not_found (recall) | {a['not_found_recall']:.3f} of {a['unanswerable']} |",

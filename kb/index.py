@@ -27,7 +27,15 @@ from kb.config import Settings
 from kb.embed import get_embedder
 from kb.errors import IndexCorrupt, IndexStale, IndexUnwritable, KBError
 from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
-from kb.segment import add_terms, chunk_document, chunk_sentences, index_text, lexicon_hash, tokenize
+from kb.segment import (
+    add_terms,
+    chunk_document,
+    chunk_sentences,
+    index_text,
+    lexicon_hash,
+    sentences_in,
+    tokenize,
+)
 from kb.store import (
     build_lock,
     chunk_from_dict,
@@ -50,7 +58,7 @@ from kb.store import (
 )
 from kb.types import Chunk, Document, Fact, QualityReport
 
-FORMAT_VERSION = 2  # 2: one vector per sentence
+FORMAT_VERSION = 3  # 2: one vector per sentence; 3: sentences and vector → sentence spans written at build
 PIPELINE_VERSION = "2"  # bump when ingestion/segmentation output changes
 _BATCH = 32
 
@@ -66,6 +74,7 @@ class LoadedIndex:
     vectors: faiss.Index
     bm25: bm25s.BM25
     vector_chunks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # vector → chunk position
+    vector_sentences: list = field(default_factory=list)  # vector → [doc_id, start, end] of its sentence (or chunk)
     known_missing: list[dict] = field(default_factory=list)
     stale_notice: str = ""  # one Chinese line when corpus/ changed since this version was built
 
@@ -169,11 +178,14 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     chunks = [c for doc in docs for c in chunk_document(doc, settings.chunk_chars)]
     texts = [index_text(c) for c in chunks]
     by_id = {d.doc_id: d for d in docs}
-    owners, passages = [], []
+    owners, passages, spans = [], [], []
     for pos, c in enumerate(chunks):
-        for text in chunk_sentences(by_id[c.doc_id], c):
+        sents = sentences_in(by_id[c.doc_id], c)
+        for text, (s0, s1) in zip(chunk_sentences(by_id[c.doc_id], c),
+                                  [(s.start, s.end) for s in sents] or [(c.start, c.end)]):
             owners.append(pos)
             passages.append(text)
+            spans.append([c.doc_id, s0, s1])
     keys = [hashlib.sha1(f"{model_id}\n{t}".encode()).hexdigest() for t in passages]
     previous = _previous_vectors(settings)
     todo = [i for i, k in enumerate(keys) if k not in previous]
@@ -199,6 +211,7 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     np.save(folder / "vectors.npy", matrix)
     write_json(folder / "vector_keys.json", keys)
     write_json(folder / "vector_chunks.json", owners)
+    write_json(folder / "vector_sentences.json", spans)
     flat = faiss.IndexFlatIP(embedder.dim)
     if len(matrix):
         flat.add(matrix)
@@ -247,7 +260,7 @@ def load_manifest_extra(corpus: Path) -> list[dict]:
 
 _HINT = "运行 `kb build` 重建索引"
 _DATA_FILES = ("docs.json", "reports.json", "chunks.jsonl", "facts.jsonl", "vectors.npy", "vector_keys.json",
-               "vector_chunks.json", "vectors.faiss")
+               "vector_chunks.json", "vector_sentences.json", "vectors.faiss")
 
 
 def read_manifest(folder: Path) -> dict:
@@ -314,10 +327,12 @@ def _read_version(folder: Path, manifest: dict, has_bm25: bool) -> LoadedIndex:
     vectors = faiss.read_index(str(folder / "vectors.faiss"))
     bm25 = bm25s.BM25.load(str(folder / "bm25")) if has_bm25 else bm25s.BM25()
     owners = np.asarray(json.loads((folder / "vector_chunks.json").read_text(encoding="utf-8")), dtype=np.int64)
-    if (vectors.ntotal != len(owners) or manifest["counts"].get("chunks") != len(chunks)
+    spans = json.loads((folder / "vector_sentences.json").read_text(encoding="utf-8"))
+    if (vectors.ntotal != len(owners) or len(spans) != len(owners) or manifest["counts"].get("chunks") != len(chunks)
             or (len(owners) and not (0 <= owners.min() and owners.max() < len(chunks)))):
         raise IndexCorrupt(f"{folder} 中的索引前后不一致：{vectors.ntotal} 个向量、{len(owners)} 句、"
                            f"{len(chunks)} 段", _HINT)
     add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in docs}, chunks, facts, reports, vectors, bm25,
-                       known_missing=manifest.get("known_missing", []), vector_chunks=owners)
+                       known_missing=manifest.get("known_missing", []), vector_chunks=owners,
+                       vector_sentences=spans)

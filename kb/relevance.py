@@ -8,29 +8,17 @@ import functools
 import math
 import re
 
+from kb.lexicon import pattern, word_list
+from kb.query.understand import LEVEL_WORDS, Query
 from kb.question_words import ASKING, GENERIC, is_question_word
 from kb.segment import tokenizer
-from kb.understand import LEVEL_WORDS, Query
 
-SENTENCE_MIN = 0.45  # key-word coverage an evidence sentence (with its headings) must reach
-NUMBER_MIN = 0.6  # ... when the question asks for a number and no target fact answered it
-SOFT_WEIGHT = 0.05  # tie-break: share of the question's framing words (问题, 目标) a sentence holds
-
-
-
-_LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words] + ["国家", "省里", "省"])
-_INDICATOR_SHAPED = re.compile(r"[A-Za-z]+\d|\d[A-Za-z]|(率|颗粒物|物|浓度|指数|面积|量|强度|比重|容量|产值)$")
-_COUNT_WORD = re.compile(r"^[一二三四五六七八九十两几]+[个项类种条大批]$")
-_NO_SIGNAL = frozenset(["规划", "吉林市", "吉林", "江城", "美丽", "建设", "哪些", "什么", "多少", "时候"])
-_GLUE = "要的了得中到在是把被就都还也"  # function characters jieba glues onto words (率要, 中到)
-# 「那些新冒出来的有害化学物质，就是所谓新污染物，……」: the clause before 「就是所谓」 explains the
-# term after it; the term is what is asked about.
-_EXPLAINED_RE = re.compile(r"[^，。？！,?!]{2,40}[，,]\s*(?:也就是|就是|即)(?:所谓|所说|常说|说)?的?")
-# 「种粮大户问：」「记者想核实：」「我是县里的干部，」: who asks is not what is asked about.
-_SPEAKER_RE = re.compile(r"^(?:[^，。？！：:,?!]{1,14}(?:问|想问|请问|想核实|核实|咨询|提问|反映)[：:]"
-                         r"|(?:我|俺)(?:是|干|做|搞)[^，。？！：:,?!]{1,12}[，,])")
-_CONDITION_RE = re.compile(r"^(?:万一|要是|如果|假如|一旦|若是)[^，。？！,?!]{2,30}[，,]")
-_EXCEPT_RE = re.compile(r"除了[^，。？！,?!]{1,30}?(?:以外|之外|外)?(?=[，,])")
+_LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words]
+                          + list(word_list("text.toml", "level_tokens_extra")))
+_INDICATOR_SHAPED = pattern("text.toml", "indicator_shaped")
+_COUNT_WORD = pattern("text.toml", "count_word")
+_NO_SIGNAL = frozenset(word_list("text.toml", "no_signal"))
+_GLUE = "".join(word_list("text.toml", "glue"))  # function characters jieba glues onto words
 
 
 def _cut_keeping(text: str, keep: tuple[str, ...]) -> list[str]:
@@ -84,14 +72,12 @@ class Relevance:
         The plan's words that understanding put in (扬尘 for 尘土飞扬) and the indicators it found
         stay whole (jieba would cut 「工地上扬尘」 as 工地/上扬/尘); what a 「除了……，」 clause
         names is context, not what is asked (「除了超低排放，还得治哪几样」), and so is a clause that
-        explains the term after 「就是所谓」, and who asks (「种粮大户问：」)."""
-        text = _EXPLAINED_RE.sub("", _EXCEPT_RE.sub("，", _SPEAKER_RE.sub("", q.canonical or q.text)))
-        words = self._content_words(text, q)
-        # 「万一出了突发的环境事故，应急这块主要靠哪一级来管？」: the condition sets the scene; what is
-        # asked comes after it, when that part still names two things the corpus speaks of.
-        asked = _CONDITION_RE.sub("", text, count=1)
-        if asked != text:
-            rest = self._content_words(asked, q)
+        explains the term after 「就是所谓」, and who asks (「某某问：」)."""
+        words = self._content_words(q.topic_text, q)
+        # A leading condition sets the scene; what is asked comes after it, when that part still
+        # names two things the corpus speaks of.
+        if q.asked_text != q.topic_text:
+            rest = self._content_words(q.asked_text, q)
             if sum(1 for w in rest if self.df(w) > 0) >= 2:
                 return rest
         return words

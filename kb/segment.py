@@ -22,17 +22,19 @@ _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 
 @functools.lru_cache(maxsize=1)
 def _data_lines(name: str) -> tuple[str, ...]:
-    text = resources.files("kb.data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("kb.lexicon").joinpath(name).read_text(encoding="utf-8")
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def lexicon_hash() -> str:
-    """A digest of the word lists segmentation uses: an index built with other lists is stale."""
+    """A digest of the whole lexicon folder (kb/lexicon: word lists, glossary, patterns): an index
+    built with other words is stale."""
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("policy_dict.txt", "stopwords.txt"):
-        h.update(resources.files("kb.data").joinpath(name).read_bytes())
+    for f in sorted(resources.files("kb.lexicon").iterdir(), key=lambda f: f.name):
+        if f.name.endswith((".toml", ".tsv", ".txt")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -50,6 +50,7 @@ def doc_to_dict(doc: Document) -> dict:
         "meta": dataclasses.asdict(doc.meta),
         "text": doc.text,
         "sections": [dataclasses.asdict(s) for s in doc.sections],
+        "sentences": [[s.start, s.end, list(s.path)] for s in doc.sentences],  # written at build, read at load
         "source_file": doc.source_file,
         "sha256": doc.sha256,
     }
@@ -60,7 +61,9 @@ def doc_from_dict(d: dict) -> Document:
 
     meta = DocMeta(**{**d["meta"], "cites": tuple(d["meta"].get("cites", ()))})
     sections = tuple(Section(**{**s, "path": tuple(s["path"])}) for s in d["sections"])
-    sentences: tuple[Sentence, ...] = split_sentences(meta.doc_id, d["text"], sections)
+    sentences: tuple[Sentence, ...] = tuple(Sentence(meta.doc_id, d["text"][s:e], s, e, tuple(p))
+                                            for s, e, p in d["sentences"]) if "sentences" in d \
+        else split_sentences(meta.doc_id, d["text"], sections)
     return Document(meta, d["text"], sections, sentences, d["source_file"], d["sha256"])
 
 

@@ -54,3 +54,14 @@ def bad_uploads() -> dict[str, tuple[str, bytes]]:
     uploads = bad_upload_files()
     assert set(BAD_UPLOAD_IDS) | {"no-targets"} == set(uploads)
     return uploads
+
+
+_INDEX_FIXTURES = {"kb", "built_settings"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test is `unit` (no index) or `integration` (uses the one index built per session):
+    `pytest -m unit` runs in seconds; `slow` tests are marked where they stand."""
+    for item in items:
+        uses_index = bool(_INDEX_FIXTURES & set(getattr(item, "fixturenames", ())))
+        item.add_marker(pytest.mark.integration if uses_index else pytest.mark.unit)

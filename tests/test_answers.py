@@ -227,8 +227,8 @@ def test_framing_and_place_words_do_not_hide_the_answer(kb, question, must_conta
     ("大气污染联防联控什么时候开始搞？", False),
 ])
 def test_a_when_question_is_answered_only_by_a_sentence_that_says_when(kb, question, dated) -> None:
-    from kb.evidence import best_sentences
-    from kb.understand import retrieval_args, understand
+    from kb.answer.evidence import best_sentences
+    from kb.query.understand import retrieval_args, understand
 
     q = understand(question)
     hits = kb.retriever.search(q.expansion, k=8, **retrieval_args(q))
@@ -257,7 +257,7 @@ def test_a_question_asking_several_figures_gets_all_of_them(kb, question, values
     ("要百分百做到，得等到哪一年？", {"100"}), ("十成都通上", {"100"}),
 ])
 def test_shares_a_question_states(text, shares) -> None:
-    from kb.answer import stated_shares
+    from kb.query.figure import stated_shares
 
     assert stated_shares(text) == shares
 

@@ -48,7 +48,7 @@ def test_a_colloquial_mining_question_finds_the_legacy_mines_project(kb) -> None
     ("新能源车要占多少？", "新能源公交车占比", False),  # no kind named: no conflict
 ])
 def test_a_question_about_one_kind_is_not_answered_for_another(question, text, conflict) -> None:
-    from kb.facts_match import scope_conflict
+    from kb.query.figure import scope_conflict
 
     assert scope_conflict(question, text) is conflict
 
@@ -90,8 +90,8 @@ def test_the_outcome_by_a_phase_year_is_that_phase(kb, question, heading, said) 
 
 
 def test_a_sentence_naming_its_own_time_does_not_take_its_phases_year(kb) -> None:
-    from kb.evidence import year_ok
-    from kb.understand import understand
+    from kb.answer.evidence import year_ok
+    from kb.query.understand import understand
 
     doc = kb.index.docs["jilin_meili_jiangcheng_plan_2024_2035"]
     s = next(s for s in doc.sentences if s.text.startswith("战略定位是：展望本世纪中叶"))
@@ -196,7 +196,7 @@ def test_recurring_everyday_questions(kb, question, must_contain) -> None:
 
 
 def test_two_counties_named_filter_on_neither(kb) -> None:
-    from kb.understand import understand
+    from kb.query.understand import understand
 
     assert understand("蛟河和磐石这俩地方，规划分别让它们主攻啥？").county == ""
     assert understand("桦甸市到2027年空气好的天数得占多少？").county == "桦甸"

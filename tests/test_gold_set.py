@@ -151,3 +151,42 @@ def test_blind_dev_sets_are_well_formed(name, texts) -> None:
             assert all(a in text for a in r["answer_contains"]), r["id"]
         else:
             assert r["doc_id"] is None and r["evidence"] == [] == r["answer_contains"], r["id"]
+
+
+# --- answers against the recorded baseline (data-driven; no question pinned in code) ---------------
+BASELINE = ROOT / "eval" / "baseline" / "outcomes.jsonl"
+
+
+def _baseline() -> dict[tuple[str, str], str]:
+    rows = [json.loads(line) for line in BASELINE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {(r["set"], r["id"]): r["outcome"] for r in rows}
+
+
+def _regressions(kb, names: list[str]) -> list[str]:
+    """Questions right (or traps refused) in the baseline that are no longer."""
+    from kb.evaluate import load_gold, question_outcome
+
+    base, worse = _baseline(), []
+    for name in names:
+        for row in load_gold(ROOT / "eval" / name):
+            before = base.get((name, row.get("id")))
+            if before in ("right", "trap_ok"):
+                now = question_outcome(row, kb.ask(row["question"]))
+                if now != before:
+                    worse.append(f"{name}:{row.get('id')} {before} → {now}: {row['question']}")
+    return worse
+
+
+def test_baseline_covers_every_set() -> None:
+    sets = {k[0] for k in _baseline()}
+    assert sets == {"questions.jsonl"} | {p.name for p in (ROOT / "eval").glob("dev*_questions.jsonl")}
+
+
+def test_gold_set_answers_no_worse_than_baseline(kb) -> None:
+    assert _regressions(kb, ["questions.jsonl"]) == []
+
+
+@pytest.mark.slow
+def test_every_eval_set_no_worse_than_baseline(kb) -> None:
+    names = sorted(p.name for p in (ROOT / "eval").glob("dev*_questions.jsonl"))
+    assert _regressions(kb, names) == []

@@ -1,8 +1,8 @@
-"""Naming a colloquial target question's indicator by meaning (kb.indicator_guess), on real questions."""
+"""Naming a colloquial target question's indicator by meaning (kb.answer.indicator_guess), on real questions."""
 
 import pytest
 
-from kb.understand import understand
+from kb.query.understand import understand
 
 
 @pytest.mark.parametrize(("question", "indicator"), [

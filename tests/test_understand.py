@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
+from kb.query.understand import retrieval_args, understand
 from kb.question_words import is_question_word
-from kb.understand import retrieval_args, understand
 
 
 @pytest.mark.parametrize(("question", "level"), [
@@ -170,7 +170,7 @@ def test_every_plan_word_of_the_glossary_stands_in_the_corpus(kb) -> None:
     """A glossary row that maps to a word the corpus never uses (路灯 → 照明) cannot help and turns a
     matchable question word into an unmatchable one; compounds whose parts the corpus uses
     (非法交易: 「非法猎捕、采集、运输、交易」) are allowed, as `Relevance.present` reads them."""
-    from kb.understand import glossary
+    from kb.query.understand import glossary
 
     absent = [(word, o) for word, official in glossary() for o in official
               if kb.relevance.df(o) == 0 and not kb.relevance.parts(o)]

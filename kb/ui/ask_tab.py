@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import gradio as gr
 
+from kb.answer import format_explain
 from kb.errors import BadInput, KBError
 from kb.retrieve import Filters
 from kb.types import Answer
@@ -71,7 +72,8 @@ def make_filters(kb, doc_id: str = ALL, level: str = ALL,
     return filters, year_int
 
 
-def ask_kb(kb, question: str, doc_id: str = ALL, level: str = ALL, year: str | int | None = ALL) -> Answer:
+def ask_kb(kb, question: str, doc_id: str = ALL, level: str = ALL, year: str | int | None = ALL,
+           explain_box: list | None = None) -> Answer:
     """kb.ask with the UI's filters. A year filter is a constraint of the question itself (the
     retrieval filters have no year): “到2027年…” when the question names no year."""
     filters, year_int = make_filters(kb, doc_id, level, year)
@@ -79,7 +81,11 @@ def ask_kb(kb, question: str, doc_id: str = ALL, level: str = ALL, year: str | i
     if (year_int and isinstance(question, str) and _HAS_CONTENT.search(question)
             and len(question) <= kb.settings.max_question_chars and not _YEAR_IN_TEXT.search(question)):
         asked = f"{question.rstrip()}（{year_int}年）"
-    return kb.ask(asked, k=kb.settings.top_k, filters=filters)
+    if explain_box is None:
+        return kb.ask(asked, k=kb.settings.top_k, filters=filters)
+    ans, explain = kb.ask_explained(asked, k=kb.settings.top_k, filters=filters)
+    explain_box.append(explain)  # how the answer was reached, for the 「为什么是这个答案」 fold
+    return ans
 
 
 def ask_json(kb, question: str, doc_id: str = ALL, level: str = ALL, year: str = ALL) -> dict:
@@ -107,12 +113,12 @@ def _filter_note(kb, doc_id: str, level: str, year: str) -> str:
 
 
 def ask_turn(kb, question: str, history: Sequence[dict] | None, doc_id: str = ALL, level: str = ALL,
-             year: str = ALL) -> tuple[str, list[dict], str, str, str]:
+             year: str = ALL, explain_box: list | None = None) -> tuple[str, list[dict], str, str, str]:
     """One chat turn → (chat html, new history, message html, copy text, question box)."""
     history = list(history or [])
     docs = kb.index.docs
     try:
-        ans = answer_to_dict(ask_kb(kb, question, doc_id, level, year))
+        ans = answer_to_dict(ask_kb(kb, question, doc_id, level, year, explain_box))
     except KBError as e:
         return chat_html(history, docs), history, message_html(e.one_line()), "", question
     except Exception:
@@ -155,15 +161,20 @@ def build_ask_tab(kb) -> None:
     with gr.Accordion("复制答案（含出处）", open=False, elem_id="kb-copy-box"):
         copy = gr.Textbox(label="纯文本答案与编号出处", lines=8, max_lines=20, interactive=False,
                           buttons=["copy"], elem_id="kb-copy")
+    with gr.Accordion("为什么是这个答案", open=False, elem_id="kb-why-box"):
+        why = gr.Textbox(label="问题的理解、尝试的回答方式与得分", lines=10, max_lines=30, interactive=False,
+                         elem_id="kb-why")
 
     def on_ask(q: str, hist: list, d: str, lv: str, y: str):
-        return ask_turn(kb, q, hist, d, lv, y)
+        box: list = []
+        out = ask_turn(kb, q, hist, d, lv, y, explain_box=box)
+        return (*out, format_explain(box[0]) if box else "")
 
     inputs = [question, history, doc_dd, level_dd, year_dd]
-    outputs = [chat, history, message, copy, question]
+    outputs = [chat, history, message, copy, question, why]
     ask_btn.click(on_ask, inputs, outputs, api_visibility="private", concurrency_id="ask")
     question.submit(on_ask, inputs, outputs, api_visibility="private", concurrency_id="ask")
-    clear_btn.click(lambda: clear_chat(kb), None, [chat, history, message, copy], api_visibility="private",
+    clear_btn.click(lambda: (*clear_chat(kb), ""), None, [chat, history, message, copy, why], api_visibility="private",
                     queue=False)
     for btn, ex in zip(example_btns, EXAMPLES):
         btn.click(lambda ex=ex: ex, None, question, queue=False, api_visibility="private").then(

@@ -9,36 +9,16 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder
+from kb.lexicon import pattern, word_list
+from kb.query import Query
 from kb.types import Answer, Document, Hit
-from kb.understand import Query
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.answer.context import AnswerContext
 
-HEAD_CHARS = 1500  # the notice part of a document: title, addressees, signature, date
-DATE_RE = re.compile(r"20\d\d年\d{1,2}月\d{1,2}日")
-ISSUER_RE = re.compile(r"(谁|哪些?机关|哪个机关|哪些?单位|哪个单位|什么机关|发文机关|发文单位|落款).*(印发|发布|发文|出台|制定|联合)?"
-                       r"|(印发|发布|发文|发的文|出台).*(谁|哪些?机关|哪个机关|单位)|谁.*发的文")
-ADDRESSEE_RE = re.compile(r"主送|发给哪些|下发给|印发给|发到哪些|发给谁")
-BASIS_RE = re.compile(r"依据|根据哪|根据什么|上级文件|贯彻落实哪|为什么制定|为啥制定|制定.*目的")
-_ORG_RE = re.compile(r"(委|政府|中央|国务院|办公厅|办公室|委员会|厅|局|部|院)$")
-_NOTICE_WORDS = ("印发", "发布", "出台", "签发", "成文", "发文", "这个", "规划", "意见", "文件", "通知", "机关", "单位",
-                 "上级", "主送", "依据", "根据", "制定", "联合", "落款", "贯彻落实", "目的")
-_ABOUT_NOTICE = re.compile(r"规划|文件|通知|意见|印发|发文|落款|主送|制定")
-
-
-def notice_question(q: Query) -> str:
-    """Which notice question this is ("issuer", "addressee", "basis") or ""."""
-    text = q.text
-    if not _ABOUT_NOTICE.search(text):
-        return ""
-    if ADDRESSEE_RE.search(text):
-        return "addressee"
-    if BASIS_RE.search(text):
-        return "basis"
-    if ISSUER_RE.search(text) and re.search(r"印发|发布|发文|发的文|出台|落款|联合", text):
-        return "issuer"
-    return ""
+DATE_RE = pattern("text.toml", "date")
+_ORG_RE = pattern("text.toml", "org_suffix")
+_NOTICE_WORDS = word_list("words.toml", "notice_words")
 
 
 def _lines(doc: Document, end: int) -> list[tuple[int, int]]:
@@ -52,9 +32,9 @@ def _lines(doc: Document, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def notice_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def notice_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    kind = notice_question(q)
+    kind = next((f.split(":", 1)[1] for f in q.asks if f.startswith("notice:")), "")
     docs = [kb.index.docs[d] for d in dict.fromkeys(h.chunk.doc_id for h in hits) if d in allowed]
     doc = docs[0] if docs else None
     if not kind or doc is None:
@@ -63,8 +43,8 @@ def notice_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
     about = doc.meta.title + "".join(_NOTICE_WORDS)
     if any(not kb.relevance.present(w, about) and kb.relevance.df(w) > 0 for w in words):
         return None
-    date = DATE_RE.search(doc.text[:HEAD_CHARS])
-    lines = _lines(doc, date.start() if date else HEAD_CHARS)
+    date = DATE_RE.search(doc.text[:kb.settings.answering.notice_head_chars])
+    lines = _lines(doc, date.start() if date else kb.settings.answering.notice_head_chars)
     if kind == "issuer" and date is not None:
         # the signature: the short lines without punctuation right above the date
         sig: list[tuple[int, int]] = []
@@ -88,7 +68,7 @@ def notice_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
         if head is None:
             return None
         return Answer(q.raw, "answered", f"主送：{cb.quote_span(doc.doc_id, head[0], head[1] - 1)}。", cb.citations())
-    basis = next((s for s in doc.sentences if s.start < HEAD_CHARS + 600 and "贯彻落实《" in s.text), None)
+    basis = next((s for s in doc.sentences if s.start < kb.settings.answering.notice_head_chars + 600 and "贯彻落实《" in s.text), None)
     if basis is None:
         return None
     return Answer(q.raw, "answered", cb.quote_sentence(doc.doc_id, basis.start, basis.end), cb.citations())

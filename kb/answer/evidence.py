@@ -11,24 +11,22 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.answer_lists import is_heading
+from kb.answer.lists import is_heading
 from kb.cite import CitationBuilder
-from kb.facts_match import MONEY_ASK_RE, plural_ask, scope_conflict, wanted_unit
-from kb.relevance import NUMBER_MIN, SENTENCE_MIN, SOFT_WEIGHT
+from kb.lexicon import pattern, word_list
+from kb.query.figure import kinds_conflict
+from kb.query.understand import Query
 from kb.types import Answer, Document, Hit, Sentence
-from kb.understand import Query
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.answer.context import AnswerContext
 
 # A stated quantity: digits, or Chinese numerals with a magnitude or counter (千亿级, 千万千瓦级, 千亿斤, 三个).
-_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+(?:千瓦|千米|公里|平方米|立方米|级|倍|斤|吨|亩|头|只|株|户|人|个|项|处|条|座|类|大|成|家)|[百千万]亿")
-# 「……列在哪个专栏里？」「属于哪个专栏？」: the answer is the heading the sentence stands under.
-WHERE_RE = re.compile(r"(哪个|哪一个|什么)(专栏|重大工程|工程|部分|章节|章)|属于哪|列在哪|放在哪|归在哪")
-_WHICH_WORKS_RE = re.compile(r"(哪个|哪一个|什么)工程")
+_NUMBER_RE = pattern("text.toml", "number")
 
 
-WHEN_RE = re.compile(r"20\d\d年|本世纪中叶|\d{4}\s*[—–-]+\s*\d{4}")
+WHEN_RE = pattern("text.toml", "when")
+_PART_WORDS = frozenset(word_list("words.toml", "part_words"))
 
 
 def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
@@ -45,16 +43,11 @@ def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
 
 
 # 「多少个」「几个」: a count is asked; a count is a number not followed by % (3处, 9个, 2处以上).
-_COUNT_ASK_RE = re.compile(r"(?:多少|几)个")
-_COUNT_RE = re.compile(r"\d+(?:\.\d+)?(?![\d.%％年—-])|[一二三四五六七八九十两]+[个处座项家条]")
-# A sum of money is asked (facts_match.MONEY_ASK_RE): only a sentence stating one (…元) answers.
-_MONEY_RE = re.compile(r"\d[\d.]*\s*(?:亿|万)?元|[一二三四五六七八九十百千]+(?:亿|万)元")
-# 「有没有专门搞调查监测的项目？」: a sentence listing projects (a 专栏's long list) embeds far from any
+_COUNT_RE = pattern("text.toml", "count")
+_MONEY_RE = pattern("text.toml", "money")
 # one question, so for a question about projects its closeness counts at least this much (dev13: 1
 # more right, nothing worse anywhere).
-_PROJECT_ASK_RE = re.compile(r"项目|工程")
 PROJECT_SIM_FLOOR = 0.90
-LIST_MAX = 4  # sentences a list answer may quote from one section
 # Among sentences that cover the question alike, the one nearer in meaning (e5 cosine of question
 # and sentence, stored at build) comes first; it never decides whether a sentence answers.
 # Measured on the gold set and the tuned blind sets (637 questions): 3 more right, none worse;
@@ -69,12 +62,12 @@ def _dated(doc: Document, s: Sentence) -> bool:
         sec.kind == "phase" and sec.start <= s.start < sec.end for sec in doc.sections)
 
 
-def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
+def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
                    words: tuple[str, ...]) -> list[tuple[Document, Sentence]]:
     """The one or two sentences that answer, best first in text order; [] when none covers enough."""
     rel = kb.relevance
     soft = rel.soft_words(q)
-    unit = wanted_unit(q.text) if not plural_ask(q.text) else ""
+    unit = q.figure.unit
     # (score, tie-break, doc, sentence): the score decides whether a sentence answers at all; the
     # question's framing words (问题, 目标) and its closeness in meaning only order sentences that
     # score alike.
@@ -94,14 +87,14 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
                 continue
             if q.intent == "target" and not _NUMBER_RE.search(s.text):
                 continue  # a number is asked for: only a sentence that states one can answer
-            if q.intent == "target" and _COUNT_ASK_RE.search(q.text) and not _COUNT_RE.search(s.text):
+            if q.intent == "target" and q.figure.count and not _COUNT_RE.search(s.text):
                 continue  # 「多少个断面」 asks a count: a share (94.7%) is no answer
             if q.intent == "target" and unit and unit not in s.text:
-                continue  # 「要改多少公里」: a sentence with no 公里 in it states no such figure
-            if q.intent == "target" and MONEY_ASK_RE.search(q.text) and not _MONEY_RE.search(s.text):
+                continue  # a unit asked (多少公里): a sentence without that unit states no such figure
+            if q.intent == "target" and q.figure.money and not _MONEY_RE.search(s.text):
                 continue  # 「总投资多少亿元」 asks a sum of money: a list of projects is no answer
-            if q.intent == "target" and (scope_conflict(q.text, s.text) or all(
-                    scope_conflict(q.text, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
+            if q.intent == "target" and (kinds_conflict(q.figure.kinds, s.text) or all(
+                    kinds_conflict(q.figure.kinds, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
                 continue  # a figure for 公交车 (or a clause's figure for 耕地) is no answer about 私家车 (建设用地)
             if q.intent == "deadline" and not _dated(doc, s):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
@@ -112,13 +105,13 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
             if q.intent in ("deadline", "target") and own == 0.0:
                 continue  # a year or figure must be said of the subject itself, not of its heading
             score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * own
-            tie = SOFT_WEIGHT * rel.coverage(soft, s.text) if soft else 0.0
+            tie = kb.settings.answering.soft_weight * rel.coverage(soft, s.text) if soft else 0.0
             sim = kb.retriever.sentence_similarity(q.expansion, doc.doc_id, s.start)
-            if sim is not None and _PROJECT_ASK_RE.search(q.text) and "项目" in s.text:
+            if sim is not None and q.figure.project and "项目" in s.text:
                 sim = max(sim, PROJECT_SIM_FLOOR)  # a 专栏's long list of projects is not far in meaning
             tie += DENSE_TIE * sim if sim is not None else 0.0
             scored.append((score - 0.02 * rank, tie, doc, s))
-    need = NUMBER_MIN if q.intent == "target" else SENTENCE_MIN
+    need = kb.settings.answering.number_min if q.intent == "target" else kb.settings.answering.sentence_min
     scored = [x for x in scored if x[0] >= need]
     if not scored:
         return []
@@ -127,7 +120,7 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
     chosen = [(doc, sent)]
     # A list question may take up to LIST_MAX sentences of the same section (「完善哪些体系」: one
     # system a sentence); any other question one more sentence nearby.
-    room = LIST_MAX - 1 if q.intent == "list" else 1
+    room = kb.settings.answering.list_max - 1 if q.intent == "list" else 1
     for score, _, d2, s2 in scored[1:]:
         if len(chosen) > room:
             break
@@ -143,7 +136,7 @@ def best_sentences(kb: KnowledgeBase, q: Query, hits: list[Hit],
     return chosen
 
 
-def evidence_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def evidence_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                     words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """The best one or two sentences of the top passages, each quoted and cited."""
     chosen = best_sentences(kb, q, hits, words)
@@ -177,11 +170,11 @@ def _first_sentence(doc: Document, start: int) -> tuple[int, int]:
     return first.start, first.end
 
 
-def where_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def where_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                  words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """「新污染物环境调查监测项目列在哪个专栏里？」: the 专栏 (or section) heading, then the sentence."""
     # The asked-about heading words are what we look for, not what the sentence must hold.
-    topic = tuple(w for w in words if w not in ("专栏", "重大工程", "工程", "章节", "部分"))
+    topic = tuple(w for w in words if w not in _PART_WORDS)
     chosen = best_sentences(kb, q, hits, topic or words)
     if not chosen:
         return None
@@ -190,7 +183,7 @@ def where_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuild
     if not holders:
         return None
     sec = next((h for h in holders if h.kind == "column"), holders[-1])
-    if _WHICH_WORKS_RE.search(q.text):  # 「算哪个工程」: the 专栏 item (3.交通结构优化工程) the sentence is under
+    if "which_works" in q.asks:  # 「算哪个工程」: the 专栏 item (3.交通结构优化工程) the sentence is under
         items = [x for x in doc.sections if x.kind == "item" and x.start <= sent.start < x.end and "工程" in x.title]
         sec = items[-1] if items else sec
     head = cb.quote_span(doc.doc_id, sec.start, sec.start + len(sec.title))

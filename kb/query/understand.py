@@ -5,35 +5,29 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from kb.errors import BadInput
+from kb.lexicon import pattern as lexicon_pattern
+from kb.lexicon import patterns, word_list
 from kb.normalize import CJK_CLASS, normalize_query
+from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
+from kb.query.figure import FigureAsk, figure_ask
+from kb.query.framing import set_apart
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
 
-_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("responsibility", re.compile(r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|负责|牵头|责任单位|主管|主体")),
-    ("deadline", re.compile(r"什么时候|何时|哪一年|哪年|" + NOT_ASKING_JI + r"年|截止|期限|时间表|时间节点|多久|时限|啥时候|哪个阶段")),
-    ("list", re.compile(r"哪些|有什么|有啥|包括|包含|列出|列举|都有|重点工程|重大工程|重点项目|什么项目|哪几|"
-                        r"哪[两三四五六七八九十]+(?:个|项|类|种|方面|大|条)")),
-    ("target", re.compile(r"多少|多高|多大(?!的?(?:事|分量|作用|意义|关系|影响|力度|决心|本事))|多低|几成|几个|几项|几处|百分之|比例|占比|目标值|降到|降至|提高到|量级|多大规模|规模多大|什么规模|"
-                          r"[率量](?:要|应|是|为|达|能)|[率量][？?]?$")),
-)
-_YEAR_RE = re.compile(r"(?<!\d)(20[2-6]\d)(?:\s*年)?(?!\d)")
-_SHORT_YEAR_RE = re.compile(r"(?<!\d)([2-5]\d)年")
+_INTENT_ORDER = ("responsibility", "deadline", "list", "target")
+_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(patterns("intents.toml")[name].regex.pattern.replace("{NOT_ASKING_JI}", NOT_ASKING_JI)))
+    for name in _INTENT_ORDER)
+_YEAR_RE = lexicon_pattern("places.toml", "year")
+_SHORT_YEAR_RE = lexicon_pattern("places.toml", "short_year")
 _CONTENT_RE = re.compile(rf"[{CJK_CLASS}A-Za-z0-9]")
-# 全国 is not among them: the plan itself says 全国文明城市, 全国生态日, 全国样板.
-LEVEL_WORDS = {"national": ("国家意见", "国家文件", "国家层面", "国家的意见", "国家的文件", "中央", "国务院",
-                            "美丽中国建设的意见"),
-               "provincial": ("省级", "吉林省", "省委", "省政府", "美丽吉林"),
-               "municipal": ("吉林市", "市里", "市级", "江城", "市委", "市政府")}
-# The counties and districts of 吉林市: the plan sets city-wide targets and names them only in places.
-COUNTIES = ("永吉县", "舒兰市", "磐石市", "蛟河市", "桦甸市", "昌邑区", "龙潭区", "船营区", "丰满区", "永吉", "舒兰", "磐石",
-            "蛟河", "桦甸", "昌邑", "龙潭", "船营", "丰满")
-OTHER_PLACES = ("北京", "上海", "天津", "重庆", "广州", "深圳", "杭州", "南京", "武汉", "成都", "西安", "沈阳",
-                "哈尔滨", "大连", "四平", "通化", "白山", "松原", "白城", "辽源", "延边", "延吉", "长春")
+LEVEL_WORDS = {level: word_list("places.toml", f"level_{level}") for level in ("national", "provincial", "municipal")}
+COUNTIES = word_list("places.toml", "counties")
+OTHER_PLACES = word_list("places.toml", "other_places")
 
 
 @dataclass(frozen=True)
@@ -50,6 +44,29 @@ class Query:
     canonical: str = ""  # the question in the plan's words (indicators and glossary applied)
     county: str = ""  # a county or district of 吉林市 named in the question (桦甸市, 昌邑区)
     plan_words: tuple[str, ...] = ()  # the plan's words the glossary put in (尘土飞扬 → 扬尘)
+    # What else it asks (kb/query/asks.py): issued, notice, notice:<kind>, phases, one_phase,
+    # column, where, which_works, person
+    asks: frozenset[str] = frozenset()
+    column: str = ""  # the 专栏 number named (专栏5 → "5")
+    phase: str = ""  # the phase named (第二阶段 → "二")
+    span: tuple[int, int] | None = None  # a span of years named (2028年到2030年)
+    quoted: tuple[str, ...] = ()  # phrases the asker quotes
+    structure_refs: tuple[str, ...] = ()  # named parts of the structure (专栏4, 第一阶段)
+    topic_text: str = ""  # the canonical question without speaker, 除了 and explaining clauses
+    asked_text: str = ""  # ... and without a leading condition clause
+    speaker: str = ""  # who asks (「我是……的，」), set apart
+    condition: str = ""  # a leading condition (「万一……，」), set apart
+    figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
+
+    def to_dict(self) -> dict:
+        """The typed query as JSON (for --explain)."""
+        return {"intent": self.intent, "asks": sorted(self.asks), "indicators": list(self.indicators),
+                "years": list(self.years), "span": list(self.span) if self.span else None,
+                "level": self.level, "county": self.county, "other_place": self.place,
+                "structure_refs": list(self.structure_refs), "quoted": list(self.quoted),
+                "column": self.column, "phase": self.phase, "key_tokens": list(self.tokens),
+                "canonical": self.canonical, "plan_words": list(self.plan_words),
+                "speaker": self.speaker, "condition": self.condition, "figure": self.figure.to_dict()}
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -80,7 +97,7 @@ def validate(question: object, max_chars: int = 2000) -> str:
 @functools.lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Colloquial word → the plan's words (kb/data/colloquial.tsv), longest colloquial word first."""
-    text = resources.files("kb.data").joinpath("colloquial.tsv").read_text(encoding="utf-8")
+    text = resources.files("kb.lexicon").joinpath("colloquial.tsv").read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or "\t" not in line:
@@ -146,7 +163,7 @@ def find_indicators(text: str) -> tuple[tuple[str, ...], str]:
     the text with each matched phrase replaced by its canonical term. Longest phrase first; a
     replaced phrase is held by a placeholder so shorter variants cannot match inside it. With
     `described`, and when no word named one, the indicators the text describes
-    (`INDICATOR_PATTERNS`: 「空气合格的日子」) is named too."""
+    (`INDICATOR_PATTERNS`: the thing measured and what is said of it) is named too."""
     found: list[str] = []
     work = text
     for variant, canonical, pattern in _indicator_patterns():
@@ -180,9 +197,9 @@ def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((c, re.compile(p)) for c, ps in INDICATOR_PATTERNS.items() for p in ps)
 
 
-# 「上下游挨着的几个县，出了污染怎么一起管？」: 几个 in a clause before the asking one counts things, it
+# 几个 in a clause before the asking one counts things (「……几个县，……怎么管」), it
 # does not ask for a number.
-_COUNT_WORDS_RE = re.compile(r"几个|几项|几处")
+_COUNT_WORDS_RE = lexicon_pattern("places.toml", "count_words")
 
 
 def _intent(text: str) -> str:
@@ -207,7 +224,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     canonical_text, glossed = apply_glossary(canonical_text)
     again, canonical_text = find_indicators(canonical_text)
     if intent == "target" and not found and not again:
-        # A number asked about an indicator only described (「空气合格的日子要占多少」), in the
+        # A number asked about an indicator only described (its measure and what is said of it, with 多少), in the
         # plan's words or, when the glossary broke the description up (猪粪 → 粪污), in the asker's.
         again, canonical_text = described_indicators(canonical_text)
         if not again:
@@ -215,27 +232,31 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             canonical_text = f"{canonical_text} {' '.join(again)}".strip()
     indicators = tuple(dict.fromkeys((*found, *again)))
     place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
-    # One county named: only what the plan says of it. Two (「蛟河和磐石这俩地方」): the question is
+    # One county named: only what the plan says of it. Two (「A和B这俩地方」): the question is
     # about what the plan says of each, so no single county filters the passages.
     named = {c[:2] for c in COUNTIES if c in text}
     county = named.pop() if len(named) == 1 else ""
     level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
+    framing = set_apart(canonical_text or text)
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
                  level, tokens, expansion, canonical_text, county[:2],
-                 tuple(w for w in glossed if w in canonical_text and w not in text))
+                 tuple(w for w in glossed if w in canonical_text and w not in text),
+                 question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
+                 named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text),
+                 framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text))
 
 
-_LEVEL_IN_TERM_RE = re.compile(r"(?:国家级|省级)(?:及以上|以上)?(?:工业)?(?:开发区|园区|重要湿地|湿地|自然保护区|保护区|示范区|示范)")
+_LEVEL_IN_TERM_RE = lexicon_pattern("places.toml", "level_in_term")
 
 
 def _level(text: str) -> str:
     """The one document level a question names, or "" (the city's own words 吉林市/江城/市里 name
     the municipal level only when no national or provincial word is there).
 
-    A question naming two levels (「中央和省级环保督察」) asks about neither document in particular."""
+    A question naming two levels (「中央和省级……」) asks about neither document in particular."""
     text = _LEVEL_IN_TERM_RE.sub("", text)  # 省级以上工业开发区 is a kind of park, not the province's document
     named = [lv for lv, words in LEVEL_WORDS.items() if any(w in text for w in words)]
     upper = [lv for lv in named if lv != "municipal"]
@@ -247,6 +268,6 @@ def _level(text: str) -> str:
 def retrieval_args(q: Query) -> dict:
     """Keyword arguments for Retriever.search that carry what understanding found."""
     # Indicator terms and named parts of the plan's structure (专栏4, 第一阶段) move their passages up.
-    boost = list(q.indicators) + re.findall(r"专栏\s*\d+|第[一二三四五]阶段", q.text)
+    boost = list(q.indicators) + list(q.structure_refs)
     return {"boost_terms": tuple(boost), "years": tuple(str(y) for y in q.years),
             "wants_number": q.intent == "target", "level": q.level}

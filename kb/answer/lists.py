@@ -1,5 +1,5 @@
 """Answers that are lists: a 专栏's items, the projects of a 专栏 paragraph, and the sentences of
-a short section whose heading is what the question asks about (「城市更新方面要实施哪些工程？」 →
+a short section whose heading is what the question asks about (「X方面要实施哪些工程」 →
 the sentences of 「（一）实施城市更新工程」, each quoted and cited)."""
 
 from __future__ import annotations
@@ -8,17 +8,12 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder
-from kb.relevance import SENTENCE_MIN
+from kb.query.understand import Query
 from kb.types import Answer, Document, Hit, Sentence
-from kb.understand import Query
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.answer.context import AnswerContext
 
-COLUMN_RE = re.compile(r"专栏\s*(\d+)")
-SECTION_TITLE_MIN = 0.75  # share of the question's key words a section heading must hold
-SECTION_MAX_SENTENCES = 6  # a longer section is not a list; the evidence answer quotes its best sentences
-SECTION_MAX_CHARS = 700
 
 
 def is_heading(doc: Document, s: Sentence) -> bool:
@@ -34,9 +29,9 @@ def para_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
-def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def column_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    number = COLUMN_RE.search(q.text).group(1)  # type: ignore[union-attr]
+    number = q.column
     for doc in kb.index.docs.values():
         if doc.doc_id not in allowed:
             continue
@@ -50,7 +45,7 @@ def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
         rest = tuple(w for w in words if not rel.present(w, col.title) and not w.startswith("专栏"))
         if items and rest:
             best = max(items, key=lambda s: rel.coverage(rest, doc.text[s.start:para_end(doc.text, s.start)]))
-            if rel.coverage(rest, doc.text[best.start:para_end(doc.text, best.start)]) >= SENTENCE_MIN:
+            if rel.coverage(rest, doc.text[best.start:para_end(doc.text, best.start)]) >= kb.settings.answering.sentence_min:
                 items = [best]
         head = cb.quote_span(doc.doc_id, col.start, col.start + len(col.title))
         if items:
@@ -62,7 +57,7 @@ def column_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
     return Answer(q.raw, "not_found", "语料库中没有这个专栏。", ())
 
 
-def project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """Projects named in the best-covering 专栏 paragraph among the top passages."""
     rel = kb.relevance
@@ -73,7 +68,7 @@ def project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
         cov = rel.coverage(words, h.chunk.text + " " + h.chunk.section) - 0.05 * rank
         if best is None or cov > best[0]:
             best = (cov, h)
-    if best is None or best[0] < SENTENCE_MIN:
+    if best is None or best[0] < kb.settings.answering.sentence_min:
         return None
     h = best[1]
     doc = kb.index.docs[h.chunk.doc_id]
@@ -84,7 +79,7 @@ def project_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     return Answer(q.raw, "answered", text, cb.citations())
 
 
-def section_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def section_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """A list question whose topic is one short section's heading: that section's sentences.
 
@@ -108,7 +103,7 @@ def section_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
             if key not in candidates or score > candidates[key][0]:
                 candidates[key] = (score, doc, sec)
     ranked = sorted(candidates.values(), key=lambda c: -c[0])
-    if not ranked or ranked[0][0] < SECTION_TITLE_MIN:
+    if not ranked or ranked[0][0] < kb.settings.answering.section_title_min:
         return None
     if len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 0.1 and not _nested(ranked[0][2], ranked[1][2]):
         return None
@@ -123,11 +118,11 @@ def section_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBui
     if sec.kind == "item":  # a 专栏 item: 「1.城市更新工程。重点实施……等。」 is the whole list
         return Answer(q.raw, "answered", f"{head}：{''.join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in body)}",
                       cb.citations()) if body else None
-    if not 2 <= len(body) <= SECTION_MAX_SENTENCES or sum(len(s.text) for s in body) > SECTION_MAX_CHARS:
+    if not 2 <= len(body) <= kb.settings.answering.section_max_sentences or sum(len(s.text) for s in body) > kb.settings.answering.section_max_chars:
         # A long section made of lead paragraphs (「健全环境治理领导责任体系。……」「健全环境治理企业
         # 责任体系。……」) lists its leads: they are what it is made of.
         leads = [x for x in doc.sections if x.kind == "lead" and x.path[:-1] == sec.path]
-        if sec.kind != "section" or not 2 <= len(leads) <= 2 * SECTION_MAX_SENTENCES:
+        if sec.kind != "section" or not 2 <= len(leads) <= 2 * kb.settings.answering.section_max_sentences:
             return None
         lines = []
         for lead in leads:

@@ -7,40 +7,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kb.answer.evidence import WHEN_RE
 from kb.cite import CitationBuilder
-from kb.evidence import WHEN_RE
-from kb.relevance import SENTENCE_MIN
+from kb.lexicon import word_list
+from kb.query import Query
 from kb.types import Answer, Hit
-from kb.understand import Query
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.answer.context import AnswerContext
 
-_PHASES_RE = re.compile(r"阶段")
-_NAMED_PHASE_RE = re.compile(r"第([一二三四五])阶段")
-# 「2031到2035年」「2028年至2030年」: a span of years, which names a phase when one spans exactly those
-_SPAN_RE = re.compile(r"(20\d\d)\s*年?\s*(?:到|至|—|–|-|~|～)\s*(20\d\d)")
-# 「到2035年……能建成个啥样？」: what the plan will have reached by a year, no topic named.
-_OUTCOME_WORDS = frozenset(["建成", "实现", "成效", "效果", "变化", "达到", "做到", "取得"])
+OUTCOME_WORDS = frozenset(word_list("words.toml", "outcome"))
 
 
-def asks_phases(q: Query) -> bool:
-    """「规划分几个阶段？」: the phases as a whole (not one named phase)."""
-    return bool(_PHASES_RE.search(q.text)) and not re.search(r"第[一二三]阶段", q.text) \
-        and q.intent in ("list", "general", "deadline")
-
-
-def asks_one_phase(q: Query) -> bool:
-    return bool(_NAMED_PHASE_RE.search(q.text) or _SPAN_RE.search(q.text) or _outcome_at_year(q)) \
-        and q.intent in ("list", "general")
-
-
-def _outcome_at_year(q: Query) -> bool:
-    words = [w for w in (q.tokens or ()) if not w.isdigit() and not w.endswith("年")]
-    return len(q.years) == 1 and any(w in _OUTCOME_WORDS for w in words) and not q.indicators
-
-
-def phases_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def phases_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """The phases of a plan, each heading cited with the first sentence under it."""
     doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
@@ -56,13 +35,12 @@ def phases_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuil
                   else "\n".join(parts), cb.citations())
 
 
-def named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: CitationBuilder,
+def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                        words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """「第一阶段的总体要求」「2028年到2030年这一段」: that phase's heading and the sentence that sums it
     up (its first), or the one about the topic asked."""
-    named = _NAMED_PHASE_RE.search(q.text)
-    span = _SPAN_RE.search(q.text)
-    name = f"第{named.group(1)}阶段" if named else ""
+    named, span = q.phase, q.span
+    name = f"第{named}阶段" if named else ""
     # The topic asked within the phase, in words the corpus uses (「收尾」「总基调」 are framing).
     rest = tuple(w for w in words if w not in name and kb.relevance.df(w) > 0)
 
@@ -70,11 +48,11 @@ def named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: Citatio
         if named:
             return title.startswith(name)
         if span:
-            return re.search(rf"{span.group(1)}\s*[—–-]+\s*{span.group(2)}", title) is not None
+            return re.search(rf"{span[0]}\s*[—–-]+\s*{span[1]}", title) is not None
         # one year: the phase that ends in it, asked about as a whole (no topic the corpus names)
         return not rest_topic and re.search(rf"[—–-]\s*{q.years[0]}年", title) is not None
 
-    rest_topic = tuple(w for w in rest if w not in _OUTCOME_WORDS)
+    rest_topic = tuple(w for w in rest if w not in OUTCOME_WORDS)
     if not named and not span:
         rest = rest_topic  # 「到2035年能建成个啥样」: 建成 is what is asked, not a topic to look for
 
@@ -90,7 +68,7 @@ def named_phase_answer(kb: KnowledgeBase, q: Query, hits: list[Hit], cb: Citatio
                 continue
             # The question may ask about one topic of the phase (「第一阶段的森林覆盖率」).
             best = max(body, key=lambda s: kb.relevance.coverage(rest, s.text)) if rest else body[0]
-            if rest and kb.relevance.coverage(rest, best.text) < SENTENCE_MIN:
+            if rest and kb.relevance.coverage(rest, best.text) < kb.settings.answering.sentence_min:
                 return None  # the phase does not speak of it: let the other answers try
             head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
             return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, best.start, best.end)}",

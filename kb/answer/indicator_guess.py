@@ -1,6 +1,6 @@
 """Naming the indicator of a colloquial target question by meaning, when no word of it does.
 
-「被污染过的地，能放心接着种庄稼的比例得保住多少？」 names no indicator the glossary knows, yet it
+A colloquial target question may name no indicator the glossary knows, yet it
 asks for 受污染耕地安全利用率. The question's e5 embedding is compared with the names of the
 plan's indicators that have target facts (query role on both sides: two short phrases). The
 nearest name is taken only when it is clearly nearest and the question shares a word of the
@@ -19,21 +19,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.facts_match import canonical_of, scope_conflict
-from kb.understand import Query
+from kb.facts_match import canonical_of
+from kb.lexicon import word_list
+from kb.query.figure import kinds_conflict
+from kb.query.understand import Query
 
 if TYPE_CHECKING:
-    from kb.api import KnowledgeBase
+    from kb.answer.context import AnswerContext
 
-SIM_MIN = 0.90  # cosine of question and indicator name
-MARGIN_MIN = 0.01  # ... ahead of the second nearest name
 # Scope words that exclude each other: the question's scope must not be the other one's.
-# (Kinds of one thing, 大型/小型, 地表水/地下水, 建设用地/耕地, are facts_match.SCOPE_GROUPS.)
-CONTRASTS = (("城市", "农村"), ("城镇", "农村"), ("城区", "农村"), ("城里", "农村"), ("工业", "农业"), ("新建", "既有"))
+# (Kinds of one thing, 大型/小型, 地表水/地下水, 建设用地/耕地, are the scope_* rows of kb/lexicon/figure.toml.)
+CONTRASTS = tuple(tuple(pair.split("/")) for pair in word_list("words.toml", "contrasts"))
 
 
 class IndicatorGuesser:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: AnswerContext) -> None:
         self._kb = kb
         facts: dict[str, list[str]] = {}
         for f in kb.index.facts:
@@ -59,14 +59,15 @@ class IndicatorGuesser:
         sims = self._matrix() @ self._kb.embedder.embed_query(q.text)
         order = np.argsort(-sims)
         best, second = float(sims[order[0]]), float(sims[order[1]])
-        if best < SIM_MIN or best - second < MARGIN_MIN:
+        t = self._kb.settings.answering
+        if best < t.indicator_sim_min or best - second < t.indicator_margin_min:
             return None
         name = self._names[int(order[0])]
         text = self._text[name]
         rel = self._kb.relevance
         if not any(rel.df(w) > 0 and w in text for w in rel.key_words(q)):
             return None  # nothing of the plan's wording in common: too loose to trust
-        if scope_conflict(q.text, text):
+        if kinds_conflict(q.figure.kinds, text):
             return None  # 私家车 is not 公交车
         for a, b in CONTRASTS:
             for mine, other in ((a, b), (b, a)):

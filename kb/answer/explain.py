@@ -1,0 +1,80 @@
+"""How an answer was reached: the typed query, the strategies that produced a candidate, each
+candidate's score and first quote, the chosen strategy and a confidence in 0–1.
+
+The score is generic — the share of the question's key words the candidate's cited quotes hold —
+and the confidence is the chosen candidate's score; it is not calibrated yet (issue #17 puts a
+learned, calibrated selector in its place)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kb.types import Answer
+
+if TYPE_CHECKING:
+    from kb.query import Query
+    from kb.relevance import Relevance
+
+
+@dataclass(frozen=True)
+class Candidate:
+    strategy: str
+    score: float
+    quote: str
+    grounded: bool = True  # every number of the candidate stands in a cited quote
+    label: str = ""  # what the strategy does, in Chinese
+
+
+@dataclass(frozen=True)
+class Explain:
+    query: Query
+    strategy: str  # the chosen strategy, "refusal" (refused before retrieval) or "" (none answered)
+    confidence: float
+    candidates: tuple[Candidate, ...]
+
+    def to_dict(self) -> dict:
+        return {"query": self.query.to_dict(), "strategy": self.strategy, "confidence": round(self.confidence, 3),
+                "candidates": [{"strategy": c.strategy, "score": round(c.score, 3), "quote": c.quote,
+                                "grounded": c.grounded} for c in self.candidates]}
+
+
+def coverage_score(relevance: Relevance, words: tuple[str, ...], ans: Answer) -> float:
+    quotes = " ".join(c.quote for c in ans.citations) or ans.answer
+    return max(0.0, min(1.0, relevance.coverage(words, quotes))) if words else 0.0
+
+
+_INTENTS = {"target": "目标值", "deadline": "期限", "responsibility": "责任单位", "list": "列举",
+            "general": "一般问题"}
+_ASKS = {"issued": "印发日期", "notice": "印发通知", "phases": "阶段划分", "one_phase": "某一阶段", "column": "专栏",
+         "where": "所在位置", "which_works": "所属工程", "person": "具体人员"}
+
+
+def format_explain(e: Explain) -> str:
+    """The explanation, readable, in Chinese."""
+    q = e.query
+    asks = [_ASKS[a] for a in sorted(q.asks) if a in _ASKS]
+    lines = ["—— 为什么是这个答案 ——",
+             f"问题类型：{_INTENTS.get(q.intent, q.intent)}" + (f"（还问到：{'、'.join(asks)}）" if asks else "")]
+    if q.indicators:
+        lines.append(f"识别的指标：{'、'.join(q.indicators)}")
+    if q.years or q.span:
+        lines.append("年份：" + "、".join(str(y) for y in q.years) + (f"（时段 {q.span[0]}—{q.span[1]}）" if q.span else ""))
+    level = {"national": "国家级", "provincial": "省级", "municipal": "市级"}.get(q.level, "")
+    place = "、".join(p for p in (level, q.county, q.place and f"其他城市 {q.place}") if p)
+    if place:
+        lines.append(f"地区与层级：{place}")
+    if q.structure_refs:
+        lines.append(f"提到的结构：{'、'.join(q.structure_refs)}")
+    lines.append(f"关键词：{'、'.join(q.tokens) or '（无）'}")
+    if e.strategy == "refusal":
+        lines.append("检索前即判定语料库无法回答（文件、层级或引用的原文不在语料库中）。")
+    elif e.candidates:
+        lines.append("尝试的回答方式（得分＝引文覆盖问题关键词的比例）：")
+        for c in e.candidates:
+            mark = "✔ 采用" if c.strategy == e.strategy else ("✘ 数字无出处，舍弃" if not c.grounded else "  备选")
+            lines.append(f"  {mark} {c.label or c.strategy}（{c.strategy}）  得分 {c.score:.2f}  「{c.quote[:40]}{'…' if len(c.quote) > 40 else ''}」")
+    else:
+        lines.append("没有回答方式给出有依据的答案。")
+    lines.append(f"置信度：{e.confidence:.2f}（尚未校准）")
+    return "\n".join(lines)

@@ -1,0 +1,79 @@
+"""What a question asks beyond its intent, as flags of `Query.asks`, read once from the text with
+the patterns of kb/lexicon/asks.toml. The answer strategies decide from these flags alone."""
+
+from __future__ import annotations
+
+from kb.lexicon import pattern, patterns, word_list
+
+FILE = "asks.toml"
+
+
+def _p(name: str):
+    return pattern(FILE, name)
+
+
+def notice_kind(text: str) -> str:
+    """Which notice question this is ("issuer", "addressee", "basis") or ""."""
+    if not _p("about_notice").search(text):
+        return ""
+    if _p("notice_addressee").search(text):
+        return "addressee"
+    if _p("notice_basis").search(text):
+        return "basis"
+    if _p("notice_issuer").search(text) and _p("notice_issuing_verb").search(text):
+        return "issuer"
+    return ""
+
+
+def question_asks(text: str, intent: str, tokens: tuple[str, ...], years: tuple[int, ...],
+                  indicators: tuple[str, ...]) -> frozenset[str]:
+    """The flags: issued, notice, notice:<kind>, phases, one_phase, column, where, which_works, person."""
+    asks: set[str] = set()
+    if _p("issued").search(text):
+        asks.add("issued")
+    kind = notice_kind(text)
+    if kind:
+        asks |= {"notice", f"notice:{kind}"}
+    if _p("phases").search(text) and not _p("named_phase").search(text) and intent in ("list", "general", "deadline"):
+        asks.add("phases")
+    if (_p("named_phase").search(text) or _p("year_span").search(text) or _outcome_at_year(tokens, years, indicators)) \
+            and intent in ("list", "general"):
+        asks.add("one_phase")
+    for flag in ("column", "where", "which_works", "person"):
+        if _p(flag).search(text):
+            asks.add(flag)
+    return frozenset(asks)
+
+
+def _outcome_at_year(tokens: tuple[str, ...], years: tuple[int, ...], indicators: tuple[str, ...]) -> bool:
+    """「到2035年……能建成个啥样？」: what the plan will have reached by a year, no topic named."""
+    outcome = set(word_list("words.toml", "outcome"))
+    words = [w for w in tokens if not w.isdigit() and not w.endswith("年")]
+    return len(years) == 1 and any(w in outcome for w in words) and not indicators
+
+
+def column_number(text: str) -> str:
+    m = _p("column").search(text)
+    return m.group(1) if m else ""
+
+
+def named_phase(text: str) -> str:
+    m = _p("named_phase").search(text)
+    return m.group(1) if m else ""
+
+
+def year_span(text: str) -> tuple[int, int] | None:
+    m = _p("year_span").search(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def quoted_phrases(text: str) -> tuple[str, ...]:
+    return tuple(m.group(1) for m in _p("quoted").finditer(text))
+
+
+def structure_refs(text: str) -> tuple[str, ...]:
+    return tuple(_p("structure_ref").findall(text))
+
+
+__all__ = ["column_number", "named_phase", "notice_kind", "patterns", "question_asks", "quoted_phrases",
+           "structure_refs", "year_span"]

@@ -1,0 +1,30 @@
+"""The speaker and condition clauses set apart from what is asked (patterns in kb/lexicon/asks.toml).
+
+`topic` is the question without who asks (「我是……的，」), without what a 「除了……」 clause
+excludes and without a clause explaining the term after it; `asked` is `topic` without a leading
+condition (「万一……，」) — the key words come from `asked` when it still names enough."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.lexicon import pattern
+
+FILE = "asks.toml"
+
+
+@dataclass(frozen=True)
+class Framing:
+    topic: str
+    asked: str
+    speaker: str
+    condition: str
+
+
+def set_apart(text: str) -> Framing:
+    speaker = pattern(FILE, "speaker").match(text)
+    topic = pattern(FILE, "speaker").sub("", text)
+    topic = pattern(FILE, "explained").sub("", pattern(FILE, "except").sub("，", topic))
+    cond = pattern(FILE, "condition").match(topic)
+    asked = pattern(FILE, "condition").sub("", topic, count=1)
+    return Framing(topic, asked, speaker.group(0) if speaker else "", cond.group(0) if cond else "")

@@ -1,0 +1,86 @@
+"""The lexicon as data (kb/lexicon): every row's example is checked against its own row, and the
+understanding stage reads the flags the rows define. Unit tests: no index."""
+
+import pytest
+
+from kb.lexicon import files, patterns, words
+from kb.query import understand
+
+PATTERN_ROWS = [(f, r) for f in files() for r in patterns(f).values()]
+WORD_ROWS = [(f, r) for f in files() for r in words(f).values()]
+
+
+@pytest.mark.parametrize(("file", "row"), PATTERN_ROWS, ids=[f"{f}:{r.name}" for f, r in PATTERN_ROWS])
+def test_pattern_row_matches_its_example(file, row):
+    assert row.reason.strip(), f"{file}:{row.name} has no reason"
+    assert row.regex.search(row.example), f"{file}:{row.name} does not match its own example {row.example!r}"
+
+
+@pytest.mark.parametrize(("file", "row"), WORD_ROWS, ids=[f"{f}:{r.name}" for f, r in WORD_ROWS])
+def test_word_row_example_holds_a_word(file, row):
+    assert row.reason.strip() and row.words
+    assert any(w in row.example for w in row.words), f"{file}:{row.name}: no word of the list in {row.example!r}"
+    assert len(set(row.words)) == len(row.words), f"{file}:{row.name} lists a word twice"
+
+
+def test_glossary_rows_have_plan_words():
+    from kb.query.understand import glossary
+
+    rows = glossary()
+    assert len(rows) > 100
+    assert all(word and official for word, official in rows)
+
+
+@pytest.mark.parametrize(("question", "flag"), [
+    ("这份文件是哪天印发的？", "issued"),
+    ("这个通知主送哪些单位？", "notice:addressee"),
+    ("整个规划分成哪些阶段？", "phases"),
+    ("第二阶段主要有哪些任务？", "one_phase"),
+    ("专栏5都有哪些工程？", "column"),
+    ("这件事放在规划的哪个部分？", "where"),
+    ("负责这件事的局长是谁？", "person"),
+])
+def test_understanding_sets_the_flag(question, flag):
+    assert flag in understand(question).asks
+
+
+def test_query_carries_structure_references():
+    q = understand("专栏3里第一阶段2026年到2030年要做什么？")
+    assert q.column == "3" and q.phase == "一" and q.span == (2026, 2030)
+    assert "专栏3" in q.structure_refs and "第一阶段" in q.structure_refs
+    assert q.to_dict()["span"] == [2026, 2030]
+
+
+def test_a_plain_target_question_sets_no_flag():
+    assert understand("到2027年细颗粒物浓度要降到多少？").asks == frozenset()
+
+
+def _indicator_rows():
+    import tomllib
+    from importlib import resources
+
+    return tomllib.loads(resources.files("kb.lexicon").joinpath("indicators.toml").read_text("utf-8"))["indicator"]
+
+
+@pytest.mark.parametrize("row", _indicator_rows(), ids=lambda r: r["name"])
+def test_indicator_row(row):
+    import re
+
+    from kb.indicators import canonical_indicator
+
+    assert row["reason"].strip()
+    assert canonical_indicator(row["example"]) == row["name"], f"{row['example']!r} does not name {row['name']}"
+    for d in row.get("descriptions", []):
+        re.compile(d)
+
+
+def test_topic_rows():
+    import tomllib
+    from importlib import resources
+
+    from kb.topics import topic_terms
+
+    rows = tomllib.loads(resources.files("kb.lexicon").joinpath("topics.toml").read_text("utf-8"))["topic"]
+    for row in rows:
+        assert row["reason"].strip() and row["example"] in row["words"]
+        assert set(row["words"]) <= set(topic_terms(row["name"])), row["name"]
