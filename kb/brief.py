@@ -192,12 +192,15 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
                  tuple(dated), cb.citations(), note)
 
 
-def write_brief(kb: KnowledgeBase, topic: str, year: int | None, out: Path) -> Path:
-    from kb.brief_render import write
+_VERB = {"以上": "达到{v}以上", "以下": "控制在{v}以下", "达到": "达到{v}", "左右": "保持在{v}左右",
+         "提高": "提高{v}", "减少": "减少{v}"}
 
-    suffix = out.suffix.lower()
-    if suffix not in (".md", ".docx", ".pptx"):
-        raise BadInput(f"{out}: 只能导出 .md、.docx 或 .pptx", "例如 --out 简报.docx")
-    b = collect(kb, topic, year)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return write(b, out)
+
+def _ref(refs: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in refs)
+
+
+def target_sentence(r: Row) -> str:
+    indicator, cmp, value, unit, year = r.cells[:5]
+    verb = _VERB.get(cmp, cmp + "{v}").format(v=f"{value}{unit}")
+    return f"{'到' + year + '，' if year else ''}{indicator}{verb}"

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kb.brief import Brief, Row
+from kb.brief import Brief, Row, _ref, collect, target_sentence
+from kb.errors import BadInput
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
 from kb.chart import timeline_png
 
 SUMMARY_TARGETS = 8  # target sentences read aloud in the 摘要; the table holds them all
-_VERB = {"以上": "达到{v}以上", "以下": "控制在{v}以下", "达到": "达到{v}", "左右": "保持在{v}左右",
-         "提高": "提高{v}", "减少": "减少{v}"}
-
-
-def _ref(refs: tuple[int, ...]) -> str:
-    return "".join(f"[{n}]" for n in refs)
-
-
-def target_sentence(r: Row) -> str:
-    indicator, cmp, value, unit, year = r.cells[:5]
-    verb = _VERB.get(cmp, cmp + "{v}").format(v=f"{value}{unit}")
-    return f"{'到' + year + '，' if year else ''}{indicator}{verb}"
-
-
 def summary_lines(b: Brief) -> list[str]:
     """The 摘要: what the brief holds (counts equal the lists), then the goals in sentences."""
     measures = sum(len(t.measures) for t in b.tasks)
@@ -146,3 +137,12 @@ def write(b: Brief, out: Path) -> Path:
         else:
             to_docx(b, out, chart)
     return out
+
+
+def write_brief(kb: KnowledgeBase, topic: str, year: int | None, out: Path) -> Path:
+    suffix = out.suffix.lower()
+    if suffix not in (".md", ".docx", ".pptx"):
+        raise BadInput(f"{out}: 只能导出 .md、.docx 或 .pptx", "例如 --out 简报.docx")
+    b = collect(kb, topic, year)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return write(b, out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.brief import Brief
+from kb.brief import Brief, target_sentence
 
 LINES_PER_SLIDE = 9
 BODY_PT, SMALL_PT = 16, 12
@@ -17,7 +17,6 @@ def _ref(refs: tuple[int, ...]) -> str:
 
 
 def _sections(b: Brief, summary: list[str]) -> list[tuple[str, list[str], int]]:
-    from kb.brief_render import target_sentence
 
     out = [("摘要", summary, BODY_PT)]
     if b.targets:

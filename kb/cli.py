@@ -299,7 +299,7 @@ def cmd_check(args: argparse.Namespace, kb) -> int:
 
 
 def cmd_brief(args: argparse.Namespace, kb) -> int:
-    from kb.brief import write_brief
+    from kb.brief_render import write_brief
 
     try:
         path = write_brief(kb, args.topic, args.year, args.out)

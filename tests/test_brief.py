@@ -6,7 +6,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from kb.brief import collect, write_brief
+from kb.brief import collect
+from kb.brief_render import write_brief
 from kb.cite import numbers_in
 from kb.cli import main
 from kb.errors import BadInput

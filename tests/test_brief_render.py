@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.brief import write_brief
+from kb.brief_render import write_brief
 
 TOOLS = ("soffice", "pdftoppm", "pdftotext", "pdffonts")
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in TOOLS),

@@ -1,6 +1,6 @@
 """简报 tab: briefing material for a topic and year — a preview of the Markdown brief (rendered here
 as escaped HTML, never as raw Markdown/HTML), the timeline picture, and docx / Markdown downloads
-written by ``kb.brief.write_brief`` under ``export_dir()``."""
+written by ``kb.brief_render.write_brief`` under ``export_dir()``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from kb.brief import write_brief
+from kb.brief_render import write_brief
 from kb.errors import BadInput, KBError
 from kb.ui.exports import register_cache, request_dir
 from kb.ui.render import esc, message_html
