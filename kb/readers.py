@@ -32,6 +32,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 CELL_SEP = " | "
 DOCX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 DOCX_MAX_RATIO = 100
+DOCX_MAX_BODY = 20 * 1024 * 1024  # word/document.xml inflated: ~5 million characters of text, far past any plan
 _FORMATS = {".txt": "txt", ".md": "md", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
 _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
           b"%PDF-": "a PDF", b"PK\x03\x04": "a zip archive (docx/xlsx?)", b"\xd0\xcf\x11\xe0": "an Office 97 file",
@@ -57,7 +58,7 @@ class RawFile:
 
 
 def _fail(name: str, what: str, fix: str) -> ReadError:
-    label = " ".join(name.split()) or "<unnamed>"
+    label = " ".join(name.split()) or "<未命名>"
     return ReadError(f"{label}: {what}", fix)
 
 
@@ -69,9 +70,9 @@ def read_file(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile:
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)  # read_bytes rejects anything longer than max_bytes
     except FileNotFoundError as e:
-        raise _fail(name, "file not found", "check the path") from e
+        raise _fail(name, "文件不存在", "检查文件路径") from e
     except OSError as e:
-        raise _fail(name, f"cannot open ({type(e).__name__})", "check the path and permissions") from e
+        raise _fail(name, f"无法打开（{type(e).__name__}）", "检查文件路径和权限") from e
     return read_bytes(data, name, max_bytes)
 
 
@@ -79,10 +80,10 @@ def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
     """Read an in-memory file; ``name`` gives the extension. Raises ReadError (never anything else)."""
     suffix = _check_suffix(name)
     if len(data) > max_bytes:
-        raise _fail(name, f"file is too large (over the {max_bytes}-byte limit)",
-                    "split the document or raise the size limit")
+        raise _fail(name, f"文件过大（超过 {max_bytes} 字节的上限）",
+                    "把文档拆成几份，或调高大小上限")
     if not data.strip():
-        raise _fail(name, "file is empty (no content or only whitespace)", "add content or remove the file")
+        raise _fail(name, "文件是空的（没有内容或只有空白）", "补上内容或删掉这个文件")
     fmt = _FORMATS[suffix]
     try:
         if fmt == "docx":
@@ -98,10 +99,10 @@ def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
         raise
     except Exception as e:  # any library failure on damaged input
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:200]
-        raise _fail(name, f"could not be read as {fmt} ({detail})", "re-save or re-export the file") from e
+        raise _fail(name, f"无法按 {fmt} 读取（{detail}）", "重新保存或重新导出这个文件") from e
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise _fail(name, "contains no text (only whitespace)", "add content or remove the file")
+        raise _fail(name, "没有文字（只有空白）", "补上内容或删掉这个文件")
     return RawFile(path=name, text=text, encoding=encoding, format=fmt)
 
 
@@ -109,8 +110,8 @@ def _check_suffix(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "no extension"
-        raise _fail(name, f"unsupported file type ({shown})",
-                    f"convert it to one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        raise _fail(name, f"不支持的文件类型（{shown}）",
+                    f"请转换为以下格式之一：{'、'.join(sorted(SUPPORTED_SUFFIXES))}")
     return suffix
 
 
@@ -122,16 +123,16 @@ def _decode(data: bytes, name: str, hint: str | None = None) -> tuple[str, str]:
             return _check_binary(text, name), codec
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
-            raise _fail(name, f"is binary ({what}), not text", "give the file its real extension or convert it")
+            raise _fail(name, f"是二进制文件（{what}），不是文本", "给文件改成它真正的扩展名，或转换为文本")
     has_nul = b"\x00" in data
     for codec in filter(None, [hint, "utf-8", _utf16_guess(data), None if has_nul else "gb18030"]):
         if (text := _try(data, codec)) is not None:
             return _check_binary(text, name), codec
     if has_nul:
-        raise _fail(name, "is binary (contains NUL bytes), not text", "convert it to UTF-8 text")
+        raise _fail(name, "是二进制文件（含 NUL 字节），不是文本", "转换为 UTF-8 文本")
     best = from_bytes(data).best()
     if best is None:
-        raise _fail(name, "text encoding could not be detected", "re-save the file as UTF-8")
+        raise _fail(name, "无法识别文本编码", "把文件另存为 UTF-8 编码")
     return _check_binary(str(best), name), codecs.lookup(best.encoding).name
 
 
@@ -160,7 +161,7 @@ def _check_binary(text: str, name: str) -> str:
     sample = text[:65536]
     controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or 0x7F <= ord(c) <= 0x9F)
     if "\x00" in text or controls > 0.05 * len(sample):
-        raise _fail(name, "looks binary (many control characters), not text", "convert it to UTF-8 text")
+        raise _fail(name, "像是二进制文件（控制字符很多），不是文本", "转换为 UTF-8 文本")
     return text
 
 
@@ -169,16 +170,20 @@ def _check_zip(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as e:
-        raise _fail(name, "is not a Word .docx file (not a zip archive)",
-                    "save it as .docx from Word/WPS (old .doc is not supported)") from e
+        raise _fail(name, "不是 Word .docx 文件（不是 zip 压缩包）",
+                    "用 Word/WPS 另存为 .docx（不支持旧的 .doc）") from e
     if "word/document.xml" not in {i.filename for i in infos}:
-        raise _fail(name, "is a zip archive but not a Word document", "save it as .docx from Word/WPS")
+        raise _fail(name, "是 zip 压缩包，但不是 Word 文档", "用 Word/WPS 另存为 .docx")
     # zipfile stops at the declared file_size, so the declared sizes bound what python-docx can inflate.
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
+    body = next(i.file_size for i in infos if i.filename == "word/document.xml")
+    if body > DOCX_MAX_BODY:  # parsing the XML costs ~30× its size in memory: refuse before parsing
+        raise _fail(name, f"正文过大（解压后 {body // (1024 * 1024)} MB，上限 {DOCX_MAX_BODY // (1024 * 1024)} MB）",
+                    "把文档拆成几份再上传")
     if total > DOCX_MAX_UNCOMPRESSED or (total > 1024 * 1024 and total / packed > DOCX_MAX_RATIO):
-        raise _fail(name, f"rejected as a possible zip bomb ({total} bytes uncompressed, ratio {total // packed})",
-                    "re-save the document from Word/WPS")
+        raise _fail(name, f"疑似压缩炸弹，已拒绝（解压后 {total} 字节，压缩比 {total // packed}）",
+                    "用 Word/WPS 重新保存这个文档")
 
 
 def _read_docx(data: bytes, name: str) -> str:
@@ -186,7 +191,7 @@ def _read_docx(data: bytes, name: str) -> str:
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as e:
-        raise _fail(name, "is not a valid Word document", "re-save it as .docx from Word/WPS") from e
+        raise _fail(name, "不是有效的 Word 文档", "用 Word/WPS 重新另存为 .docx") from e
     return "\n".join(_docx_lines(doc.element.body, doc))
 
 
@@ -219,21 +224,21 @@ def _read_pdf(data: bytes, name: str) -> str:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
     except Exception as e:
-        raise _fail(name, "is not a valid PDF (corrupt or truncated)", "re-export the PDF") from e
+        raise _fail(name, "不是有效的 PDF（已损坏或不完整）", "重新导出 PDF") from e
     if encrypted:
         try:  # an empty user password (permissions-only protection) still opens
             opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
         except Exception:  # noqa: BLE001 - e.g. AES without the cryptography package
             opened = False
         if not opened:
-            raise _fail(name, "is an encrypted (password-protected) PDF", "remove the password and re-export it")
+            raise _fail(name, "是加了密码的 PDF", "去掉密码后重新导出")
     try:
         pages = [(page.extract_text() or "").rstrip("\n") for page in reader.pages]
     except Exception as e:
-        raise _fail(name, "is a damaged PDF (text extraction failed)", "re-export the PDF") from e
+        raise _fail(name, "PDF 已损坏（无法提取文字）", "重新导出 PDF") from e
     if not any(p.strip() for p in pages):
-        raise _fail(name, f"has no text layer ({len(pages)} pages, looks scanned)",
-                    "run OCR on it (e.g. ocrmypdf) and add the OCR'd PDF")
+        raise _fail(name, f"没有文字层（共 {len(pages)} 页，像是扫描件）",
+                    "先做 OCR 文字识别（例如 ocrmypdf），再用识别后的 PDF")
     return "\n".join(pages)
 
 

@@ -126,18 +126,18 @@ def test_docx_without_text(tmp_path: Path) -> None:
 
     path = tmp_path / "blank.docx"
     docx.Document().save(str(path))
-    _assert_read_error(path, "no text")
+    _assert_read_error(path, "没有文字")
 
 
 def test_random_bytes_docx(tmp_path: Path) -> None:
-    _assert_read_error(_write(tmp_path, "random.docx", _random_bytes(4096)), "not a Word")
+    _assert_read_error(_write(tmp_path, "random.docx", _random_bytes(4096)), "不是 Word")
 
 
 def test_zip_but_not_word(tmp_path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("hello.txt", "hi")
-    _assert_read_error(_write(tmp_path, "notword.docx", buf.getvalue()), "not a Word document")
+    _assert_read_error(_write(tmp_path, "notword.docx", buf.getvalue()), "不是 Word 文档")
 
 
 def test_zip_bomb_docx(tmp_path: Path) -> None:
@@ -146,14 +146,31 @@ def test_zip_bomb_docx(tmp_path: Path) -> None:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", b"\0" * (8 * 1024 * 1024))
     assert len(buf.getvalue()) < 100_000
-    _assert_read_error(_write(tmp_path, "bomb.docx", buf.getvalue()), "zip bomb")
+    _assert_read_error(_write(tmp_path, "bomb.docx", buf.getvalue()), "压缩炸弹")
+
+
+def test_near_bomb_docx_is_refused_before_parsing(tmp_path: Path) -> None:
+    """A body that inflates past DOCX_MAX_BODY at a modest ratio (many short paragraphs of varied
+    text) would cost gigabytes to parse: refused from the zip's declared sizes alone."""
+    from kb.readers import DOCX_MAX_BODY, DOCX_MAX_RATIO
+
+    rng = random.Random(3)
+    para = "".join(f"<w:p><w:r><w:t>{rng.getrandbits(64):x}</w:t></w:r></w:p>" for _ in range(2000))
+    body = ("<w:document><w:body>" + para * (DOCX_MAX_BODY // len(para) + 2) + "</w:body></w:document>").encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", body)
+    info = zipfile.ZipFile(io.BytesIO(buf.getvalue())).getinfo("word/document.xml")
+    assert info.file_size > DOCX_MAX_BODY and info.file_size / info.compress_size < DOCX_MAX_RATIO
+    _assert_read_error(_write(tmp_path, "near_bomb.docx", buf.getvalue()), "正文过大")
 
 
 def test_corrupt_docx_inside(tmp_path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("word/document.xml", "<not xml")
-    _assert_read_error(_write(tmp_path, "broken.docx", buf.getvalue()), "not a valid Word")
+    _assert_read_error(_write(tmp_path, "broken.docx", buf.getvalue()), "不是有效的 Word")
 
 
 # ---------------------------------------------------------------- pdf
@@ -183,7 +200,7 @@ def test_pdf_chinese(tmp_path: Path) -> None:
 
 
 def test_random_bytes_pdf(tmp_path: Path) -> None:
-    _assert_read_error(_write(tmp_path, "random.pdf", _random_bytes(4096)), "not a valid PDF")
+    _assert_read_error(_write(tmp_path, "random.pdf", _random_bytes(4096)), "不是有效的 PDF")
 
 
 def test_truncated_pdf(tmp_path: Path) -> None:
@@ -201,7 +218,7 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     writer.add_blank_page(width=595, height=842)
     buf = io.BytesIO()
     writer.write(buf)
-    error = _assert_read_error(_write(tmp_path, "scan.pdf", buf.getvalue()), "scanned")
+    error = _assert_read_error(_write(tmp_path, "scan.pdf", buf.getvalue()), "扫描件")
     assert "OCR" in error.help_message
 
 
@@ -212,7 +229,7 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
     buf = io.BytesIO()
     writer.write(buf)
-    _assert_read_error(_write(tmp_path, "locked.pdf", buf.getvalue()), "encrypted")
+    _assert_read_error(_write(tmp_path, "locked.pdf", buf.getvalue()), "加了密码")
 
 
 def test_pdf_with_empty_user_password_is_read(tmp_path: Path) -> None:
@@ -273,58 +290,58 @@ def test_html_without_meta_charset_utf8(tmp_path: Path) -> None:
 
 
 def test_html_script_only_is_empty(tmp_path: Path) -> None:
-    _assert_read_error(_write(tmp_path, "script.html", b"<script>alert(1)</script>"), "no text")
+    _assert_read_error(_write(tmp_path, "script.html", b"<script>alert(1)</script>"), "没有文字")
 
 
 # ---------------------------------------------------------------- bad inputs
 
 def test_empty_file(tmp_path: Path) -> None:
-    _assert_read_error(_write(tmp_path, "empty.txt", b""), "empty")
+    _assert_read_error(_write(tmp_path, "empty.txt", b""), "空的")
 
 
 def test_whitespace_only_file(tmp_path: Path) -> None:
-    _assert_read_error(_write(tmp_path, "blank.txt", b" \r\n\t\n"), "empty")
-    _assert_read_error(_write(tmp_path, "fullwidth.md", "\u3000\u3000\n \n".encode()), "whitespace")
+    _assert_read_error(_write(tmp_path, "blank.txt", b" \r\n\t\n"), "空的")
+    _assert_read_error(_write(tmp_path, "fullwidth.md", "\u3000\u3000\n \n".encode()), "只有空白")
 
 
 def test_png_renamed_txt(tmp_path: Path) -> None:
     data = b"\x89PNG\r\n\x1a\n" + _random_bytes(2048)
-    _assert_read_error(_write(tmp_path, "image.txt", data), "binary")
+    _assert_read_error(_write(tmp_path, "image.txt", data), "二进制")
 
 
 @pytest.mark.parametrize("name", ["noise.txt", "noise.html"])
 def test_random_binary_as_text(tmp_path: Path, name: str) -> None:
-    _assert_read_error(_write(tmp_path, name, _random_bytes(4096, seed=11)), "binary")
+    _assert_read_error(_write(tmp_path, name, _random_bytes(4096, seed=11)), "二进制")
 
 
 def test_control_characters_as_text(tmp_path: Path) -> None:
     data = bytes(range(1, 9)) * 200 + POLICY.encode()
-    _assert_read_error(_write(tmp_path, "controls.txt", data), "binary")
+    _assert_read_error(_write(tmp_path, "controls.txt", data), "二进制")
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
-    error = _assert_read_error(_write(tmp_path, "table.xls", b"whatever"), "unsupported")
+    error = _assert_read_error(_write(tmp_path, "table.xls", b"whatever"), "不支持")
     assert ".docx" in error.help_message
 
 
 def test_no_extension(tmp_path: Path) -> None:
-    _assert_read_error(_write(tmp_path, "README", b"text"), "unsupported")
+    _assert_read_error(_write(tmp_path, "README", b"text"), "不支持")
 
 
 def test_file_over_max_bytes(tmp_path: Path) -> None:
     path = _write(tmp_path, "big.txt", POLICY.encode() * 100)
-    _assert_read_error(path, "too large", max_bytes=1000)
-    with pytest.raises(ReadError, match="big.txt.*too large"):
+    _assert_read_error(path, "文件过大", max_bytes=1000)
+    with pytest.raises(ReadError, match="big.txt.*文件过大"):
         read_bytes(path.read_bytes(), "big.txt", max_bytes=1000)
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    _assert_read_error(tmp_path / "missing.txt", "not found")
+    _assert_read_error(tmp_path / "missing.txt", "文件不存在")
 
 
 def test_directory(tmp_path: Path) -> None:
     (tmp_path / "folder.txt").mkdir()
-    _assert_read_error(tmp_path / "folder.txt", "cannot open|not found")
+    _assert_read_error(tmp_path / "folder.txt", "无法打开|文件不存在")
 
 
 # ---------------------------------------------------------------- property
