@@ -221,8 +221,13 @@ def cmd_ask(args: argparse.Namespace, kb) -> int:
     if args.batch:
         stream = sys.stdin if str(args.batch) == "-" else None
         if stream is None and not args.batch.is_file():
-            raise BadInput(f"batch file not found: {args.batch}", "give a text file with one question a line")
-        lines = (stream.read() if stream else args.batch.read_text(encoding="utf-8", errors="replace")).splitlines()
+            raise BadInput(f"问题文件不存在：{args.batch}", "给出一个每行一个问题的文本文件")
+        if stream is not None:
+            lines = stream.read().splitlines()
+        else:
+            from kb.readers import decode_text  # UTF-8, GBK/GB18030, UTF-16: read as written, never garbled
+
+            lines = decode_text(args.batch.read_bytes(), args.batch.name).splitlines()
         for line in lines:  # one JSON object per input line, blank lines included (status "error")
             try:
                 obj = _ask_json(kb, line, args, filters)
@@ -231,7 +236,7 @@ def cmd_ask(args: argparse.Namespace, kb) -> int:
             print(json.dumps(obj, ensure_ascii=False))
         return 0
     if args.question is None:
-        raise BadInput("no question given", 'use kb ask "问题" or kb ask --batch FILE')
+        raise BadInput("没有给出问题", '用法：kb ask "问题" 或 kb ask --batch 文件')
     if args.json:
         _print_json(_ask_json(kb, args.question, args, filters))
     elif args.explain:

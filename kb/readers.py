@@ -125,6 +125,8 @@ def _decode(data: bytes, name: str, hint: str | None = None) -> tuple[str, str]:
         if data.startswith(magic):
             raise _fail(name, f"是二进制文件（{what}），不是文本", "给文件改成它真正的扩展名，或转换为文本")
     has_nul = b"\x00" in data
+    if (text := _utf8_cut_short(data)) is not None:  # a copy cut inside its last character is still UTF-8
+        return _check_binary(text, name), "utf-8"
     for codec in filter(None, [hint, "utf-8", _utf16_guess(data), None if has_nul else "gb18030"]):
         if (text := _try(data, codec)) is not None:
             return _check_binary(text, name), codec
@@ -134,6 +136,20 @@ def _decode(data: bytes, name: str, hint: str | None = None) -> tuple[str, str]:
     if best is None:
         raise _fail(name, "无法识别文本编码", "把文件另存为 UTF-8 编码")
     return _check_binary(str(best), name), codecs.lookup(best.encoding).name
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Text of ``data`` in whatever encoding it has (question files of ``kb ask --batch`` too)."""
+    return _decode(data, name)[0]
+
+
+def _utf8_cut_short(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3 and e.start > 0:
+            return data[: e.start].decode("utf-8", errors="strict")
+        return None
 
 
 def _try(data: bytes, codec: str) -> str | None:

@@ -365,3 +365,15 @@ def test_arbitrary_bytes_never_escape(name: str, data: bytes) -> None:
         assert "\n" not in str(e) and name in str(e)
     else:
         assert isinstance(raw, RawFile) and raw.text.strip()
+
+
+def test_utf8_cut_inside_its_last_character_is_still_read(tmp_path: Path) -> None:
+    data = "到2027年细颗粒物浓度".encode() + "要".encode()[:2]
+    assert read_file(_write(tmp_path, "cut.txt", data)).text == "到2027年细颗粒物浓度"
+
+
+def test_question_file_in_gbk_is_decoded() -> None:
+    from kb.readers import decode_text
+
+    lines = ["电动公交车要占多少？", "到2027年细颗粒物浓度要降到多少？"]
+    assert decode_text("\n".join(lines).encode("gbk"), "q.txt").splitlines() == lines
