@@ -183,6 +183,9 @@ def load_corpus(corpus: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
     reports: list[QualityReport] = []
     seen: set[str] = set()
     files = corpus_files(corpus)
+    for path in sorted(p for p in corpus.iterdir() if p.is_file() and p.name.startswith(".")):
+        reports.append(QualityReport(path.name, doc_id_for(path.name), "skipped",
+                                     reason=f"{path.name}：文件名以“.”开头（隐藏文件），未读取；要收入语料库请去掉开头的点"))
     for path in tqdm(files, desc="读取语料", unit="个文件", disable=None if progress is None else not progress):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             reports.append(QualityReport(path.name, doc_id_for(path.name), "skipped",

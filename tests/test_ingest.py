@@ -164,3 +164,12 @@ def test_bad_questions_exit_2(built_settings, argv, capsys) -> None:
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：") and err.count("\n") == 1
+
+
+def test_hidden_file_is_reported_not_read(tmp_path: Path) -> None:
+    (tmp_path / "plan.txt").write_text("一、总体要求\n到2027年，森林覆盖率达到53%。\n", encoding="utf-8")
+    (tmp_path / "..dots.txt").write_text("到2027年，湿地保护率达到99%。\n", encoding="utf-8")
+    docs, reports = load_corpus(tmp_path)
+    assert [d.doc_id for d in docs] == ["plan"]
+    skipped = [r for r in reports if r.source_file == "..dots.txt"]
+    assert skipped and skipped[0].status == "skipped" and "隐藏文件" in skipped[0].reason
