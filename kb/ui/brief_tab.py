@@ -72,6 +72,8 @@ def parse_year(year: str | int | None) -> int | None:
 
 
 def clean_topic(topic: str | None) -> str:
+    if any(ord(ch) < 32 and ch not in "\t\n\r" or 0x7F <= ord(ch) < 0xA0 for ch in topic or ""):
+        raise BadInput("主题含有控制字符", "请只输入文字")
     topic = " ".join((topic or "").split())
     if not topic:
         raise BadInput("主题为空", "请输入主题，或从“常用主题”中选择，例如：蓝天保卫战")

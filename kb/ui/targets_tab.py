@@ -65,6 +65,9 @@ def _matches(f: Fact, keyword: str) -> bool:
 
 def select_facts(kb, year: str | int | None = "", topic: str = "", keyword: str = "") -> tuple[list[Fact], list[Fact]]:
     """(targets, deadlines) for a year / topic / keyword; bad values raise BadInput."""
+    for text in (topic, keyword):
+        if text and any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in text):
+            raise BadInput("主题或关键词含有控制字符", "请只输入文字")
     year_int = None
     if year not in (None, ""):
         try:
