@@ -139,8 +139,19 @@ def _decode(data: bytes, name: str, hint: str | None = None) -> tuple[str, str]:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Text of ``data`` in whatever encoding it has (question files of ``kb ask --batch`` too)."""
-    return _decode(data, name)[0]
+    """Lines of a question file (``kb ask --batch``) in whatever encoding it has: BOM, UTF-8 (a last
+    character cut short is dropped), BOM-less UTF-16, GB18030; else UTF-8 with bad bytes replaced,
+    so that each line, good or bad, still gets its own answer or error row."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom) and (text := _try(data, codec)) is not None:
+            return text
+    if (text := _utf8_cut_short(data)) is not None:
+        return text
+    for codec in filter(None, [_utf16_guess(data), None if b"\x00" in data else "gb18030"]):
+        if (text := _try(data, codec)) is not None:
+            return text
+    return data.decode("utf-8", errors="replace")
 
 
 def _utf8_cut_short(data: bytes) -> str | None:
