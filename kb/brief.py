@@ -32,6 +32,7 @@ _DIGIT = re.compile(r"\d")
 class Row:
     cells: tuple[str, ...]
     refs: tuple[int, ...]
+    clause: str = ""  # a target's own words in the source (kept verbatim in the 摘要)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
             targets.append(Row((f.indicator, _CMP.get(f.comparator, f.comparator), f.value, f.unit,
-                                f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f)))
+                                f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), f.quote))
             dated.append(f)
         elif f.year:
             task = (f.subject or f.quote).rstrip("。；，")
@@ -200,6 +201,11 @@ def _ref(refs: tuple[int, ...]) -> str:
 
 
 def target_sentence(r: Row) -> str:
+    """The target in the source's own words (「控制在1.2%以内」 stays 以内), with its year when the
+    clause does not state it; a row without its clause is phrased from its cells."""
     indicator, cmp, value, unit, year = r.cells[:5]
+    if r.clause:
+        clause = r.clause.rstrip("，。；")
+        return clause if not year or year.rstrip("年") in clause else f"到{year}，{clause}"
     verb = _VERB.get(cmp, cmp + "{v}").format(v=f"{value}{unit}")
     return f"{'到' + year + '，' if year else ''}{indicator}{verb}"

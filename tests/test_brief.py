@@ -120,3 +120,17 @@ def test_pptx_one_slide_a_section_with_the_chart(kb, tmp_path: Path) -> None:
     assert any(sh.shape_type == 13 for s in slides for sh in s.shapes)  # the timeline picture
     text = " ".join(sh.text_frame.text for s in slides for sh in s.shapes if sh.has_text_frame)
     assert "90%" in text and "1.2%" in text
+
+
+@pytest.mark.parametrize(("topic", "year"), TOPICS)
+def test_summary_targets_keep_the_source_words(kb, topic, year) -> None:
+    """The 摘要 states each target in the source's own clause (以内 stays 以内), with its year."""
+    from kb.brief import collect, target_sentence
+    b = collect(kb, topic, year)
+    texts = [d.text for d in kb.documents()]
+    for r in b.targets:
+        sentence = target_sentence(r)
+        assert r.clause and any(r.clause in t for t in texts)
+        assert r.clause.rstrip("，。；") in sentence
+        if r.cells[4]:
+            assert r.cells[4].rstrip("年") in sentence
