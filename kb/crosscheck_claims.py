@@ -120,8 +120,13 @@ def _responsibility(sentence: str) -> tuple[str, str] | None:
     for pattern in p["lead"]:
         m = re.search(pattern, sentence)
         if m:
-            body = m.group("body").strip("，、 ")
-            return body, (sentence[: m.start()] + sentence[m.end():]).strip("，。；")
+            body = re.sub(p["body_prefix"], "", m.group("body")).strip("，、 ")
+            # the duty is the clause that names the lead (not the clauses after it), without the
+            # bodies it works with (「会同市发改、住建等有关部门」)
+            lo = max(sentence.rfind(c, 0, m.start()) for c in "，；。") + 1
+            hi = min((i for i in (sentence.find(c, m.end()) for c in "，；。") if i >= 0), default=len(sentence))
+            after = re.sub(p["partners_after_lead"], "", sentence[m.end(): hi])
+            return body, (sentence[lo: m.start()] + after).strip("，。；")
     return None
 
 
@@ -129,7 +134,11 @@ def claims_of(sentence_text: str, start: int, path: tuple[str, ...], context_yea
     """The checkable claims of one department sentence; prose and 现状 statements give none."""
     if is_baseline(sentence_text):
         return []
-    text, value_range = read_numerals(sentence_text)
+    marker = re.match(patterns()["enumeration"]["marker"], sentence_text)
+    cut = marker.end() if marker else 0  # 「（三）」 is numbering, not part of the indicator
+    rest = sentence_text[cut:]
+    start += cut
+    text, value_range = read_numerals(rest)
     max_chars = patterns()["target"]["max_indicator_chars"]
     out: list[Claim] = []
     seen: set[tuple[str, str]] = set()
@@ -140,7 +149,9 @@ def claims_of(sentence_text: str, start: int, path: tuple[str, ...], context_yea
             pos = text.find(f"{f.value}{f.unit}", max(0, f.start - start))
             pos = pos if pos >= 0 else text.find(f.value)
             year = _nearest_year(text, pos) if _YEAR.search(text) else f.year
-            f = dataclasses.replace(f, year=year or f.year)
+            # 「覆盖人口比例2027年提高到70%」: the year in the middle is the deadline, not the indicator
+            indicator = _YEAR.sub("", f.indicator).strip("，、 ") or f.indicator
+            f = dataclasses.replace(f, year=year or f.year, indicator=indicator)
         elif f.kind == "deadline":
             if not f.year or not (f.subject or "").strip():
                 continue
@@ -150,9 +161,10 @@ def claims_of(sentence_text: str, start: int, path: tuple[str, ...], context_yea
         if key not in seen:
             seen.add(key)
             out.append(Claim(sentence_text, f, value_range if f.kind == "target" else None))
-    resp = _responsibility(sentence_text)
+    resp = _responsibility(rest)
     if resp and not out:
         body, duty = resp
-        fact = Fact("responsibility", "_plan", sentence_text, start, start + len(sentence_text), path, subject=body)
+        fact = Fact("responsibility", "_plan", sentence_text, start - cut, start - cut + len(sentence_text), path,
+                    subject=body)
         out.append(Claim(sentence_text, fact, lead=body, duty=duty))
     return out

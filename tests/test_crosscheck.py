@@ -96,3 +96,30 @@ def test_cli_check_json_and_nothing_written(built_settings, capsys) -> None:
     assert sorted(p.name for p in Path(built_settings.corpus).iterdir()) == before
     assert sorted(str(p) for p in Path(built_settings.index).rglob("*")) == index_before
     assert main([*argv, "check", "/nonexistent/plan.txt"]) == 2
+
+
+def _verdicts(kb, text: str) -> list[tuple[str, str]]:
+    return [(f.verdict, f.indicator) for f in check_text(kb, text)]
+
+
+def test_list_markers_are_numbering_not_indicator(kb) -> None:
+    """A department plan numbers its items: （三）, 三、, 3., 第三条 must not hide a target."""
+    bare = _verdicts(kb, "到2027年，受污染耕地安全利用率保持在95%以上。")
+    assert bare and bare[0][0] == "consistent"
+    for marker in ("（三）", "三、", "3.", "第三条"):
+        assert _verdicts(kb, f"{marker}到2027年，受污染耕地安全利用率保持在95%以上。") == bare, marker
+
+
+def test_year_in_the_middle_is_the_deadline_not_the_indicator(kb) -> None:
+    found = check_text(kb, "（二）全市森林覆盖率2027年达到53%。")
+    assert [f.verdict for f in found] == ["consistent"]
+    assert "2027" not in found[0].indicator and found[0].year == 2027
+
+
+def test_responsibility_duty_is_its_own_clause(kb) -> None:
+    """Only the clause naming the lead is the duty; later clauses and 会同 partners are not."""
+    led = check_text(kb, "（一）年度行动方案由市住房城乡建设局牵头制定，各县区按分工抓好落实。")
+    assert [f.verdict for f in led] == ["conflict"]
+    assert "各县区" not in led[0].indicator
+    same = check_text(kb, "由市生态环境局会同市发展改革委、市住房城乡建设局等有关部门制定年度行动方案，推动任务落实。")
+    assert [f.verdict for f in same] == ["consistent"]
