@@ -21,11 +21,17 @@ from kb.types import Citation, Document, Fact
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
+_LOCAL_FIRST = ("county", "municipal", "provincial", "national")
 _CMP = {"≥": "以上", "≤": "以下", "=": "达到", "左右": "左右", "+": "提高", "−": "减少"}
 _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
-MEASURES_PER_TASK = 6  # measures quoted under one heading; more are counted, not listed
+MEASURES_PER_TASK = 12  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
+_LISTED = re.compile(r"[^，。；\n]+")  # the parts of a 专栏 sentence that lists its projects
 _DIGIT = re.compile(r"\d")
+_TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
+# The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
+_CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "以内", "以下", "以上", "左右")
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])\s*")
 
 
 @dataclass(frozen=True)
@@ -82,11 +88,15 @@ def _fact_refs(cb: CitationBuilder, doc: Document, f: Fact) -> tuple[int, ...]:
     return tuple(refs)
 
 
-def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: CitationBuilder):
+def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: CitationBuilder,
+           phases_too: bool = True):
+    """Targets and deadlines of the topic and year; ``phases_too``: also those a phase covering the
+    year states (off when exactly that year's figures are wanted)."""
     targets, deadlines, dated = [], [], []
     seen: set[tuple] = set()
     for f in kb.index.facts:
-        if f.doc_id != doc.doc_id or f.kind not in ("target", "deadline") or not _year_ok(f, year):
+        if f.doc_id != doc.doc_id or f.kind not in ("target", "deadline") or not (
+                _year_ok(f, year) if phases_too else f.year == year):
             continue
         if not text_in_topic(topic, f.indicator, f.subject, f.quote, " ".join(f.path)):
             continue
@@ -96,7 +106,8 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         seen.add(key)
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
-            targets.append(Row((f.indicator, _CMP.get(f.comparator, f.comparator), f.value, f.unit,
+            word = next((w for w in _CMP_WORDS if w in f.quote), _CMP.get(f.comparator, f.comparator))
+            targets.append(Row((f.indicator, word, f.value, f.unit,
                                 f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), f.quote))
             dated.append(f)
         elif f.year:
@@ -123,16 +134,27 @@ def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilde
     return rows
 
 
-def _tasks(doc: Document, topic: str, cb: CitationBuilder) -> list[Task]:
+def _other_year_only(text: str, year: int | None) -> bool:
+    """A measure that states only deadlines of other years (「到2035年，建成……」 in a 2027 brief)."""
+    years = {int(y) for y in _TARGET_YEAR.findall(text)}
+    return year is not None and bool(years) and year not in years
+
+
+def _tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = None) -> list[Task]:
     """Each lead sentence in the topic (by its words or its section's title), with the measures
-    of its paragraph; a lead outside the topic still counts when several of its measures name it."""
+    that follow it up to the next heading (a lead's text may run over several paragraphs); a lead
+    outside the topic still counts when several of its measures name it. With a year, measures
+    that state only other years' deadlines are left out."""
     sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
+    starts = sorted({x.start for x in doc.sections})
     out = []
     for s in doc.sections:
         if s.kind != "lead":
             continue
         head_end = doc.text.find("。", s.start) + 1 or s.start + len(s.title)
-        own = [x for x in sentences if head_end <= x.start < s.end and not x.text.startswith(("到20", "到 20"))]
+        end = next((x for x in starts if x > s.start), len(doc.text))
+        own = [x for x in sentences if head_end <= x.start < end and not x.text.startswith(("到20", "到 20"))
+               and not _other_year_only(x.text, year)]
         head_in = text_in_topic(topic, doc.text[s.start:head_end], " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
         if not head_in and len(named) < 2:
@@ -145,13 +167,24 @@ def _tasks(doc: Document, topic: str, cb: CitationBuilder) -> list[Task]:
 
 
 def _projects(doc: Document, topic: str, cb: CitationBuilder) -> list[Row]:
-    rows = []
+    """The 专栏 items in the topic, in the document's order; a 专栏 written as one sentence listing
+    its projects (「重点实施A项目，B项目，C建设……」) gives the listed parts that name the topic."""
+    found: list[tuple[int, Row]] = []
+    columns_with_items = {s.path[:-1] for s in doc.sections if s.kind == "item"}
     for s in doc.sections:
         if s.kind == "item" and text_in_topic(topic, doc.text[s.start:s.end], " ".join(s.path)):
             end = doc.text.find("\n", s.start)
             end = s.end if end < 0 or end > s.end else end
-            rows.append(Row((doc.text[s.start:end].strip(),), (cb.cite(doc.doc_id, s.start, end),)))
-    return rows
+            found.append((s.start, Row((_ITEM_NUMBER.sub("", doc.text[s.start:end].strip()),),
+                                       (cb.cite(doc.doc_id, s.start, end),))))
+        elif s.kind == "column" and s.path not in columns_with_items:
+            body = doc.text.find("\n", s.start) + 1 or s.end
+            for m in _LISTED.finditer(doc.text, body, s.end):
+                part = m.group(0).strip()
+                if len(part) >= 4 and text_in_topic(topic, part):
+                    a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                    found.append((a, Row((part,), (cb.cite(doc.doc_id, a, a + len(part)),))))
+    return [row for _, row in sorted(found, key=lambda x: x[0])]
 
 
 def _nearest_years(kb: KnowledgeBase, topic: str, year: int) -> list[int]:
@@ -160,20 +193,42 @@ def _nearest_years(kb: KnowledgeBase, topic: str, year: int) -> list[int]:
     return sorted(years, key=lambda y: (abs(y - year), y))[:2]
 
 
-def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
+def brief_documents(kb: KnowledgeBase, doc: str | None = None) -> list[Document]:
+    """The documents a brief draws on: by default those of the most local level in the corpus (the
+    city's own plan: a trainer's brief on the city must not mix in national wording); ``doc`` names
+    one document by its id, or ``all``."""
+    docs = list(kb.documents())
+    if doc == "all":
+        return docs
+    if doc:
+        chosen = [d for d in docs if d.doc_id == doc]
+        if not chosen:
+            raise BadInput(f"语料库中没有文件 {doc}", "用 `kb docs` 查看文件编号，或用 all 表示全部文件")
+        return chosen
+    for level in _LOCAL_FIRST:
+        local = [d for d in docs if d.meta.level == level]
+        if local:
+            return local
+    return docs
+
+
+def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str | None = None) -> Brief:
     topic = (topic or "").strip()
     if not topic:
         raise BadInput("主题为空", "请给出一个主题，例如：蓝天保卫战、新能源汽车、黑土地")
     cb = CitationBuilder(kb.index.docs)
     targets, deadlines, dated, phases, tasks, projects = [], [], [], [], [], []
-    for doc in kb.documents():
+    docs = brief_documents(kb, doc_id)
+    for doc in docs:
         t, d, x = _facts(kb, doc, topic, year, cb)
         targets += t
         deadlines += d
         dated += x
         phases += _phase_goals(doc, topic, year, cb)
-        tasks += _tasks(doc, topic, cb)
+        tasks += _tasks(doc, topic, cb, year)
         projects += _projects(doc, topic, cb)
+    target_refs = {r.refs[0] for r in targets}
+    deadlines = [d for d in deadlines if d.refs[0] not in target_refs]  # the targets' own sentence: listed once
     listed = {d.cells[1] for d in deadlines}
     phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
     if not (targets or deadlines or phases or tasks or projects):
@@ -182,11 +237,17 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None) -> Brief:
     note = ""
     if year is not None and not targets:
         near = _nearest_years(kb, topic, year)
-        offer = f"；最近有目标指标的年份：{'、'.join(f'{y}年' for y in near)}" if near else ""
+        for y in near:  # a trainer still needs the figures: those of the nearest years, said so
+            for doc in docs:
+                extra, _, more = _facts(kb, doc, topic, y, cb, phases_too=False)
+                targets += extra
+                dated += more
+        offer = f"；下表列出最近有目标指标的年份（{'、'.join(f'{y}年' for y in near)}）的目标" if near else ""
         note = f"{year}年没有与“{topic}”相关的量化目标指标{offer}"
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
-    scope = f"范围：{titles}中与“{topic}”相关的内容" + (f"；目标与期限限{year}年（含覆盖该年的阶段）" if year else "")
+    scope = f"范围：{titles}中与“{topic}”相关的内容" + (
+        f"；目标与期限限{year}年（阶段目标列出到{year}年已开始的各阶段，各注明其起止年份）" if year else "")
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     return Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks), tuple(projects),
                  tuple(dated), cb.citations(), note)

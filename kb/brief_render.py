@@ -51,9 +51,9 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
     if b.tasks:
         out += ["## 重点任务", ""]
         for t in b.tasks:
-            out += [f"### {t.heading.cells[0]}{_ref(t.heading.refs)}", ""]
+            out += [f"### {t.heading.cells[0].rstrip('。')}{_ref(t.heading.refs)}", ""]
             out += [f"- {m.cells[0]}{_ref(m.refs)}" for m in t.measures]
-            out += ([f"- ……另有 {t.more} 条措施，见原文"] if t.more else []) + [""]
+            out += ([f"- ……本节另有 {t.more} 条措施未列出，见{_ref(t.heading.refs)}所在章节"] if t.more else []) + [""]
     if b.projects:
         out += ["## 重点工程（专栏）", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in b.projects] + [""]
     if chart:
@@ -104,11 +104,11 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     if b.tasks:
         d.add_heading("重点任务", level=1)
         for t in b.tasks:
-            d.add_heading(f"{t.heading.cells[0]}{_ref(t.heading.refs)}", level=3)
+            d.add_heading(f"{t.heading.cells[0].rstrip('。')}{_ref(t.heading.refs)}", level=3)
             for m in t.measures:
                 d.add_paragraph(f"{m.cells[0]}{_ref(m.refs)}", style="List Bullet")
             if t.more:
-                d.add_paragraph(f"……另有 {t.more} 条措施，见原文", style="List Bullet")
+                d.add_paragraph(f"……本节另有 {t.more} 条措施未列出，见{_ref(t.heading.refs)}所在章节", style="List Bullet")
     if b.projects:
         d.add_heading("重点工程（专栏）", level=1)
         for r in b.projects:
@@ -139,10 +139,10 @@ def write(b: Brief, out: Path) -> Path:
     return out
 
 
-def write_brief(kb: KnowledgeBase, topic: str, year: int | None, out: Path) -> Path:
+def write_brief(kb: KnowledgeBase, topic: str, year: int | None, out: Path, doc_id: str | None = None) -> Path:
     suffix = out.suffix.lower()
     if suffix not in (".md", ".docx", ".pptx"):
         raise BadInput(f"{out}: 只能导出 .md、.docx 或 .pptx", "例如 --out 简报.docx")
-    b = collect(kb, topic, year)
+    b = collect(kb, topic, year, doc_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     return write(b, out)

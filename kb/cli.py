@@ -128,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("--topic", type=_topic, required=True)
     br.add_argument("--year", type=int)
     br.add_argument("--out", type=_out_file, required=True)
+    br.add_argument("--doc", help="文件编号，或 all 表示全部文件（默认：最基层一级的文件，即市规划）")
 
     e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
     e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
@@ -307,7 +308,7 @@ def cmd_brief(args: argparse.Namespace, kb) -> int:
     from kb.brief_render import write_brief
 
     try:
-        path = write_brief(kb, args.topic, args.year, args.out)
+        path = write_brief(kb, args.topic, args.year, args.out, args.doc)
     except OSError as e:
         raise BadInput(f"无法写入 {args.out}（{e.strerror or type(e).__name__}）", "换一个可写的位置") from e
     print(f"简报已写入 {path}")

@@ -83,7 +83,47 @@ def test_year_covers_phase_spans(kb, tmp_path: Path, capsys) -> None:
     assert code == 0
     md = out.read_text(encoding="utf-8")
     assert "碳达峰" in md and "第二阶段（2028—2030年）" in md and "第三阶段（2031—2035年）" in md
-    assert "2035年没有与“碳达峰碳中和”相关的量化目标指标；最近有目标指标的年份" in md
+    assert "2035年没有与“碳达峰碳中和”相关的量化目标指标；下表列出最近有目标指标的年份" in md
+
+
+def test_a_year_without_targets_lists_the_nearest_years_figures(kb) -> None:
+    """A trainer still needs figures: a year with none gets the nearest years' targets, said so."""
+    b = collect(kb, "碳达峰碳中和", 2035)
+    assert b.targets and "下表列出最近有目标指标的年份" in b.year_note
+    assert all(r.cells[4] != "2035年" for r in b.targets)
+
+
+def test_measures_run_to_the_next_heading_and_keep_the_brief_year(kb) -> None:
+    """A lead's measures continue over the paragraphs after it until the next heading; in a dated
+    brief a measure that states only another year's deadline is left out."""
+    doc = next(d for d in kb.documents() if d.meta.level == "municipal")
+    b = collect(kb, "蓝天保卫战", 2027)
+    for t in b.tasks:
+        for m in t.measures:
+            years = set(re.findall(r"[到至](20\d\d)年", m.cells[0]))
+            assert not years or "2027" in years, m.cells[0]
+    quotes = {c.n: c for c in b.references}
+    lead_end = {s.start: s.end for s in doc.sections if s.kind == "lead"}
+    beyond = [m for t in b.tasks for m in t.measures
+              if quotes[m.refs[0]].start >= lead_end.get(quotes[t.heading.refs[0]].start, len(doc.text))]
+    assert beyond  # the plan's 突出重点领域治理 runs over two paragraphs
+
+
+def test_brief_keeps_to_the_city_plan_unless_asked(kb) -> None:
+    from kb.brief import brief_documents
+
+    default = brief_documents(kb)
+    assert {d.meta.level for d in default} == {"municipal"}
+    assert len(brief_documents(kb, "all")) == len(list(kb.documents()))
+    with pytest.raises(BadInput):
+        brief_documents(kb, "no_such_document")
+
+
+def test_comparator_is_the_source_word(kb) -> None:
+    b = collect(kb, "蓝天保卫战", 2027)
+    refs = {c.n: c.quote for c in b.references}
+    for r in b.targets:
+        assert r.cells[1] in refs[r.refs[0]] or r.cells[1] == "达到", r.cells
 
 
 def test_tasks_are_cited_measures_under_headings(kb) -> None:
