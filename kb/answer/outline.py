@@ -137,8 +137,7 @@ def _missing(q: Query, cb: CitationBuilder, doc: Document, pool: list[Section], 
     if not pool:
         return None
     first, last = _heading(cb, doc, pool[0]), _heading(cb, doc, pool[-1])
-    text = (f"文件正文共{chinese(len(pool))}个这一级的部分（从「{first}」到「{last}」），"
-            f"没有第{chinese(n)}{unit}。")
+    text = f"文件正文共{chinese(len(pool))}个部分（从「{first}」到「{last}」），没有第{chinese(n)}{unit}。"
     return Answer(q.raw, "not_found", text, cb.citations())
 
 
