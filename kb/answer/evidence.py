@@ -27,6 +27,21 @@ _NUMBER_RE = pattern("text.toml", "number")
 
 WHEN_RE = pattern("text.toml", "when")
 _PART_WORDS = frozenset(word_list("words.toml", "part_words"))
+_AFTER_EVENT = "|".join(word_list("words.toml", "after_event"))
+
+
+def after_event(words: tuple[str, ...], text: str, question: str = "") -> bool:
+    """The text names an asked event only as what comes before (「碳排放达峰后稳中有降」): it says
+    what follows the event, not when the event happens. A word is matched whole or by its last two
+    characters (碳达峰 → 达峰). A question that itself asks about what follows (「达峰后……」) takes it."""
+    for w in words:
+        for key in dict.fromkeys((w, w[-2:])):
+            if re.search(re.escape(key) + f"({_AFTER_EVENT})", question):
+                continue
+            found = list(re.finditer(re.escape(key) + f"({_AFTER_EVENT})?", text)) if len(key) >= 2 else []
+            if found and all(m.group(1) for m in found):
+                return True
+    return False
 
 
 def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
@@ -96,7 +111,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
             if q.intent == "target" and (kinds_conflict(q.figure.kinds, s.text) or all(
                     kinds_conflict(q.figure.kinds, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
                 continue  # a figure for 公交车 (or a clause's figure for 耕地) is no answer about 私家车 (建设用地)
-            if q.intent == "deadline" and not _dated(doc, s):
+            if q.intent == "deadline" and (not _dated(doc, s) or after_event(words, s.text, q.text)):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
             # A sentence is read with its headings, down to its paragraph's lead sentence
             # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kb.answer.outline import chinese
 from kb.types import Answer
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def coverage_score(relevance: Relevance, words: tuple[str, ...], ans: Answer) ->
 
 _INTENTS = {"target": "目标值", "deadline": "期限", "responsibility": "责任单位", "list": "列举",
             "general": "一般问题"}
-_ASKS = {"issued": "印发日期", "notice": "印发通知", "phases": "阶段划分", "one_phase": "某一阶段", "column": "专栏",
+_ASKS = {"issued": "印发日期", "in_force": "开始实施日期", "notice": "印发通知", "phases": "阶段划分", "one_phase": "某一阶段", "column": "专栏",
          "where": "所在位置", "which_works": "所属工程", "person": "具体人员"}
 
 
@@ -66,6 +67,10 @@ def format_explain(e: Explain) -> str:
         lines.append(f"地区与层级：{place}")
     if q.structure_refs:
         lines.append(f"提到的结构：{'、'.join(q.structure_refs)}")
+    if q.outline is not None:
+        lines.append(f"问文件结构：{_outline_label(q.outline)}")
+    if q.speaker:
+        lines.append(f"提问人自述（不计入所问内容）：{q.speaker}")
     lines.append(f"关键词：{'、'.join(q.tokens) or '（无）'}")
     if e.strategy == "refusal":
         lines.append("检索前即判定语料库无法回答（文件、层级或引用的原文不在语料库中）。")
@@ -78,3 +83,11 @@ def format_explain(e: Explain) -> str:
         lines.append("没有回答方式给出有依据的答案。")
     lines.append(f"置信度：{e.confidence:.2f}（尚未校准）")
     return "\n".join(lines)
+
+
+def _outline_label(ref) -> str:
+    if ref.units:
+        return "".join(f"第{chinese(n)}{unit}" for unit, n in ref.units)
+    if ref.part:
+        return ref.part
+    return "专栏列表" if ref.columns else "全文的组成部分"

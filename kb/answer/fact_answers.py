@@ -3,14 +3,20 @@ body, and the date a document was issued."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
-from kb.answer.evidence import evidence_answer
+from kb.answer.evidence import after_event, evidence_answer
 from kb.answer.notice import DATE_RE
+from kb.answer.outline import main_document
 from kb.cite import CitationBuilder, sentence_around
 from kb.facts_match import canonical_of, match_targets, same_indicator
-from kb.lexicon import word_list
+from kb.indicators import INDICATOR_SYNONYMS
+from kb.lexicon import pattern, word_list
 from kb.types import Answer, Document, Fact, Hit
+
+_EFFECTIVE_RE = pattern("outline.toml", "effective_sentence")
+_DATE_LINE_RE = pattern("text.toml", "date_line")
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
@@ -123,6 +129,7 @@ def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
 def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     rel = kb.relevance
+    words = _absorbed(q, words)
     shares = q.figure.stated_shares
     # a figure in another unit than %, stated with its unit's first character
     amounts = q.figure.stated_amounts
@@ -133,10 +140,13 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
         rank = _hit_rank(hits, f.doc_id, f.start)
         stated = f.kind == "target" and ((f.unit == "%" and f.value in shares)
                                          or (f.unit not in ("%", "％") and f.value in amounts and f.unit[:1] in q.text))
-        if rank >= 5 and not stated:
-            continue
         doc = kb.index.docs[f.doc_id]
         s0, s1 = sentence_around(doc, f.start, f.end)
+        named = any(rel.present(ind, doc.text[s0:s1]) for ind in q.indicators)
+        if rank >= 5 and not stated and not named:
+            continue  # far from the passages found, unless it names the indicator asked
+        if after_event(words, doc.text[s0:s1], q.text):
+            continue  # 「达峰后稳中有降」 dates what follows the event, not the event
         cov = rel.coverage(words, f.quote + " " + (f.subject or "")) * 0.7 + 0.3 * rel.coverage(words, doc.text[s0:s1])
         if stated and cov > 0:
             # a share stated (N成, N%): the target with that figure, about the same thing
@@ -149,6 +159,36 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
     if score < kb.settings.answering.sentence_min:
         return None
     return Answer(q.raw, "answered", _dated_sentence(cb, kb.index.docs[f.doc_id], f), cb.citations(), (f,))
+
+
+def _date_line(doc: Document, head: int) -> re.Match[str] | None:
+    """The document's own date: a line holding only a date in its head (under the signature or
+    the title), else such a line at its end, else the first date in its head."""
+    lines = list(_DATE_LINE_RE.finditer(doc.text))
+    first = next((m for m in lines if m.start() < head), None)
+    if first is not None:
+        return _span(first)
+    if lines:
+        return _span(lines[-1])
+    return DATE_RE.search(doc.text[:head])
+
+
+def _span(m: re.Match[str]) -> re.Match[str]:
+    """The date itself, without the brackets around it."""
+    return DATE_RE.search(m.string, m.start(1), m.end(1))
+
+
+def _absorbed(q: Query, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The key words without those an indicator found already holds (碳排放 in 「碳排放……达峰」 is
+    part of 碳达峰's name 碳排放达峰: the event asked is the indicator, not a second topic)."""
+    kept: list[str] = []
+    for w in words:
+        names = [ind for ind in q.indicators if w == ind or w in INDICATOR_SYNONYMS.get(ind, ())]
+        if names:  # 达峰 says 碳达峰
+            kept.append(names[0])
+        elif not any(w in syn for ind in q.indicators for syn in INDICATOR_SYNONYMS.get(ind, ())):
+            kept.append(w)
+    return tuple(dict.fromkeys(kept)) or words
 
 
 def responsibility_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -168,18 +208,29 @@ def responsibility_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Cita
 
 def issued_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    """When a document was issued: the date line near its top, cited, with the issuing sentence."""
-    doc = kb.index.docs.get(hits[0].chunk.doc_id) if hits else None
-    if doc is None or doc.doc_id not in allowed:
+    """When a document was issued or takes effect: a sentence stating 自……起施行 when asked when it
+    takes effect and the document has one, else the date line near its top, cited, with the
+    issuing sentence. Only the document's text is cited, never metadata."""
+    doc = main_document(kb, q, hits, allowed) if hits else None
+    if doc is None:
         return None
     # Only when the question is about the document itself (not 「名录什么时候发布」).
     about = doc.meta.title + "".join(word_list("words.toml", "issued_about"))
     if any(w not in about and kb.relevance.df(w) > 0 for w in words):
         return None
-    m = DATE_RE.search(doc.text[:kb.settings.answering.notice_head_chars])
+    if "in_force" in q.asks:
+        effective = next((s for s in doc.sentences if _EFFECTIVE_RE.search(s.text)), None)
+        if effective is not None:
+            return Answer(q.raw, "answered", cb.quote_sentence(doc.doc_id, effective.start, effective.end),
+                          cb.citations())
+    m = _date_line(doc, kb.settings.answering.notice_head_chars)
     if m is None:
         return None
-    issued = [s for s in doc.sentences if s.start < m.start() and ("印发" in s.text or "提出如下意见" in s.text)]
+    issued = [s for s in doc.sentences if s.start < m.start() and ("印发" in s.text or "提出如下意见" in s.text)
+              and s.start < kb.settings.answering.notice_head_chars]
     lead = cb.quote_sentence(doc.doc_id, issued[0].start, issued[0].end) if issued else ""
     date = cb.quote_span(doc.doc_id, m.start(), m.end())
+    if "in_force" in q.asks:
+        return Answer(q.raw, "answered", f"文件没有另行写明开始实施的日期。印发它的通知写明：{lead}落款日期：{date}。",
+                      cb.citations())
     return Answer(q.raw, "answered", f"{lead}落款日期：{date}。", cb.citations())

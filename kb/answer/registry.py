@@ -12,6 +12,7 @@ from kb.answer.evidence import evidence_answer, where_answer
 from kb.answer.fact_answers import deadline_answer, issued_answer, responsibility_answer, target_answer
 from kb.answer.lists import column_answer, project_answer, section_answer
 from kb.answer.notice import notice_answer
+from kb.answer.outline import outline_answer
 from kb.answer.phases import named_phase_answer, phases_answer
 from kb.query import Query
 
@@ -29,6 +30,8 @@ def _asks(flag: str) -> Callable[[Query], bool]:
 
 
 STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("outline", "文件结构（章节、专栏、组成部分）", lambda q: q.outline is not None and "issued" not in q.asks,
+             outline_answer),
     Strategy("issued", "文件印发日期", _asks("issued"), issued_answer),
     Strategy("notice", "印发通知", _asks("notice"), notice_answer),
     Strategy("phases", "规划阶段划分", _asks("phases"), phases_answer),

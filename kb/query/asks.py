@@ -4,6 +4,7 @@ the patterns of kb/lexicon/asks.toml. The answer strategies decide from these fl
 from __future__ import annotations
 
 from kb.lexicon import pattern, patterns, word_list
+from kb.query.outline import in_force_asked
 
 FILE = "asks.toml"
 
@@ -27,17 +28,20 @@ def notice_kind(text: str) -> str:
 
 def question_asks(text: str, intent: str, tokens: tuple[str, ...], years: tuple[int, ...],
                   indicators: tuple[str, ...]) -> frozenset[str]:
-    """The flags: issued, notice, notice:<kind>, phases, one_phase, column, where, which_works, person."""
+    """The flags: issued, in_force, notice, notice:<kind>, phases, one_phase, column, where, which_works, person."""
     asks: set[str] = set()
     if _p("issued").search(text):
         asks.add("issued")
+    if in_force_asked(text):  # 「什么时候开始实施」「落款日期」: the document's own date
+        asks |= {"issued", "in_force"}
     kind = notice_kind(text)
     if kind:
         asks |= {"notice", f"notice:{kind}"}
-    if _p("phases").search(text) and not _p("named_phase").search(text) and intent in ("list", "general", "deadline"):
+    if _p("phases").search(text) and not _p("named_phase").search(text) and (
+            intent in ("list", "general", "deadline") or _p("phases_count").search(text)):
         asks.add("phases")
     if (_p("named_phase").search(text) or _p("year_span").search(text) or _outcome_at_year(tokens, years, indicators)) \
-            and intent in ("list", "general"):
+            and (intent in ("list", "general") or (intent == "deadline" and _p("named_phase").search(text))):
         asks.add("one_phase")
     for flag in ("column", "where", "which_works", "person"):
         if _p(flag).search(text):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.lexicon import pattern
+from kb.lexicon import pattern, word_list
 
 FILE = "asks.toml"
 
@@ -23,8 +23,22 @@ class Framing:
 
 def set_apart(text: str) -> Framing:
     speaker = pattern(FILE, "speaker").match(text)
-    topic = pattern(FILE, "speaker").sub("", text)
+    # 「我在建龙钢铁上班，厂里……」: a question about the speaker's workplace keeps what the speaker says
+    topic = text if _points_back(text, "own_unit") else pattern(FILE, "speaker").sub("", text)
     topic = pattern(FILE, "explained").sub("", pattern(FILE, "except").sub("，", topic))
     cond = pattern(FILE, "condition").match(topic)
     asked = pattern(FILE, "condition").sub("", topic, count=1)
     return Framing(topic, asked, speaker.group(0) if speaker else "", cond.group(0) if cond else "")
+
+
+def scope_text(text: str) -> str:
+    """The text that names the scope of what is asked: the question without the speaker's
+    preamble, unless it points back to the speaker's place (「我们区」, words.toml own_scope)."""
+    speaker = pattern(FILE, "speaker").match(text)
+    if speaker is None or _points_back(text, "own_scope"):
+        return text
+    return text[speaker.end():]
+
+
+def _points_back(text: str, row: str) -> bool:
+    return any(w in text for w in word_list("words.toml", row))

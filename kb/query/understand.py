@@ -14,7 +14,8 @@ from kb.lexicon import patterns, word_list
 from kb.normalize import CJK_CLASS, normalize_query
 from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
 from kb.query.figure import FigureAsk, figure_ask
-from kb.query.framing import set_apart
+from kb.query.framing import scope_text, set_apart
+from kb.query.outline import OutlineRef, outline_ref
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
 
@@ -57,6 +58,7 @@ class Query:
     speaker: str = ""  # who asks (「我是……的，」), set apart
     condition: str = ""  # a leading condition (「万一……，」), set apart
     figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
+    outline: OutlineRef | None = None  # the part of the section tree named (kb/query/outline.py)
 
     def to_dict(self) -> dict:
         """The typed query as JSON (for --explain)."""
@@ -66,7 +68,8 @@ class Query:
                 "structure_refs": list(self.structure_refs), "quoted": list(self.quoted),
                 "column": self.column, "phase": self.phase, "key_tokens": list(self.tokens),
                 "canonical": self.canonical, "plan_words": list(self.plan_words),
-                "speaker": self.speaker, "condition": self.condition, "figure": self.figure.to_dict()}
+                "speaker": self.speaker, "condition": self.condition, "figure": self.figure.to_dict(),
+                "outline": self.outline.to_dict() if self.outline else None}
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -231,10 +234,13 @@ def understand(question: object, max_chars: int = 2000) -> Query:
             again, _ = described_indicators(text)
             canonical_text = f"{canonical_text} {' '.join(again)}".strip()
     indicators = tuple(dict.fromkeys((*found, *again)))
-    place = next((p for p in OTHER_PLACES if _outside_terms(text, p)), "")
+    # A place in the speaker's preamble (「我是昌邑区的，」) is who asks, not the scope of the figure,
+    # unless the question points back to it (「我们区」).
+    scoped = scope_text(text)
+    place = next((p for p in OTHER_PLACES if _outside_terms(scoped, p)), "")
     # One county named: only what the plan says of it. Two (「A和B这俩地方」): the question is
     # about what the plan says of each, so no single county filters the passages.
-    named = {c[:2] for c in COUNTIES if c in text}
+    named = {c[:2] for c in COUNTIES if c in scoped}
     county = named.pop() if len(named) == 1 else ""
     level = _level(text)
     tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
@@ -246,7 +252,8 @@ def understand(question: object, max_chars: int = 2000) -> Query:
                  tuple(w for w in glossed if w in canonical_text and w not in text),
                  question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
                  named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text),
-                 framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text))
+                 framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text),
+                 outline_ref(text))
 
 
 _LEVEL_IN_TERM_RE = lexicon_pattern("places.toml", "level_in_term")

@@ -1,0 +1,204 @@
+"""Outline and structure questions answered from a document's section tree, for any document with
+standard numbering: a numbered part (第三章, 第六部分, 第二条, 第二章第三节), the parts of the whole
+document, the list of 专栏, or a named part (主要任务, 保障措施/组织实施, 基本原则/要坚持做到,
+总体要求, 主要目标). One cited line per item: the heading or lead sentence of each child node, or,
+for a part without children, its own sentences. Only the tree's generic shape is used (a node's
+path, kind and span), never the headings of one plan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kb.cite import CitationBuilder
+from kb.lexicon import word_list
+from kb.query import Query
+from kb.query.outline import named_parts
+from kb.types import Answer, Document, Hit, Section
+
+if TYPE_CHECKING:
+    from kb.answer.context import AnswerContext
+
+_FILLER = frozenset(word_list("outline.toml", "outline_filler"))
+_TASK_FRAME = word_list("outline.toml", "task_frame")
+_DOC_KINDS = word_list("words.toml", "doc_kinds")
+_NODE_KINDS = ("chapter", "section", "column", "phase", "article")
+_CN = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """12 → 十二 (counts in the answer are written as the documents write their headings)."""
+    if n < 10:
+        return _CN[n]
+    if n < 20:
+        return "十" + (_CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def main_document(kb: AnswerContext, q: Query, hits: list[Hit], allowed: set[str]) -> Document | None:
+    """The document a structure question is about: the one whose kind the question names (规划,
+    意见), else the fullest document in view (「这个文件」 means the main document)."""
+    docs = [d for d in kb.index.docs.values() if d.doc_id in allowed]
+    kinds = [k for k in _DOC_KINDS if k in q.text]
+    named = [d for d in docs if any(k in d.meta.title for k in kinds)]
+    docs = named or docs
+    if not docs:
+        return None
+    return max(docs, key=lambda d: (d.meta.completeness != "partial", len(d.text)))
+
+
+def top_nodes(doc: Document) -> list[Section]:
+    return [s for s in doc.sections if len(s.path) == 1 and s.kind in _NODE_KINDS]
+
+
+def children(doc: Document, node: Section) -> list[Section]:
+    return [s for s in doc.sections if len(s.path) == len(node.path) + 1 and s.path[:-1] == node.path
+            and node.start <= s.start < node.end and s.kind != "item"]
+
+
+def _title_span(doc: Document, node: Section) -> tuple[int, int]:
+    at = doc.text.find(node.title, node.start, node.end)
+    at = node.start if at < 0 else at
+    return at, at + len(node.title)
+
+
+def _heading(cb: CitationBuilder, doc: Document, node: Section) -> str:
+    return cb.quote_span(doc.doc_id, *_title_span(doc, node))
+
+
+def _first_sentence(doc: Document, node: Section, after: int):
+    return next((s for s in doc.sentences if after < s.start < node.end), None)
+
+
+def _item_line(cb: CitationBuilder, doc: Document, node: Section) -> str:
+    """One line for a child: its heading, and for a phase or a lead its summing-up sentence."""
+    s0, s1 = _title_span(doc, node)
+    if node.kind == "lead":  # 「——全领域推动绿色低碳转型发展。」: the lead sentence itself
+        end = s1 + 1 if doc.text[s1:s1 + 1] == "。" else s1
+        return cb.quote_sentence(doc.doc_id, s0, end)
+    line = cb.quote_span(doc.doc_id, s0, s1)
+    if node.kind == "phase":
+        first = _first_sentence(doc, node, s1)
+        if first is not None:
+            line += "：" + cb.quote_sentence(doc.doc_id, first.start, first.end)
+    return line
+
+
+def _body_lines(kb: AnswerContext, cb: CitationBuilder, doc: Document, node: Section) -> list[str]:
+    """A part without children: its own sentences, up to the section limits."""
+    s1 = _title_span(doc, node)[1]
+    lines, chars = [], 0
+    for s in doc.sentences:
+        if s1 <= s.start < node.end and s.start >= s1:
+            if len(lines) >= kb.settings.answering.section_max_sentences or chars > kb.settings.answering.section_max_chars:
+                break
+            lines.append(cb.quote_sentence(doc.doc_id, s.start, s.end))
+            chars += len(s.text)
+    return lines
+
+
+def _node_answer(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, node: Section) -> Answer:
+    head = _heading(cb, doc, node)
+    kids = children(doc, node)
+    if kids:
+        body = "\n".join(_item_line(cb, doc, k) for k in kids)
+        return Answer(q.raw, "answered", f"{head}，下设{chinese(len(kids))}项：\n{body}", cb.citations())
+    lines = _body_lines(kb, cb, doc, node)
+    return Answer(q.raw, "answered", f"{head}：\n" + "\n".join(lines) if lines else head + "。", cb.citations())
+
+
+def _list_answer(q: Query, cb: CitationBuilder, doc: Document, lead: str, nodes: list[Section]) -> Answer:
+    body = "\n".join(_item_line(cb, doc, n) for n in nodes)
+    return Answer(q.raw, "answered", f"{lead}\n{body}", cb.citations())
+
+
+def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
+    top = top_nodes(doc)
+    articles = [s for s in doc.sections if s.kind == "article"]
+    node: Section | None = None
+    pool: list[Section] = []
+    for unit, n in q.outline.units:
+        if unit == "条":
+            pool = articles or top
+        elif unit == "节":
+            pool = [c for c in children(doc, node) if c.kind != "lead"] if node is not None else \
+                [s for s in doc.sections if s.kind == "section"]
+        else:
+            pool = top
+        if n > len(pool):
+            return _missing(q, cb, doc, pool, unit, n)
+        node = pool[n - 1]
+    return _node_answer(kb, q, cb, doc, node) if node is not None else None
+
+
+def _missing(q: Query, cb: CitationBuilder, doc: Document, pool: list[Section], unit: str, n: int) -> Answer | None:
+    """A numbered part that does not exist: say how many parts the document has."""
+    if not pool:
+        return None
+    first, last = _heading(cb, doc, pool[0]), _heading(cb, doc, pool[-1])
+    text = f"文件正文共{chinese(len(pool))}个部分（从「{first}」到「{last}」），没有第{chinese(n)}{unit}。"
+    return Answer(q.raw, "not_found", text, cb.citations())
+
+
+def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
+    part_words = named_parts()[q.outline.part]
+    heads = [s for s in doc.sections if s.kind in _NODE_KINDS and any(w in s.title for w in part_words)]
+    if heads:
+        return _node_answer(kb, q, cb, doc, min(heads, key=lambda s: (len(s.path), s.start)))
+    # 「要坚持做到：」 and the lead sentences right after it.
+    for s in doc.sentences:
+        if s.text.endswith("：") and any(w in s.text for w in part_words):
+            leads = _leads_after(doc, s.end)
+            if leads:
+                intro = cb.quote_sentence(doc.doc_id, s.start, s.end)
+                return _list_answer(q, cb, doc, intro, leads)
+    if q.outline.part == "主要任务":
+        tasks = [s for s in top_nodes(doc) if not any(w in s.title for w in _TASK_FRAME)]
+        if tasks:
+            return _list_answer(q, cb, doc, "文件没有以“主要任务”为题的部分；部署任务的是以下各部分：", tasks)
+    return None
+
+
+def _leads_after(doc: Document, at: int) -> list[Section]:
+    """The lead nodes of consecutive paragraphs that follow position ``at``."""
+    out: list[Section] = []
+    nodes = sorted((s for s in doc.sections if s.start >= at and s.kind in (*_NODE_KINDS, "lead")),
+                   key=lambda s: s.start)
+    for s in nodes:
+        if s.kind != "lead":
+            break
+        if out and len(s.path) != len(out[0].path):
+            continue
+        out.append(s)
+    return out
+
+
+def _other_topic(kb: AnswerContext, q: Query, doc: Document, words: tuple[str, ...]) -> bool:
+    """The question names something besides the part and the document: not a structure question."""
+    ref = q.outline
+    named = " ".join(ref.phrases) + " " + " ".join(named_parts().get(ref.part, ()))
+    return any(w not in _FILLER and w not in named and not kb.relevance.present(w, doc.meta.title)
+               and not any(w in p or p in w for p in ref.phrases) and w not in _DOC_KINDS
+               for w in words)
+
+
+def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
+                   words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    ref = q.outline
+    if ref is None or q.years or q.column:
+        return None
+    doc = main_document(kb, q, hits, allowed)
+    if doc is None or _other_topic(kb, q, doc, words):
+        return None
+    if ref.units:
+        ans = _numbered(kb, q, cb, doc)
+    elif ref.part:
+        ans = _named(kb, q, cb, doc)
+    elif ref.columns:
+        cols = [s for s in doc.sections if s.kind == "column"]
+        ans = _list_answer(q, cb, doc, f"文件共有{chinese(len(cols))}个专栏：", cols) if cols else None
+    else:
+        top = top_nodes(doc)
+        ans = _list_answer(q, cb, doc, f"文件正文分{chinese(len(top))}个部分：", top) if top else None
+    return ans
