@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -97,9 +98,7 @@ def passages(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     for h in hits[:PASSAGES]:
         doc = kb.index.docs[h.chunk.doc_id]
         best, best_cov = None, -1.0
-        for s in doc.sentences:
-            if s.start < h.chunk.start:
-                continue
+        for s in doc.sentences[bisect_left(doc.sentences, h.chunk.start, key=lambda x: x.start):]:
             if s.start >= h.chunk.end:
                 break
             if len(s.text) < 6 or is_heading(doc, s):

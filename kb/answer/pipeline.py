@@ -20,7 +20,7 @@ from kb.answer.candidates import Asked, document_kind, prepare, propose
 from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.cite import CitationBuilder, sentence_around
 from kb.retrieve import Filters
-from kb.select.features import Proposal, features
+from kb.select.features import Proposal, add_agreement, features
 from kb.select.model import load_model
 from kb.types import Answer
 
@@ -55,7 +55,8 @@ def _select(kb: AnswerContext, question: str, k: int, filters: Filters | None,
         return _first_grounded(kb, asked, proposals)
     model = load_model()
     grounded = [p for p in proposals if p.grounded]
-    probs = model.probability([features(kb, q, list(asked.hits), asked.words, p, model.strategies) for p in grounded])
+    rows = [features(kb, q, list(asked.hits), asked.words, p, model.strategies) for p in grounded]
+    probs = model.probability(add_agreement(rows, grounded))
     scored = sorted(zip(grounded, probs, strict=True), key=lambda x: (-x[1], x[0].order))
     cands = tuple(Candidate(p.strategy, float(pr), _first_quote(p.answer), p.grounded, p.label) for p, pr in
                   sorted(zip(grounded, probs, strict=True), key=lambda x: x[0].order)) + tuple(

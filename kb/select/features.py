@@ -43,6 +43,7 @@ BASE_FEATURES: tuple[str, ...] = (
     "dense_sim", "cov_quotes", "cov_first", "cov_path", "cov_answer", "asks_number_has", "asks_number_missing",
     "unit_has", "unit_missing", "year_has", "year_missing", "deadline_year", "body_has", "list_items",
     "county_has", "county_missing", "log_len", "n_cites", "kind_fits", "strategy_unknown",
+    "agree", "cov_gap", "sim_gap", "rank_gap",
     *(f"intent_{i}" for i in INTENTS))
 
 
@@ -123,3 +124,20 @@ def features(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     else:
         f["strategy_unknown"] = 1.0
     return f
+
+
+def add_agreement(rows: list[dict[str, float]], proposals: list[Proposal]) -> list[dict[str, float]]:
+    """Features of a candidate among the others of the same question: how many other candidates
+    cite a span overlapping one of its own (independent strategies agreeing), and how far its key
+    word coverage, closeness in meaning and retrieval rank stand below the best candidate's."""
+    spans = [{(c.doc_id, c.start, c.end) for c in p.answer.citations} for p in proposals]
+    best_cov = max((r["cov_quotes"] for r in rows), default=0.0)
+    best_sim = max((r["dense_sim"] for r in rows), default=0.0)
+    best_rank = max((r["hit_rank_inv"] for r in rows), default=0.0)
+    out = []
+    for i, r in enumerate(rows):
+        agree = sum(1 for j, other in enumerate(spans) if j != i and any(
+            d == d2 and s < e2 and s2 < e for d, s, e in spans[i] for d2, s2, e2 in other))
+        out.append({**r, "agree": min(agree, 4) / 4, "cov_gap": best_cov - r["cov_quotes"],
+                    "sim_gap": best_sim - r["dense_sim"], "rank_gap": best_rank - r["hit_rank_inv"]})
+    return out

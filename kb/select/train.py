@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb.errors import BadInput
-from kb.select.features import BASE_FEATURES, features
+from kb.select.features import BASE_FEATURES, add_agreement, features
 from kb.select.model import FORMAT_VERSION, calibrate, model_path
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-WRONG_MAX = 0.05  # asserted answers that are wrong, as a share of a set's answerable questions
+WRONG_MAX = 0.05  # asserted answers that are wrong, at most this share of the answerable questions
+WRONG_COST = 2.0  # a wrong answer asserted is worse than a right one shown only as related
 TRAP_RELATED_MAX = 0.10  # unanswerable questions shown a related passage (traps answered ≤ 1 in 10)
 MIN_STRATEGY_ROWS = 5  # a strategy name becomes a feature when it proposed this many candidates
 GRID = tuple(round(x, 2) for x in np.arange(0.0, 0.96, 0.01))
@@ -85,10 +86,12 @@ def collect(kb: KnowledgeBase, sets: list[Path], limit: int = 0) -> list[Questio
             qn.reasoned_refusal = first is not None and first.answer.status != "answered"
             qn.refused = not props
             spans = _evidence(kb, row) if answerable else []
-            for p in props:
+            rows = add_agreement([features(kb.context, asked.query, list(asked.hits), asked.words, p) for p in props],
+                                 props)
+            for p, feats in zip(props, rows, strict=True):
                 holds = answerable and all(s in p.answer.answer for s in row.get("answer_contains", []))
                 overlap = any(c.doc_id == d and c.start < e and s < c.end for c in p.answer.citations for d, s, e in spans)
-                qn.rows.append(features(kb.context, asked.query, list(asked.hits), asked.words, p))
+                qn.rows.append(feats)
                 qn.labels.append(int(holds and overlap and p.answer.status == "answered"))
                 qn.contains.append(holds)
                 qn.passage.append(p.strategy == "passage")
@@ -148,37 +151,47 @@ def outcomes(questions: list[Question], xs: np.ndarray, ys: np.ndarray, answer_m
 
 
 def choose_thresholds(questions: list[Question], xs: np.ndarray, ys: np.ndarray) -> tuple[float, float]:
-    """answer_min: the lowest threshold at which, in EVERY held-out set, asserted wrong answers are
-    at most WRONG_MAX of its answerable questions (the out-of-fold stand-in for "on unseen sets").
-    related_min: the lowest at which, pooled, at most TRAP_RELATED_MAX of the unanswerable
-    questions are shown a passage or an answer."""
-    answer_min = GRID[-1]
+    """Both thresholds from the out-of-fold probabilities (every set scored by a model that never saw it).
+
+    answer_min: among the thresholds at which asserted wrong answers are at most WRONG_MAX of the
+    answerable questions (pooled over the held-out sets), the one that maximizes right − WRONG_COST ×
+    wrong: a wrong answer asserted costs as much as WRONG_COST right answers shown only as related
+    (lowest such threshold on a tie). related_min: the lowest threshold at which at most
+    TRAP_RELATED_MAX of the unanswerable questions are shown a passage or an answer."""
+    answerable = sum(q.answerable for q in questions) or 1
+    traps = sum(not q.answerable for q in questions) or 1
+    best, answer_min = -np.inf, GRID[-1]
     for t in GRID:
         per = outcomes(questions, xs, ys, t, 1.01)
-        if all(v.get("wrong", 0) <= WRONG_MAX * max(v["answerable"], 1) for v in per.values()):
-            answer_min = t
-            break
+        right = sum(v.get("right", 0) for v in per.values())
+        wrong = sum(v.get("wrong", 0) for v in per.values())
+        if wrong <= WRONG_MAX * answerable and right - WRONG_COST * wrong > best:
+            best, answer_min = right - WRONG_COST * wrong, t
     related_min = 1.0
-    traps = sum(not q.answerable for q in questions) or 1
     for t in GRID:
-        if t > answer_min:
-            break
         per = outcomes(questions, xs, ys, answer_min, t)
         shown = sum(v.get("trap_related", 0) + v.get("trap_answered", 0) for v in per.values())
         if shown <= TRAP_RELATED_MAX * traps:
             related_min = t
             break
-    return answer_min, min(related_min, answer_min)
+    return answer_min, related_min
 
 
 def train(kb: KnowledgeBase, sets: list[Path], out: Path | None = None, limit: int = 0) -> dict:
-    """Collect, validate leaving whole sets out, calibrate, choose thresholds, fit and write."""
-    from sklearn.isotonic import IsotonicRegression
+    """Collect the candidates of every question, then `fit_model`."""
 
     if len(sets) < 2:
         raise BadInput("训练至少需要两个问题集（验证时整套留出）", "指定两个以上的 eval/*.jsonl 文件")
     t0 = time.perf_counter()
-    questions = collect(kb, sets, limit)
+    data = fit_model(collect(kb, sets, limit), [p.name for p in sets], out or model_path())
+    data["seconds"] = round(time.perf_counter() - t0, 1)
+    return data
+
+
+def fit_model(questions: list[Question], set_names: list[str], target: Path) -> dict:
+    """Validate leaving whole sets out, calibrate, choose the thresholds, fit on all and write."""
+    from sklearn.isotonic import IsotonicRegression
+
     counts: dict[str, int] = defaultdict(int)
     for q in questions:
         for r in q.rows:
@@ -209,12 +222,11 @@ def train(kb: KnowledgeBase, sets: list[Path], out: Path | None = None, limit: i
             "calibration": {"x": xs.round(6).tolist(), "y": ys.round(6).tolist()},
             "strategies": sorted(k[2:] for k in names if k.startswith("s:")),
             "thresholds": {"answer": answer_min, "related": related_min,
-                           "wrong_max": WRONG_MAX, "trap_related_max": TRAP_RELATED_MAX},
-            "trained_on": [p.name for p in sets], "candidates": len(lab), "positives": int(lab.sum()),
+                           "wrong_max": WRONG_MAX, "wrong_cost": WRONG_COST,
+                           "trap_related_max": TRAP_RELATED_MAX},
+            "trained_on": set_names, "candidates": len(lab), "positives": int(lab.sum()),
             "report": report}
-    target = out or model_path()
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    data["seconds"] = round(time.perf_counter() - t0, 1)
     data["path"] = str(target)
     return data
 
@@ -228,7 +240,8 @@ def format_report(data: dict) -> str:
     t = data["thresholds"]
     lines = [(f"答案选择模型已写入 {data['path']}（{data['candidates']} 个候选，{data['positives']} 个正例，"
              f"用时 {data['seconds']} 秒）"),
-             (f"阈值：answer_min={t['answer']:.2f}（每个留出集中答错 ≤ {t['wrong_max']:.0%} 的可答问题），"
+             (f"阈值：answer_min={t['answer']:.2f}（答错 ≤ {t['wrong_max']:.0%} 的可答问题，且使 答对 − "
+              f"{t['wrong_cost']:g}×答错 最大），"
              f"related_min={t['related']:.2f}（陷阱题给出段落 ≤ {t['trap_related_max']:.0%}）"),
              "整套留出验证（每行由没见过该问题集的模型打分）：",
              f"{'问题集':24} {'可答':>4} " + " ".join(f"{label:>6}" for _, label in _COLUMNS) + f" {'答错率':>6}"]
