@@ -69,17 +69,18 @@ def test_the_shipped_model_loads_and_matches_the_features() -> None:
     assert data["format"] == FORMAT_VERSION and not any("blind" in s for s in data["trained_on"])
     model = load_model()
     assert list(model.features[: len(BASE_FEATURES)]) == list(BASE_FEATURES)
-    assert 0.0 <= model.related_min <= model.answer_min <= 1.0
+    assert 0.0 <= model.related_min <= 1.0 and 0.0 <= model.answer_min <= 1.0
 
 
 def test_a_model_of_another_feature_list_asks_for_kb_train() -> None:
     from kb.errors import SelectorModelError
 
     data = json.loads(model_path().read_text(encoding="utf-8"))
-    with pytest.raises(SelectorModelError, match="kb train"):
-        parse_model({**data, "features": data["features"][1:]}, BASE_FEATURES)
-    with pytest.raises(SelectorModelError, match="kb train"):
-        parse_model({**data, "format": 0}, BASE_FEATURES)
+    for bad in ({**data, "features": data["features"][1:]}, {**data, "features": [*data["features"], "new_feature"]},
+                {**data, "format": 0}):
+        with pytest.raises(SelectorModelError) as e:
+            parse_model(bad, BASE_FEATURES)
+        assert "kb train" in e.value.one_line() and "答案选择模型" in e.value.one_line()
 
 
 def _with(kb, **thresholds):
@@ -122,3 +123,12 @@ def test_kb_train_runs_on_a_tiny_subset(kb, tmp_path, capsys) -> None:
     assert "整套留出验证" in capsys.readouterr().out
     model = load_model(str(out))
     assert list(model.features[: len(BASE_FEATURES)]) == list(BASE_FEATURES)
+
+
+@pytest.mark.parametrize(("status", "badge"), [("answered", "已回答"), ("related", "请核对原文"), ("not_found", "未找到")])
+def test_the_chat_shows_a_badge_for_each_status(status, badge) -> None:
+    from kb.ui.render import answer_html
+
+    html = answer_html({"status": status, "confidence": 0.42, "answer": "……", "citations": [], "related": []}, {})
+    assert badge in html
+    assert ("置信度 0.42" in html) == (status != "not_found")

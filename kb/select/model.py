@@ -62,8 +62,10 @@ def parse_model(data: dict, base_features: tuple[str, ...]) -> SelectorModel:
         raise SelectorModelError(f"答案选择模型的格式版本是 {data.get('format')!r}，本程序需要 {FORMAT_VERSION}", hint)
     names = tuple(data.get("features", ()))
     missing = [f for f in base_features if f not in names]
-    if missing:
-        raise SelectorModelError(f"答案选择模型的特征与本程序不一致（缺少 {'、'.join(missing[:5])}）", hint)
+    unknown = [f for f in names if f not in base_features and not f.startswith("s:")]
+    if missing or unknown:
+        what = f"缺少 {'、'.join(missing[:5])}" if missing else f"多出 {'、'.join(unknown[:5])}"
+        raise SelectorModelError(f"答案选择模型的特征与本程序不一致（{what}）", hint)
     try:
         return SelectorModel(
             names, np.array(data["mean"], float), np.array(data["scale"], float), np.array(data["coef"], float),

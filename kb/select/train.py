@@ -157,7 +157,8 @@ def choose_thresholds(questions: list[Question], xs: np.ndarray, ys: np.ndarray)
     answerable questions (pooled over the held-out sets), the one that maximizes right − WRONG_COST ×
     wrong: a wrong answer asserted costs as much as WRONG_COST right answers shown only as related
     (lowest such threshold on a tie). related_min: the lowest threshold at which at most
-    TRAP_RELATED_MAX of the unanswerable questions are shown a passage or an answer."""
+    TRAP_RELATED_MAX of the unanswerable questions are shown a passage or an answer, and never
+    above answer_min."""
     answerable = sum(q.answerable for q in questions) or 1
     traps = sum(not q.answerable for q in questions) or 1
     best, answer_min = -np.inf, GRID[-1]
@@ -167,8 +168,10 @@ def choose_thresholds(questions: list[Question], xs: np.ndarray, ys: np.ndarray)
         wrong = sum(v.get("wrong", 0) for v in per.values())
         if wrong <= WRONG_MAX * answerable and right - WRONG_COST * wrong > best:
             best, answer_min = right - WRONG_COST * wrong, t
-    related_min = 1.0
+    related_min = answer_min  # a candidate good enough to assert is always good enough to show
     for t in GRID:
+        if t >= answer_min:
+            break
         per = outcomes(questions, xs, ys, answer_min, t)
         shown = sum(v.get("trap_related", 0) + v.get("trap_answered", 0) for v in per.values())
         if shown <= TRAP_RELATED_MAX * traps:
