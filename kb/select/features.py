@@ -103,8 +103,9 @@ def features(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     unit = q.figure.unit
     if unit:
         f["unit_has" if unit in quotes else "unit_missing"] = 1.0
-    if q.years:
-        f["year_has" if any(str(y) in quotes for y in q.years) else "year_missing"] = 1.0
+    paths = " ".join(c.section for c in cites)
+    if q.years:  # the quote, or the phase heading it stands under (第三阶段（2031—2035年）), names the year
+        f["year_has" if any(str(y) in quotes + paths for y in q.years) else "year_missing"] = 1.0
     if q.intent == "deadline" and _YEAR_RE.search(quotes):
         f["deadline_year"] = 1.0
     if q.intent == "responsibility" and any(w in quotes for w in _BODY_WORDS):
@@ -112,7 +113,6 @@ def features(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     if q.intent == "list":
         f["list_items"] = min(len(cites), 6) / 6
     if q.county:
-        paths = " ".join(c.section for c in cites)
         f["county_has" if q.county in quotes + paths else "county_missing"] = 1.0
     f["n_cites"] = min(len(cites), 6) / 6
     kind = _KIND.get(p.strategy, "")

@@ -157,8 +157,9 @@ def choose_thresholds(questions: list[Question], xs: np.ndarray, ys: np.ndarray)
     answerable questions (pooled over the held-out sets), the one that maximizes right − WRONG_COST ×
     wrong: a wrong answer asserted costs as much as WRONG_COST right answers shown only as related
     (lowest such threshold on a tie). related_min: the lowest threshold at which at most
-    TRAP_RELATED_MAX of the unanswerable questions are shown a passage or an answer, and never
-    above answer_min."""
+    TRAP_RELATED_MAX of the unanswerable questions are shown a passage or an answer, never above
+    answer_min (answer_min itself when no lower threshold meets that bound: a candidate good enough
+    to assert is always shown)."""
     answerable = sum(q.answerable for q in questions) or 1
     traps = sum(not q.answerable for q in questions) or 1
     best, answer_min = -np.inf, GRID[-1]
