@@ -207,7 +207,7 @@ def _answer_json(ans) -> dict:
 
 def _print_answer(ans) -> None:
     if ans.status == "related":  # shown, not asserted: the reader checks the source
-        print(f"【请核对原文】没有把握直接回答（置信度 {ans.confidence:.2f}），下面是最相关的原文：")
+        print(f"【请核对原文】以下是最相关的原文，不作为答案（置信度 {ans.confidence:.2f}）：")
     elif ans.status == "answered":
         print(f"【已回答】置信度 {ans.confidence:.2f}")
     print(ans.answer)

@@ -71,8 +71,10 @@ def format_explain(e: Explain) -> str:
         lines.append("检索前即判定语料库无法回答（文件、层级或引用的原文不在语料库中）。")
     elif e.candidates:
         lines.append("候选答案（得分＝答案选择模型估计的答对概率）：")
+        same = [c for c in e.candidates if c.strategy == e.strategy and c.grounded]
+        chosen = max(same, key=lambda c: c.score) if same else None  # one candidate is chosen, even of a name seen twice
         for c in e.candidates:
-            mark = "✔ 采用" if c.strategy == e.strategy else ("✘ 数字无出处，舍弃" if not c.grounded else "  备选")
+            mark = "✔ 采用" if c is chosen else ("✘ 数字无出处，舍弃" if not c.grounded else "  备选")
             lines.append(f"  {mark} {c.label or c.strategy}（{c.strategy}）  得分 {c.score:.2f}  「{c.quote[:40]}{'…' if len(c.quote) > 40 else ''}」")
     else:
         lines.append("没有回答方式给出有依据的答案。")
