@@ -85,7 +85,9 @@ class CitationBuilder:
         clause = fact.quote.strip().rstrip("。；，")
         year = str(fact.year) if fact.year else ""
         phase = None
-        if year and year not in clause and year not in doc.text[s_start:s_end]:
+        if not year or year in clause:  # the clause holds its year: it is the quote (a clause-level citation)
+            return f"{clause}[{self.cite(fact.doc_id, fact.start, fact.end)}]。"
+        if year not in doc.text[s_start:s_end]:
             phase = self._phase_heading(doc, fact)
         # The heading is cited first when it comes first, so the markers read [1] … [2].
         m = self.cite(fact.doc_id, *phase) if phase is not None else 0

@@ -135,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.add_argument("--markdown", action="store_true", help="the summary table for the README")
     e.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
+    tr = sub.add_parser("train", help="rebuild the answer selector from the question sets (eval/)")
+    tr.add_argument("sets", nargs="*", type=Path, help="question sets (default: eval/questions.jsonl and eval/dev*)")
+    tr.add_argument("--out", type=Path, default=None, help="model file (default: the one in the package)")
+    tr.add_argument("--limit", type=int, default=0, help="only the first N questions of each set (a quick check)")
+    tr.add_argument("--json", action="store_true")
     return p
 
 
@@ -194,7 +199,7 @@ def cmd_search(args: argparse.Namespace, kb) -> int:
 
 def _answer_json(ans) -> dict:
     return {
-        "question": ans.question, "status": ans.status, "answer": ans.answer,
+        "question": ans.question, "status": ans.status, "confidence": ans.confidence, "answer": ans.answer,
         "citations": [dataclasses.asdict(c) for c in ans.citations],
         "facts": [{k: v for k, v in dataclasses.asdict(f).items() if k not in ("extra",)} for f in ans.facts],
         "related": [dataclasses.asdict(c) for c in ans.related],
@@ -202,6 +207,10 @@ def _answer_json(ans) -> dict:
 
 
 def _print_answer(ans) -> None:
+    if ans.status == "related":  # shown, not asserted: the reader checks the source
+        print(f"【请核对原文】以下是最相关的原文，不作为答案（置信度 {ans.confidence:.2f}）：")
+    elif ans.status == "answered":
+        print(f"【已回答】置信度 {ans.confidence:.2f}")
     print(ans.answer)
     if ans.citations:
         print("\n出处：")
@@ -328,6 +337,23 @@ def cmd_eval(args: argparse.Namespace, kb) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace, kb) -> int:
+    from kb.select.train import eval_sets, format_report, train
+
+    sets = args.sets or eval_sets(Path.cwd())
+    for path in sets:
+        if "blind" in path.parts:
+            raise BadInput(f"不能用盲测问题集训练：{path}", "只用 eval/questions.jsonl 和 eval/dev*_questions.jsonl")
+        if not path.is_file():
+            raise BadInput(f"问题集不存在：{path}", "在项目根目录运行，或给出 eval/*.jsonl 文件")
+    data = train(kb, sets, args.out, max(0, args.limit))
+    if args.json:
+        _print_json(data)
+    else:
+        print(format_report(data))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_argv(sys.argv[1:] if argv is None else argv)
@@ -349,7 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if kb.index.stale_notice:  # answers still come from the last good index; say so on stderr
             print(kb.index.stale_notice, file=sys.stderr)
         return {"docs": cmd_docs, "doc": cmd_doc, "search": cmd_search, "ask": cmd_ask, "targets": cmd_targets,
-                "check": cmd_check, "brief": cmd_brief, "eval": cmd_eval}[args.command](args, kb)
+                "check": cmd_check, "brief": cmd_brief, "eval": cmd_eval,
+                "train": cmd_train}[args.command](args, kb)
     except KBError as e:
         print(f"错误：{e.one_line()}", file=sys.stderr)
         return e.exit_code

@@ -29,6 +29,13 @@ class AnswerThresholds:
     section_max_chars: int = 700
     list_max: int = 4  # sentences a list answer may quote from one section
     notice_head_chars: int = 1500  # the notice part of a document: title, addressees, signature, date
+    # The learned answer selector (kb/select): a candidate whose calibrated probability of being
+    # right is at least answer_min is asserted (answered); below it, the best passage is shown as
+    # related when its probability is at least related_min; else not_found. -1 takes the value
+    # `kb train` chose from out-of-fold predictions and wrote into the model file (README: 状态与阈值).
+    answer_min: float = -1.0
+    related_min: float = -1.0
+    selector: int = 1  # 1: the learned selector; 0: the first grounded answer in the hand order
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "max_upload_mb": (0.01, 1024),
     "max_question_chars": (1, 100_000),
     "max_corpus_file_mb": (0.01, 1024),
+    "answering.answer_min": (-1.0, 1.0),
+    "answering.related_min": (-1.0, 1.0),
+    "answering.selector": (0, 1),
 }
 _HINT = "改正这个值（见 README.md 的设置表）"
 _TYPE_NAMES = {int: "整数", float: "数字", str: "文本", Path: "路径"}

@@ -58,3 +58,7 @@ class BuildLocked(BadInput):
 
 class IndexUnwritable(BadInput):
     """The index folder cannot be created or written (read-only, a file, under /proc)."""
+
+
+class SelectorModelError(KBError):
+    """The answer selector's model file is missing, unreadable or does not match this code."""

@@ -83,14 +83,15 @@ def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
     return out
 
 
-OUTCOMES = ("right", "wrong", "related", "refused", "trap_ok", "trap_answered")
+OUTCOMES = ("right", "wrong", "related", "refused", "trap_ok", "trap_related", "trap_answered")
 
 
 def question_outcome(row: dict, ans: Answer) -> str:
     """right | wrong (asserted, a decisive string missing) | related | refused (not_found) for an
-    answerable question; trap_ok | trap_answered for one the corpus cannot answer."""
+    answerable question; trap_ok | trap_related (a passage shown, not asserted) | trap_answered
+    for one the corpus cannot answer."""
     if not row.get("answerable", True):
-        return "trap_ok" if ans.status == "not_found" else "trap_answered"
+        return {"not_found": "trap_ok", "related": "trap_related"}.get(ans.status, "trap_answered")
     if ans.status == "not_found":
         return "refused"
     if ans.status == "related":
@@ -125,9 +126,9 @@ def evaluate_answers(kb: KnowledgeBase, gold: list[dict]) -> dict:
                 failures.append({"id": row.get("id"), "question": row["question"], "status": ans.status,
                                  "answer": ans.answer[:160], "expected": row.get("answer_contains", [])})
         else:
-            tp += ans.status == "not_found"
-            fp += ans.status != "not_found"
-            if ans.status != "not_found":
+            tp += ans.status != "answered"
+            fp += ans.status == "answered"
+            if ans.status == "answered":
                 failures.append({"id": row.get("id"), "question": row["question"], "status": ans.status,
                                  "answer": ans.answer[:160], "expected": "not_found"})
     unanswerable = tp + fp
@@ -172,7 +173,7 @@ def format_metrics(m: dict) -> str:
               _outcome_line(a),
               f"citation verbatim rate: {a['citation_verbatim_rate']:.3f} ({a['citations']} citations)",
               f"answers with a number not in a cited quote: {a['answers_with_ungrounded_numbers']}",
-              f"not_found recall (unanswerable → not_found): {a['not_found_recall']:.3f} of {a['unanswerable']}",
+              f"not_found recall (unanswerable → not asserted: not_found or related): {a['not_found_recall']:.3f} of {a['unanswerable']}",
               f"not_found precision: {a['not_found_precision']:.3f}",
               f"answer latency p50 {a['latency_p50_ms']:.1f} ms, p95 {a['latency_p95_ms']:.1f} ms"]
     if a["failures"]:
@@ -187,7 +188,8 @@ def _outcome_line(a: dict) -> str:
     o = a["outcomes"]
     return (f"答对 right {o['right']} · 答错 wrong {o['wrong']} (asserted, {a['asserted_wrong_rate']:.3f} of answerable)"
             f" · 仅相关 related {o['related']} · 拒答 refused {o['refused']}"
-            f" · 陷阱题拒答 traps refused {o['trap_ok']} / 误答 answered {o['trap_answered']}")
+            f" · 陷阱题拒答 traps refused {o['trap_ok']} / 给出相关段落 related {o['trap_related']}"
+            f" / 误答 answered {o['trap_answered']}")
 
 
 def format_markdown(m: dict) -> str:
@@ -211,7 +213,7 @@ def format_markdown(m: dict) -> str:
               f"| right · wrong (asserted) · related · refused | {_outcome_line(a)} |",
               f"| citations with quote == text[start:end] | {a['citation_verbatim_rate']:.3f} of {a['citations']} |",
               f"| answers with a number not in a cited quote | {a['answers_with_ungrounded_numbers']} |",
-              f"| unanswerable questions answered not_found (recall) | {a['not_found_recall']:.3f} of {a['unanswerable']} |",
+              f"| unanswerable questions not asserted (not_found or related; recall) | {a['not_found_recall']:.3f} of {a['unanswerable']} |",
               f"| not_found answers that were right (precision) | {a['not_found_precision']:.3f} |",
               f"| answer latency in one warm process | p50 {a['latency_p50_ms']:.1f} ms, p95 {a['latency_p95_ms']:.1f} ms |"]
     return "\n".join(lines)

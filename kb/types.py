@@ -129,11 +129,12 @@ class Citation:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    status: str  # answered | not_found
+    status: str  # answered | related | not_found
     answer: str
     citations: tuple[Citation, ...]
     facts: tuple[Fact, ...] = ()
     related: tuple[Citation, ...] = ()
+    confidence: float = 0.0  # the selector's calibrated probability that the chosen answer is right
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,10 @@ def test_a_share_question_gets_the_share_target(kb) -> None:
 ])
 def test_no_figure_is_passed_off_for_another(kb, question, must_contain) -> None:
     ans = kb.ask(question)
+    if ans.status == "related" and must_contain == ["没有找到"]:
+        # the selector may show the closest passage for the reader to check: never asserted as the answer
+        assert "最相关的表述是" in ans.answer and "请核对原文" in ans.answer, ans.answer
+        return
     assert ans.status == "not_found", ans.answer
     for s in must_contain:
         assert s in ans.answer, ans.answer
@@ -283,7 +287,9 @@ def test_a_list_question_quotes_each_matching_sentence_of_the_section(kb) -> Non
     "吉林市境内共有多少个地表水国考断面？",
 ])
 def test_a_figure_or_year_said_of_something_else_is_no_answer(kb, question) -> None:
-    assert kb.ask(question).status == "not_found"
+    ans = kb.ask(question)
+    assert ans.status in ("not_found", "related"), ans.answer  # related: shown for checking, never asserted
+    assert ans.status == "not_found" or "请核对原文" in ans.answer
 
 
 def test_a_count_question_still_gets_a_count(kb) -> None:

@@ -61,7 +61,9 @@ def test_a_question_about_one_kind_is_not_answered_for_another(question, text, c
 ])
 def test_no_figure_of_another_kind_or_unit(kb, question) -> None:
     ans = kb.ask(question)
-    assert ans.status == "not_found", ans.answer
+    # never asserted; the selector may show the closest passage marked for checking (related)
+    assert ans.status in ("not_found", "related"), ans.answer
+    assert ans.status == "not_found" or "请核对原文" in ans.answer
 
 
 @pytest.mark.parametrize(("question", "must_contain"), [

@@ -1,9 +1,9 @@
 """How an answer was reached: the typed query, the strategies that produced a candidate, each
 candidate's score and first quote, the chosen strategy and a confidence in 0–1.
 
-The score is generic — the share of the question's key words the candidate's cited quotes hold —
-and the confidence is the chosen candidate's score; it is not calibrated yet (issue #17 puts a
-learned, calibrated selector in its place)."""
+The score of a candidate is the answer selector's calibrated probability that it is right
+(kb/select); the confidence is the chosen candidate's. With ``answering.selector = 0`` the score
+is the share of the question's key words the candidate's quotes hold (not calibrated)."""
 
 from __future__ import annotations
 
@@ -75,13 +75,15 @@ def format_explain(e: Explain) -> str:
     if e.strategy == "refusal":
         lines.append("检索前即判定语料库无法回答（文件、层级或引用的原文不在语料库中）。")
     elif e.candidates:
-        lines.append("尝试的回答方式（得分＝引文覆盖问题关键词的比例）：")
+        lines.append("候选答案（得分＝答案选择模型估计的答对概率）：")
+        same = [c for c in e.candidates if c.strategy == e.strategy and c.grounded]
+        chosen = max(same, key=lambda c: c.score) if same else None  # one candidate is chosen, even of a name seen twice
         for c in e.candidates:
-            mark = "✔ 采用" if c.strategy == e.strategy else ("✘ 数字无出处，舍弃" if not c.grounded else "  备选")
+            mark = "✔ 采用" if c is chosen else ("✘ 数字无出处，舍弃" if not c.grounded else "  备选")
             lines.append(f"  {mark} {c.label or c.strategy}（{c.strategy}）  得分 {c.score:.2f}  「{c.quote[:40]}{'…' if len(c.quote) > 40 else ''}」")
     else:
         lines.append("没有回答方式给出有依据的答案。")
-    lines.append(f"置信度：{e.confidence:.2f}（尚未校准）")
+    lines.append(f"置信度：{e.confidence:.2f}（经校准的答对概率；达到阈值才作为答案给出，否则只列出最相关的原文请您核对）")
     return "\n".join(lines)
 
 

@@ -1,34 +1,34 @@
 """Extractive, cited answers. Every sentence carries a citation whose quote is a verbatim slice
-of the document; every number in the answer appears in a cited quote (checked before return);
-when nothing supports an answer the status is not_found and passages are offered as related.
+of the document; every number in the answer appears in a cited quote (the guard: a candidate
+with a number outside its quotes is never chosen).
 
-Order of work: understand the question once (kb.query → a typed Query), refuse what the corpus
-cannot hold (another city, a missing document, a level with no document), retrieve, then try the
-strategies of kb.answer.registry that apply to the Query, in order; the first answer whose
-numbers all stand in its cited quotes (the guard) wins. `explain_question` also records every
-candidate, its score and the chosen strategy."""
+Order of work (kb.answer.candidates): understand the question once, refuse what the corpus cannot
+hold, retrieve, collect every applicable strategy's answer and the best sentences of the top
+passages. Then select (kb.select): a small learned model gives each grounded candidate its
+calibrated probability of being right; the best strategy answer is asserted (``answered``) when
+that probability reaches ``answering.answer_min``; else the best passage is shown, not asserted,
+as ``related`` (「规划中与此最相关的表述是：……」) when its probability reaches
+``answering.related_min``; else ``not_found``. The probability is the answer's ``confidence``.
+With ``answering.selector = 0`` the first grounded answer in the hand order wins (the old rule)."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import TYPE_CHECKING
 
+from kb.answer.candidates import Asked, document_kind, prepare, propose
 from kb.answer.explain import Candidate, Explain, coverage_score
-from kb.answer.registry import applicable
-from kb.cite import CitationBuilder, ungrounded_numbers
-from kb.lexicon import word_list
-from kb.query import Query, retrieval_args, understand
-from kb.query.understand import LEVEL_WORDS
+from kb.cite import CitationBuilder, sentence_around
 from kb.retrieve import Filters
-from kb.types import Answer, Hit
+from kb.select.features import Proposal, add_agreement, features
+from kb.select.model import load_model
+from kb.types import Answer
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
 
 NOT_FOUND = "语料库中没有找到能回答这个问题的内容，不作推测。下面列出最接近的段落，仅供参考。"
-_PERSON_WORDS = frozenset(word_list("words.toml", "person"))
-_DOC_KINDS = word_list("words.toml", "doc_kinds")
+RELATED_TAIL = "（这段原文未必直接回答了问题，请核对原文。）"
 
 
 def answer_question(kb: AnswerContext, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
@@ -37,83 +37,95 @@ def answer_question(kb: AnswerContext, question: str, k: int = 5, filters: Filte
 
 def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filters | None = None,
                      explain: bool = True) -> tuple[Answer, Explain]:
-    """The answer and how it was reached. With ``explain``, every applicable strategy is tried (the
-    answer stays the first grounded one's); without, the first grounded answer ends the work."""
-    q = understand(question, kb.settings.max_question_chars)
-    guessed = kb.indicator_guesser.guess(q) if kb.indicator_guesser else None
-    if guessed:  # a colloquial target question that names no indicator by a word we know
-        q = dataclasses.replace(q, indicators=(guessed,))
-    filters = filters or Filters()
-    if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()) and any(
-            len(w) >= 4 and w in q.text and any(w in d.text for d in kb.index.docs.values())
-            for w in LEVEL_WORDS[q.level]):
-        # The plan itself speaks of the province's name as a goal (美丽吉林), so it is a topic here,
-        # not a request for the province's own document (which the corpus lacks)
-        q = dataclasses.replace(q, level="")
-    refusal = _out_of_corpus(kb, q, filters)
-    level = q.level or _level_by_document_kind(kb, q)
-    if level and not filters.level and refusal is None:
-        filters = Filters(filters.doc_id, level, filters.section)
-    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, **retrieval_args(q))
-    if refusal is not None or not hits:
-        ans = _not_found(kb, q, hits, refusal or NOT_FOUND)
-        return ans, Explain(q, "refusal" if refusal else "", 0.0, ())
-    words = kb.relevance.key_words(q)
-    if "person" in q.asks:  # 「哪位领导」: who in person, not a topic of 领导
-        words = tuple(w for w in words if w not in _PERSON_WORDS) or words
-    allowed = {d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level)}
-    chosen: Answer | None = None
-    chosen_name, chosen_score = "", 0.0
-    candidates: list[Candidate] = []
-    for strategy in applicable(q):
-        cb = CitationBuilder(kb.index.docs)
-        ans = strategy.run(kb, q, hits, cb, words, allowed)
-        if ans is None:
-            continue
-        grounded = not ungrounded_numbers(ans.answer, ans.citations)
-        score = coverage_score(kb.relevance, words, ans) if grounded else 0.0
-        candidates.append(Candidate(strategy.name, score, ans.citations[0].quote if ans.citations else "", grounded,
-                                    strategy.label))
-        if grounded and chosen is None:
-            chosen, chosen_name, chosen_score = ans, strategy.name, score
-            if not explain:
-                break
-    if chosen is None:
-        return _not_found(kb, q, hits, NOT_FOUND), Explain(q, "", 0.0, tuple(candidates))
-    if chosen.status == "answered" and "person" in q.asks:
+    """The answer and how it was reached: the typed query, every candidate with its score (the
+    model's probability of being right), the chosen strategy and the confidence."""
+    ans, e = _select(kb, question, k, filters, explain)
+    return dataclasses.replace(ans, confidence=round(e.confidence, 3)), e
+
+
+def _select(kb: AnswerContext, question: str, k: int, filters: Filters | None,
+            explain: bool) -> tuple[Answer, Explain]:
+    asked = prepare(kb, question, k, filters)
+    q = asked.query
+    if asked.refusal is not None or not asked.hits:
+        return _not_found(kb, asked, asked.refusal or NOT_FOUND), Explain(q, "refusal" if asked.refusal else "", 0.0, ())
+    old_rule = kb.settings.answering.selector == 0
+    proposals = propose(kb, asked, stop_at_first=old_rule and not explain)
+    if old_rule:
+        return _first_grounded(kb, asked, proposals)
+    model = load_model()
+    grounded = [p for p in proposals if p.grounded]
+    rows = [features(kb, q, list(asked.hits), asked.words, p, model.strategies) for p in grounded]
+    probs = model.probability(add_agreement(rows, grounded))
+    scored = sorted(zip(grounded, probs, strict=True), key=lambda x: (-x[1], x[0].order))
+    cands = tuple(Candidate(p.strategy, float(pr), _first_quote(p.answer), p.grounded, p.label) for p, pr in
+                  sorted(zip(grounded, probs, strict=True), key=lambda x: x[0].order)) + tuple(
+        Candidate(p.strategy, 0.0, _first_quote(p.answer), False, p.label) for p in proposals if not p.grounded)
+    first = next((p for p in grounded if p.first_grounded), None)
+    if first is not None and first.answer.status != "answered":
+        # A strategy's reasoned refusal (「规划没有写2026年的目标」, with what it does say) stands.
+        return _person(q, first.answer), Explain(q, first.strategy, 0.0, cands)
+    answer_min, related_min = _thresholds(kb, model)
+    strategies = [(p, pr) for p, pr in scored if p.strategy != "passage" and p.answer.status == "answered"]
+    if strategies and strategies[0][1] >= answer_min:
+        best, p_best = strategies[0]
+        ans = _person(q, best.answer)
+        conf = float(p_best) if ans.status == "answered" else 0.0
+        return ans, Explain(q, best.strategy, conf, cands)
+    if scored and scored[0][1] >= related_min and "person" not in q.asks:
+        best, p_best = scored[0]
+        return _related(kb, asked, best), Explain(q, best.strategy, float(p_best), cands)
+    if first is not None and "person" in q.asks:
+        return _person(q, first.answer), Explain(q, first.strategy, 0.0, cands)
+    conf = float(scored[0][1]) if scored else 0.0
+    return _not_found(kb, asked, NOT_FOUND), Explain(q, "", conf, cands)
+
+
+def _thresholds(kb: AnswerContext, model) -> tuple[float, float]:
+    s = kb.settings.answering
+    return (s.answer_min if s.answer_min >= 0 else model.answer_min,
+            s.related_min if s.related_min >= 0 else model.related_min)
+
+
+def _first_grounded(kb: AnswerContext, asked: Asked, proposals: list[Proposal]) -> tuple[Answer, Explain]:
+    """The old rule: the first grounded strategy answer in the hand order; its confidence is the
+    share of the key words its quotes hold (not calibrated)."""
+    q = asked.query
+    cands = tuple(Candidate(p.strategy, coverage_score(kb.relevance, asked.words, p.answer) if p.grounded else 0.0,
+                            _first_quote(p.answer), p.grounded, p.label) for p in proposals)
+    first = next((p for p in proposals if p.first_grounded), None)
+    if first is None:
+        return _not_found(kb, asked, NOT_FOUND), Explain(q, "", 0.0, cands)
+    ans = _person(q, first.answer)
+    conf = coverage_score(kb.relevance, asked.words, ans) if ans.status == "answered" else 0.0
+    return ans, Explain(q, first.strategy, conf, cands)
+
+
+def _person(q, ans: Answer) -> Answer:
+    if ans.status == "answered" and "person" in q.asks:
         # The plan names bodies, never people: say so, and give what it does say.
-        chosen = dataclasses.replace(chosen, status="not_found",
-                                     answer=f"规划没有写具体人员的姓名。规划写明的是：{chosen.answer}")
-    confidence = chosen_score if chosen.status == "answered" else 0.0
-    return chosen, Explain(q, chosen_name, confidence, tuple(candidates))
+        return dataclasses.replace(ans, status="not_found", answer=f"规划没有写具体人员的姓名。规划写明的是：{ans.answer}")
+    return ans
 
 
-def _level_by_document_kind(kb: AnswerContext, q: Query) -> str:
-    """「规划提出……」 names the kind of document; when only the documents of one level are of that
-    kind (here the city's 规划, the nation's 意见), the question is about that level."""
-    kinds = [k for k in _DOC_KINDS if k in q.text]
-    if len(kinds) != 1:
-        return ""
-    levels = {d.meta.level for d in kb.index.docs.values() if kinds[0] in d.meta.title}
-    return levels.pop() if len(levels) == 1 else ""
+def _first_quote(ans: Answer) -> str:
+    return ans.citations[0].quote if ans.citations else ""
 
 
-def _out_of_corpus(kb: AnswerContext, q: Query, filters: Filters) -> str | None:
-    """A reason to refuse before retrieval, or None."""
-    for missing in kb.index.known_missing:
-        title = re.sub(r"（.*?）|\d", "", missing.get("title", ""))
-        if title and (title in q.text or title.replace("建设规划", "") in q.text):
-            return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
-    for phrase in q.quoted:  # a quoted part the corpus lacks (short quotes are paraphrase)
-        if len(phrase) >= kb.settings.answering.quoted_min and not any(phrase in d.text for d in kb.index.docs.values()):
-            return f"语料库中没有您引用的“{phrase}”，无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
-    if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()):
-        name = {"national": "国家级", "provincial": "省级", "municipal": "市级"}[q.level]
-        return f"语料库中没有{name}文件，无法回答关于{name}文件的问题。下面列出最接近的段落，仅供参考。"
-    return None
-
-
-def _not_found(kb: AnswerContext, q: Query, hits: list[Hit], text: str) -> Answer:
+def _related(kb: AnswerContext, asked: Asked, best: Proposal) -> Answer:
+    """The best candidate's first passage, quoted and cited, said to be the closest — not the answer."""
+    c = best.answer.citations[0]
+    doc = kb.index.docs[c.doc_id]
+    start, end = sentence_around(doc, c.start, c.end)
     cb = CitationBuilder(kb.index.docs)
-    related = tuple(cb.related(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits[:3])
-    return Answer(q.raw, "not_found", text, (), (), related)
+    quote = cb.quote_sentence(c.doc_id, start, end)
+    text = f"{document_kind(doc.meta.title)}中与此最相关的表述是：{quote}{RELATED_TAIL}"
+    others = _not_found(kb, asked, "").related
+    related = tuple(r for r in others if (r.doc_id, r.start) != (c.doc_id, start))
+    return Answer(asked.query.raw, "related", text, cb.citations(), (), related)
+
+
+def _not_found(kb: AnswerContext, asked: Asked, text: str) -> Answer:
+    cb = CitationBuilder(kb.index.docs)
+    related = tuple(cb.related(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in asked.hits[:3])
+    return Answer(asked.query.raw, "not_found", text, (), (), related)

@@ -17,7 +17,8 @@ from kb.types import Answer, Document
 LEVEL_LABELS = {"national": "国家", "provincial": "省级", "municipal": "市级", "department": "部门",
                 "unknown": "未标明"}
 COMPLETENESS_LABELS = {"full": "完整", "partial": "不完整", "unknown": "未标明"}
-STATUS_LABELS = {"answered": ("已回答", "kb-ok"), "not_found": ("未找到", "kb-nf"), "error": ("输入有误", "kb-err")}
+STATUS_LABELS = {"answered": ("已回答", "kb-ok"), "related": ("请核对原文", "kb-rel"), "not_found": ("未找到", "kb-nf"),
+                 "error": ("输入有误", "kb-err")}
 CONTEXT_CHARS = 300
 _MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 
@@ -29,7 +30,7 @@ def esc(text: object) -> str:
 def answer_to_dict(ans: Answer) -> dict:
     """The JSON contract of `kb ask --json` (question, status, answer, citations, facts, related)."""
     return {
-        "question": ans.question, "status": ans.status, "answer": ans.answer,
+        "question": ans.question, "status": ans.status, "confidence": ans.confidence, "answer": ans.answer,
         "citations": [dataclasses.asdict(c) for c in ans.citations],
         "facts": [{k: v for k, v in dataclasses.asdict(f).items() if k != "extra"} for f in ans.facts],
         "related": [dataclasses.asdict(c) for c in ans.related],
@@ -104,7 +105,10 @@ def answer_html(ans: Mapping, docs: Mapping[str, Document], turn: int = 0) -> st
     label, cls = STATUS_LABELS.get(status, (status, "kb-nf"))
     cites = list(ans.get("citations") or [])
     text = answer_text_html(str(ans.get("answer", "")), turn, [int(c["n"]) for c in cites])
-    parts = [f'<div class="kb-answer {cls}"><span class="kb-badge {cls}">{esc(label)}</span>',
+    conf = ans.get("confidence")
+    shown = f'<span class="kb-conf">置信度 {float(conf):.2f}</span>' if status in ("answered", "related") and isinstance(
+        conf, (int, float)) else ""
+    parts = [f'<div class="kb-answer {cls}"><span class="kb-badge {cls}">{esc(label)}</span>{shown}',
              f'<div class="kb-text">{text}</div>']
     if cites:
         parts.append('<div class="kb-sub">出处</div>')
@@ -140,6 +144,8 @@ def plain_text(question: str, ans: Mapping) -> str:
     lines = [f"问：{question}", f"答：{ans.get('answer', '')}"]
     if ans.get("status") == "not_found":
         lines[1] = f"答（未找到）：{ans.get('answer', '')}"
+    elif ans.get("status") == "related":
+        lines[1] = f"答（请核对原文，并非确定的答案）：{ans.get('answer', '')}"
     cites = list(ans.get("citations") or [])
     if cites:
         lines.append("")

@@ -25,6 +25,9 @@ CSS = """
              padding: 10px 12px; background: var(--background-fill-secondary); }
 .kb-answer.kb-nf { border-left: 5px solid #d08c1a; background: rgba(208, 140, 26, 0.07); }
 .kb-answer.kb-ok { border-left: 5px solid #2e8b57; }
+.kb-answer.kb-rel { border-left: 5px solid #2f6fb3; background: rgba(47, 111, 179, 0.06); }
+.kb-badge.kb-rel { background: #2f6fb3; }
+.kb-conf { margin-left: 8px; font-size: 0.85em; color: #666; }
 .kb-badge { display: inline-block; font-size: 0.78em; font-weight: 700; padding: 1px 8px; border-radius: 999px;
             margin-right: 6px; color: #fff; vertical-align: middle; }
 .kb-badge.kb-ok { background: #2e8b57; }
