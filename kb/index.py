@@ -19,6 +19,7 @@ from pathlib import Path
 
 import bm25s
 import faiss
+import jieba
 import numpy as np
 from tqdm import tqdm
 
@@ -28,10 +29,11 @@ from kb.embed import get_embedder
 from kb.errors import IndexCorrupt, IndexStale, IndexUnwritable, KBError
 from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
 from kb.segment import (
-    add_terms,
     chunk_document,
     chunk_sentences,
+    index_terms,
     index_text,
+    index_tokenizer,
     lexicon_hash,
     sentences_in,
     tokenize,
@@ -58,7 +60,8 @@ from kb.store import (
 )
 from kb.types import Chunk, Document, Fact, QualityReport
 
-FORMAT_VERSION = 3  # 2: one vector per sentence; 3: sentences and vector → sentence spans written at build
+FORMAT_VERSION = 4  # 2: one vector per sentence; 3: sentences and vector → sentence spans written at build;
+# 4: the words the index adds to its tokenizer written at build (tokenizer_terms.json)
 PIPELINE_VERSION = "2"  # bump when ingestion/segmentation output changes
 _BATCH = 32
 
@@ -77,6 +80,8 @@ class LoadedIndex:
     vector_sentences: list = field(default_factory=list)  # vector → [doc_id, start, end] of its sentence (or chunk)
     known_missing: list[dict] = field(default_factory=list)
     stale_notice: str = ""  # one Chinese line when corpus/ changed since this version was built
+    terms: list[str] = field(default_factory=list)  # words this index adds to its tokenizer
+    tokenizer: jieba.Tokenizer = field(default_factory=index_tokenizer)  # policy dictionary + terms, this index's own
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,8 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     marks.append(("ingest", time.perf_counter()))
     facts = _extract_facts(docs)
     marks.append(("facts", time.perf_counter()))
-    add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
+    terms = index_terms(facts)
+    tok = index_tokenizer(terms)
     chunks = [c for doc in docs for c in chunk_document(doc, settings.chunk_chars)]
     texts = [index_text(c) for c in chunks]
     by_id = {d.doc_id: d for d in docs}
@@ -212,12 +218,13 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     write_json(folder / "vector_keys.json", keys)
     write_json(folder / "vector_chunks.json", owners)
     write_json(folder / "vector_sentences.json", spans)
+    write_json(folder / "tokenizer_terms.json", terms)
     flat = faiss.IndexFlatIP(embedder.dim)
     if len(matrix):
         flat.add(matrix)
     faiss.write_index(flat, str(folder / "vectors.faiss"))
     retriever = bm25s.BM25()
-    corpus_tokens = [tokenize(t) or ["∅"] for t in texts]
+    corpus_tokens = [tokenize(t, tok) or ["∅"] for t in texts]
     if corpus_tokens:
         retriever.index(corpus_tokens, show_progress=False)
         retriever.save(str(folder / "bm25"))
@@ -260,7 +267,7 @@ def load_manifest_extra(corpus: Path) -> list[dict]:
 
 _HINT = "运行 `kb build` 重建索引"
 _DATA_FILES = ("docs.json", "reports.json", "chunks.jsonl", "facts.jsonl", "vectors.npy", "vector_keys.json",
-               "vector_chunks.json", "vector_sentences.json", "vectors.faiss")
+               "vector_chunks.json", "vector_sentences.json", "vectors.faiss", "tokenizer_terms.json")
 
 
 def read_manifest(folder: Path) -> dict:
@@ -332,7 +339,9 @@ def _read_version(folder: Path, manifest: dict, has_bm25: bool) -> LoadedIndex:
             or (len(owners) and not (0 <= owners.min() and owners.max() < len(chunks)))):
         raise IndexCorrupt(f"{folder} 中的索引前后不一致：{vectors.ntotal} 个向量、{len(owners)} 句、"
                            f"{len(chunks)} 段", _HINT)
-    add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
+    terms = json.loads((folder / "tokenizer_terms.json").read_text(encoding="utf-8"))
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise IndexCorrupt(f"{folder} 中的 tokenizer_terms.json 内容格式不对", _HINT)
     return LoadedIndex(folder, manifest, {d.doc_id: d for d in docs}, chunks, facts, reports, vectors, bm25,
                        known_missing=manifest.get("known_missing", []), vector_chunks=owners,
-                       vector_sentences=spans)
+                       vector_sentences=spans, terms=terms, tokenizer=index_tokenizer(terms))

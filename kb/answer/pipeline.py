@@ -39,7 +39,7 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
                      explain: bool = True) -> tuple[Answer, Explain]:
     """The answer and how it was reached. With ``explain``, every applicable strategy is tried (the
     answer stays the first grounded one's); without, the first grounded answer ends the work."""
-    q = understand(question, kb.settings.max_question_chars)
+    q = understand(question, kb.settings.max_question_chars, kb.index.tokenizer)
     guessed = kb.indicator_guesser.guess(q) if kb.indicator_guesser else None
     if guessed:  # a colloquial target question that names no indicator by a word we know
         q = dataclasses.replace(q, indicators=(guessed,))

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+import jieba
+
 from kb.errors import BadInput
 from kb.lexicon import pattern as lexicon_pattern
 from kb.lexicon import patterns, word_list
@@ -213,7 +215,9 @@ def _intent(text: str) -> str:
     return "general"
 
 
-def understand(question: object, max_chars: int = 2000) -> Query:
+def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokenizer | None = None) -> Query:
+    """The typed query; key tokens cut with the loaded index's tokenizer when given (else the
+    base one with the policy dictionary)."""
     text = validate(question, max_chars)
     intent = _intent(text)
     years = [int(y) for y in _YEAR_RE.findall(text)]
@@ -237,7 +241,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     named = {c[:2] for c in COUNTIES if c in text}
     county = named.pop() if len(named) == 1 else ""
     level = _level(text)
-    tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
+    tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text, tokenizer) if t not in GENERIC and not t.isdigit()))
     framing = set_apart(canonical_text or text)
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
