@@ -18,6 +18,7 @@ from kb.segment import tokenizer as base_tokenizer
 _LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words]
                           + list(word_list("text.toml", "level_tokens_extra")))
 _INDICATOR_SHAPED = pattern("text.toml", "indicator_shaped")
+_YEAR_TOKEN = pattern("text.toml", "year_token")  # 2027年
 _COUNT_WORD = pattern("text.toml", "count_word")
 _NO_SIGNAL = frozenset(word_list("text.toml", "no_signal"))
 _GLUE = "".join(word_list("text.toml", "glue"))  # function characters jieba glues onto words
@@ -95,7 +96,7 @@ class Relevance:
                 continue
             if w in _LEVEL_TOKENS:  # 国家意见, 吉林省: which document, handled as a filter, not a topic
                 continue
-            if w.endswith("年") and w[:-1].isdigit():
+            if _YEAR_TOKEN.match(w):
                 continue
             words.append(w)
         return tuple(dict.fromkeys(words))

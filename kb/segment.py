@@ -15,10 +15,11 @@ from importlib import resources
 
 import jieba
 
+from kb.lexicon import pattern
 from kb.types import Chunk, Document, Fact, Sentence
 
 _PUNCT_RE = re.compile(r"^[\W_]+$")
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_YEAR_WORD = pattern("text.toml", "year_word")  # 2030年 → also 2030
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,8 +90,8 @@ def tokenize(text: str, tok: jieba.Tokenizer | None = None) -> list[str]:
         if not t or t in stop or _PUNCT_RE.match(t):
             continue
         out.append(t)
-        if t.endswith("年") and _YEAR_RE.match(t[:-1]):
-            out.append(t[:-1])
+        if m := _YEAR_WORD.match(t):
+            out.append(m.group(1))
     return out
 
 

@@ -102,7 +102,7 @@ def _out_of_corpus(kb: AnswerContext, q: Query, filters: Filters) -> str | None:
     """A reason to refuse before retrieval, or None."""
     for missing in kb.index.known_missing:
         title = re.sub(r"（.*?）|\d", "", missing.get("title", ""))
-        if title and (title in q.text or title.replace("建设规划", "") in q.text):
+        if title and (title in q.text or any(title.replace(w, "") in q.text for w in word_list("text.toml", "title_suffixes"))):
             return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
     for phrase in q.quoted:  # a quoted part the corpus lacks (short quotes are paraphrase)
         if len(phrase) >= kb.settings.answering.quoted_min and not any(phrase in d.text for d in kb.index.docs.values()):
