@@ -15,17 +15,11 @@ from importlib import resources
 
 import jieba
 
-from kb.lexicon import pattern
+from kb.lexicon import dictionary, pattern, words
 from kb.types import Chunk, Document, Fact, Sentence
 
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 _YEAR_WORD = pattern("text.toml", "year_word")  # 2030年 → also 2030
-
-
-@functools.lru_cache(maxsize=1)
-def _data_lines(name: str) -> tuple[str, ...]:
-    text = resources.files("kb.lexicon").joinpath(name).read_text(encoding="utf-8")
-    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def lexicon_hash() -> str:
@@ -39,12 +33,13 @@ def lexicon_hash() -> str:
     return h.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(_data_lines("stopwords.txt"))
+    return frozenset(w for row in words("stopwords.toml").values() for w in row.words)
 
 
 def policy_terms() -> tuple[str, ...]:
-    return tuple(line.split()[0] for line in _data_lines("policy_dict.txt"))
+    return tuple(r.word for r in dictionary())
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,11 +49,8 @@ def tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
-    for line in _data_lines("policy_dict.txt"):
-        parts = line.split()
-        word = parts[0]
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        tok.add_word(word, freq=freq)
+    for row in dictionary():
+        tok.add_word(row.word, freq=row.freq)
     return tok
 
 

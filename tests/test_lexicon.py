@@ -131,3 +131,37 @@ def test_lexicon_fingerprint_covers_every_file(tmp_path, monkeypatch):
     first = segment.lexicon_hash()
     (tmp_path / "new.csv").write_text("y", encoding="utf-8")
     assert segment.lexicon_hash() != first
+
+
+def _dict_rows():
+    from kb.lexicon import dictionary
+
+    return dictionary()
+
+
+@pytest.mark.parametrize("row", _dict_rows(), ids=lambda r: r.word)
+def test_policy_dictionary_row_keeps_its_word_whole(row):
+    """Each word of the policy dictionary stands in its example, and the base tokenizer keeps it
+    whole there (as a token of search mode, which also gives the parts of longer words)."""
+    import jieba
+
+    from kb.segment import tokenizer
+
+    assert row.reason.strip() and row.freq > 0
+    assert row.word in row.example, f"{row.word!r} not in {row.example!r}"
+    if not jieba.re_han_default.fullmatch(row.word):  # 微克/立方米: jieba never joins 「/」 into a word
+        return
+    assert row.word in tokenizer().cut_for_search(row.example), f"{row.word}: {tokenizer().lcut(row.example)}"
+
+
+def test_policy_dictionary_words_are_unique():
+    words = [r.word for r in _dict_rows()]
+    assert len(words) == len(set(words))
+
+
+def test_stopword_rows_leave_their_words_out_of_the_example():
+    from kb.segment import tokenize
+
+    for row in words("stopwords.toml").values():
+        kept = [t for t in tokenize(row.example) if t in row.words]
+        assert not kept, f"stopwords.toml:{row.name}: {kept} kept in {row.example!r}"

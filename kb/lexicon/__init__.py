@@ -1,5 +1,6 @@
 """The lexicon: every word list and phrase pattern that steers answering, as data files in this
-folder (TOML rows with an example and a reason, the glossary included; the jieba dictionary). The index
+folder (TOML rows with an example and a reason: the glossary, the jieba dictionary and the
+stopwords included). The index
 fingerprint covers the whole folder (kb.segment.lexicon_hash)."""
 
 from __future__ import annotations
@@ -81,6 +82,28 @@ def terms(file: str = "colloquial.toml") -> tuple[TermRow, ...]:
         except KeyError as e:
             raise ConfigError(f"kb/lexicon/{file} 中的条目 {row.get('word', '?')} 缺少字段 {e}",
                               "每条须有 word、plan、example、reason") from e
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class DictRow:
+    word: str  # a word jieba keeps whole
+    freq: int
+    tag: str
+    example: str
+    reason: str
+
+
+@functools.cache
+def dictionary(file: str = "policy_dict.toml") -> tuple[DictRow, ...]:
+    """The policy dictionary (`[[word]]` rows) for jieba, in file order."""
+    out: list[DictRow] = []
+    for row in _toml(file).get("word", []):
+        try:
+            out.append(DictRow(row["word"], int(row["freq"]), row.get("tag", ""), row["example"], row["reason"]))
+        except (KeyError, ValueError) as e:
+            raise ConfigError(f"kb/lexicon/{file} 中的条目 {row.get('word', '?')} 有误（{e}）",
+                              "每条须有 word、freq（整数）、example、reason") from e
     return tuple(out)
 
 
