@@ -1,7 +1,6 @@
 """The lexicon: every word list and phrase pattern that steers answering, as data files in this
 folder (TOML rows with an example and a reason: the glossary, the jieba dictionary and the
-stopwords included). The index
-fingerprint covers the whole folder (kb.segment.lexicon_hash)."""
+stopwords included). The index fingerprint covers every file of the folder (kb.segment.lexicon_hash)."""
 
 from __future__ import annotations
 
