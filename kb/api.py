@@ -31,7 +31,7 @@ class KnowledgeBase:
         self.index = index
         self.embedder = get_embedder(self.settings.embedder)
         self.retriever = Retriever(self.index, self.embedder, self.settings)
-        self.relevance = Relevance([c.text + " " + c.section for c in self.index.chunks])
+        self.relevance = Relevance([c.text + " " + c.section for c in self.index.chunks], self.index.tokenizer)
         base = AnswerContext(self.settings, self.index, self.retriever, self.embedder, self.relevance)
         self.indicator_guesser = IndicatorGuesser(base)
         self.context = dataclasses.replace(base, indicator_guesser=self.indicator_guesser)
@@ -93,7 +93,7 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         if mode not in ("hybrid", "bm25", "dense"):
             raise BadInput(f"unknown retrieval mode {mode!r}", "use hybrid, bm25 or dense")
-        q = understand(query, self.settings.max_question_chars)
+        q = understand(query, self.settings.max_question_chars, self.index.tokenizer)
         return self.retriever.search(q.expansion, k=max(1, min(int(k), 100)), mode=mode, filters=filters,
                                      **retrieval_args(q))
 

@@ -11,6 +11,8 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+import jieba
+
 from kb.cite import CitationBuilder, sentence_around
 from kb.crosscheck_claims import Claim, patterns
 from kb.indicators import canonical_indicator
@@ -27,46 +29,46 @@ _BODY_ALIASES = (("发展和改革委员会", "发改"), ("发展改革委员会
 
 
 @functools.lru_cache(maxsize=8192)
-def _tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in tokenize(text) if len(t) > 1)
+def _tokens(text: str, tok: jieba.Tokenizer | None = None) -> frozenset[str]:
+    return frozenset(t for t in tokenize(text, tok) if len(t) > 1)
 
 
 @functools.lru_cache(maxsize=8192)
-def _distinctive(text: str) -> frozenset[str]:
+def _distinctive(text: str, tok: jieba.Tokenizer | None = None) -> frozenset[str]:
     """The words left once the words many indicators share are taken out (longest first)."""
     for word in sorted(patterns()["indicator"]["generic"], key=len, reverse=True):
         text = text.replace(word, " ")
-    return _tokens(text)
+    return _tokens(text, tok)
 
 
 def _unit_kind(unit: str) -> str:
     return "%" if unit in ("%", "％", "个百分点") else unit
 
 
-def indicator_match(a: Fact, b: Fact) -> float:
+def indicator_match(a: Fact, b: Fact, tok: jieba.Tokenizer | None = None) -> float:
     ca, cb = canonical_indicator(a.indicator), canonical_indicator(b.indicator)
     if ca and cb:
         return 1.0 if ca == cb else 0.0
     if a.unit and b.unit and _unit_kind(a.unit) != _unit_kind(b.unit):
         return 0.0
-    da, db = _distinctive(a.indicator), _distinctive(b.indicator)
+    da, db = _distinctive(a.indicator, tok), _distinctive(b.indicator, tok)
     if da and db and not (da & db):
         return 0.0  # 秸秆综合利用率 vs 畜禽粪污综合利用率
     if a.indicator and b.indicator and (a.indicator in b.indicator or b.indicator in a.indicator):
         return 0.9
-    ta, tb = _tokens(a.indicator), _tokens(b.indicator)
+    ta, tb = _tokens(a.indicator, tok), _tokens(b.indicator, tok)
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def _jaccard(a: str, b: str) -> float:
-    ta, tb = _distinctive(a), _distinctive(b)
+def _jaccard(a: str, b: str, tok: jieba.Tokenizer | None = None) -> float:
+    ta, tb = _distinctive(a, tok), _distinctive(b, tok)
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def _coverage(dept: str, src: str) -> float:
+def _coverage(dept: str, src: str, tok: jieba.Tokenizer | None = None) -> float:
     """Share of the department's words found in the source task (a short 「实现碳达峰」 is covered by
     a long phase sentence that says 碳达峰目标顺利实现)."""
-    ta, tb = _distinctive(dept), _distinctive(src)
+    ta, tb = _distinctive(dept, tok), _distinctive(src, tok)
     return len(ta & tb) / len(ta) if ta and tb else 0.0
 
 
@@ -129,10 +131,10 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
         return _judge_responsibility(kb, claim)
     pool = [s for s in kb.index.facts if s.kind == f.kind]
     if f.kind == "target":
-        scored = [(indicator_match(f, s), s) for s in pool]
+        scored = [(indicator_match(f, s, kb.index.tokenizer), s) for s in pool]
         scored = [x for x in scored if x[0] >= MIN_TARGET_MATCH]
     else:
-        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote), s) for s in pool]
+        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote, kb.index.tokenizer), s) for s in pool]
         scored = [x for x in scored if x[0] >= MIN_DEADLINE_MATCH]
     scored.sort(key=lambda x: -x[0])
     if not scored:
@@ -182,7 +184,7 @@ def _partners(src: Fact) -> list[str]:
 
 def _judge_responsibility(kb: KnowledgeBase, claim: Claim) -> Finding:
     pool = [s for s in kb.index.facts if s.kind == "responsibility"]
-    scored = sorted(((_jaccard(claim.duty or claim.statement, s.scope or s.quote), s) for s in pool), key=lambda x: -x[0])
+    scored = sorted(((_jaccard(claim.duty or claim.statement, s.scope or s.quote, kb.index.tokenizer), s) for s in pool), key=lambda x: -x[0])
     scored = [x for x in scored if x[0] >= MIN_DUTY_MATCH]
     if not scored:
         return Finding(claim.statement, "not_found", claim.duty, None, f"{claim.lead}牵头", "",

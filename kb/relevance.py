@@ -8,23 +8,26 @@ import functools
 import math
 import re
 
+import jieba
+
 from kb.lexicon import pattern, word_list
 from kb.query.understand import LEVEL_WORDS, Query
 from kb.question_words import ASKING, GENERIC, is_question_word
-from kb.segment import tokenizer
+from kb.segment import tokenizer as base_tokenizer
 
 _LEVEL_TOKENS = frozenset([w for words in LEVEL_WORDS.values() for w in words]
                           + list(word_list("text.toml", "level_tokens_extra")))
 _INDICATOR_SHAPED = pattern("text.toml", "indicator_shaped")
+_YEAR_TOKEN = pattern("text.toml", "year_token")  # 2027年
 _COUNT_WORD = pattern("text.toml", "count_word")
 _NO_SIGNAL = frozenset(word_list("text.toml", "no_signal"))
 _GLUE = "".join(word_list("text.toml", "glue"))  # function characters jieba glues onto words
 
 
-def _cut_keeping(text: str, keep: tuple[str, ...]) -> list[str]:
+def _cut_keeping(tok: jieba.Tokenizer, text: str, keep: tuple[str, ...]) -> list[str]:
     """jieba's precise cut, except that a given word which the cut splits across its edge
     (「工地上扬尘」 → 工地/上扬/尘) is kept whole where it stands."""
-    tokens = list(tokenizer().cut(text))
+    tokens = list(tok.cut(text))
     edges, pos = set(), 0
     for t in tokens:
         edges.add(pos)
@@ -38,10 +41,10 @@ def _cut_keeping(text: str, keep: tuple[str, ...]) -> list[str]:
     pattern = re.compile("|".join(re.escape(w) for w in sorted(broken, key=len, reverse=True)))
     i = 0
     for m in pattern.finditer(text):
-        out.extend(tokenizer().cut(text[i : m.start()]))
+        out.extend(tok.cut(text[i : m.start()]))
         out.append(m.group(0))
         i = m.end()
-    out.extend(tokenizer().cut(text[i:]))
+    out.extend(tok.cut(text[i:]))
     return out
 
 
@@ -55,8 +58,9 @@ def _indicator_names() -> dict[str, tuple[str, ...]]:
 class Relevance:
     """IDF over the index's chunks, by substring presence (works for words jieba splits differently)."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], tokenizer: jieba.Tokenizer | None = None) -> None:
         self._texts = texts
+        self._tok = tokenizer or base_tokenizer()  # the index's own tokenizer
         self._n = max(1, len(texts))
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one instance per loaded index
@@ -84,7 +88,7 @@ class Relevance:
 
     def _content_words(self, text: str, q: Query) -> tuple[str, ...]:
         words = []
-        for w in _cut_keeping(text, (*q.plan_words, *q.indicators)):
+        for w in _cut_keeping(self._tok, text, (*q.plan_words, *q.indicators)):
             w = w.strip().strip(_GLUE)
             if len(w) < 2 or is_question_word(w) or w.isdigit() or not any(ch.isalnum() for ch in w):
                 continue
@@ -92,7 +96,7 @@ class Relevance:
                 continue
             if w in _LEVEL_TOKENS:  # 国家意见, 吉林省: which document, handled as a filter, not a topic
                 continue
-            if w.endswith("年") and w[:-1].isdigit():
+            if _YEAR_TOKEN.match(w):
                 continue
             words.append(w)
         return tuple(dict.fromkeys(words))
@@ -103,7 +107,7 @@ class Relevance:
         处理, 处理率); () for a known word or one with no known part (a colloquial word)."""
         if self.df(word) > 0:
             return ()
-        parts = tuple(p for p in tokenizer().cut_for_search(word)
+        parts = tuple(p for p in self._tok.cut_for_search(word)
                       if p != word and len(p) >= 2 and self.df(p) > 0 and not is_question_word(p))
         # Only when the known parts make up the whole word: in 可吸入颗粒物 (PM10) the unknown 可吸入 is
         # what tells it from 细颗粒物, so it stays an unknown word rather than 「颗粒物」.
@@ -139,7 +143,7 @@ class Relevance:
         """The framing words of the question that the corpus also uses (问题, 目标, 要求): too
         common to decide relevance, enough to break a tie between two sentences."""
         words = []
-        for w in tokenizer().cut(q.canonical or q.text):
+        for w in self._tok.cut(q.canonical or q.text):
             w = w.strip()
             if len(w) >= 2 and (w in GENERIC or w in ASKING) and w not in _NO_SIGNAL and self.df(w) > 0:
                 words.append(w)

@@ -61,12 +61,13 @@ class BM25ChineseRetriever(BaseRetriever):
     def __init__(self, index: LoadedIndex, nodes: list[TextNode], top_k: int = 50) -> None:
         super().__init__()
         self._bm25 = index.bm25
+        self._tokenizer = index.tokenizer
         self._vocab = getattr(index.bm25, "vocab_dict", None) or {}
         self._nodes = nodes
         self.top_k = top_k
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        tokens = [t for t in tokenize(query_bundle.query_str) if t in self._vocab]
+        tokens = [t for t in tokenize(query_bundle.query_str, self._tokenizer) if t in self._vocab]
         # The question's framing words (什么, 处于, 状态) match passages at random; keep them
         # only when nothing else of the question is in the vocabulary.
         tokens = [t for t in tokens if t not in QUESTION_WORDS] or tokens

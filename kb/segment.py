@@ -10,75 +10,80 @@ import functools
 import hashlib
 import logging
 import re
+from collections.abc import Iterable
 from importlib import resources
 
 import jieba
 
-from kb.types import Chunk, Document, Sentence
+from kb.lexicon import dictionary, pattern, words
+from kb.types import Chunk, Document, Fact, Sentence
 
 _PUNCT_RE = re.compile(r"^[\W_]+$")
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
-
-
-@functools.lru_cache(maxsize=1)
-def _data_lines(name: str) -> tuple[str, ...]:
-    text = resources.files("kb.lexicon").joinpath(name).read_text(encoding="utf-8")
-    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+_YEAR_WORD = pattern("text.toml", "year_word")  # 2030年 → also 2030
 
 
 def lexicon_hash() -> str:
-    """A digest of the whole lexicon folder (kb/lexicon: word lists, glossary, patterns): an index
-    built with other words is stale."""
-    import hashlib
-
+    """A digest of every file in the lexicon folder (kb/lexicon: word lists, glossary, patterns,
+    the jieba dictionary and their loader), whatever its kind: an index built with other words is
+    stale. Only compiled caches (__pycache__, *.pyc) are left out."""
     h = hashlib.sha256()
     for f in sorted(resources.files("kb.lexicon").iterdir(), key=lambda f: f.name):
-        if f.name.endswith((".toml", ".tsv", ".txt")):
+        if f.is_file() and not f.name.endswith(".pyc"):
             h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(_data_lines("stopwords.txt"))
+    return frozenset(w for row in words("stopwords.toml").values() for w in row.words)
 
 
 def policy_terms() -> tuple[str, ...]:
-    return tuple(line.split()[0] for line in _data_lines("policy_dict.txt"))
+    return tuple(r.word for r in dictionary())
 
 
 @functools.lru_cache(maxsize=1)
 def tokenizer() -> jieba.Tokenizer:
-    """A private jieba tokenizer with the policy dictionary (the global one is left alone)."""
+    """The base jieba tokenizer with the policy dictionary, never changed after it is made (jieba's
+    process-wide global is left alone). An index tokenizes with its own copy (index_tokenizer)."""
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
-    for line in _data_lines("policy_dict.txt"):
-        parts = line.split()
-        word = parts[0]
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        tok.add_word(word, freq=freq)
+    for row in dictionary():
+        tok.add_word(row.word, freq=row.freq)
     return tok
 
 
-def add_terms(terms: list[str]) -> None:
-    """Add indicator names harvested from the corpus (facts) to the tokenizer."""
-    tok = tokenizer()
+def index_tokenizer(terms: Iterable[str] = ()) -> jieba.Tokenizer:
+    """A tokenizer of one index: a copy of the base one (policy dictionary) plus the index's own
+    terms (indicator names harvested from its facts). Two indexes in one process do not share words."""
+    base = tokenizer()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = dict(base.FREQ), base.total, True
+    tok.user_word_tag_tab = dict(base.user_word_tag_tab)
     for term in terms:
         if 2 <= len(term) <= 12:
             tok.add_word(term, freq=1000)
+    return tok
 
 
-def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens, lower-cased, without stopwords and punctuation."""
+def index_terms(facts: Iterable[Fact]) -> list[str]:
+    """The words an index adds to its tokenizer: the indicator names of its targets."""
+    return sorted({f.indicator for f in facts if f.kind == "target" and f.indicator})
+
+
+def tokenize(text: str, tok: jieba.Tokenizer | None = None) -> list[str]:
+    """Search-mode jieba tokens, lower-cased, without stopwords and punctuation; with the index's
+    tokenizer when given, else the base one."""
     stop = stopwords()
     out: list[str] = []
-    for tok in tokenizer().cut_for_search(text.lower()):
-        tok = tok.strip()
-        if not tok or tok in stop or _PUNCT_RE.match(tok):
+    for t in (tok or tokenizer()).cut_for_search(text.lower()):
+        t = t.strip()
+        if not t or t in stop or _PUNCT_RE.match(t):
             continue
-        out.append(tok)
-        if tok.endswith("年") and _YEAR_RE.match(tok[:-1]):
-            out.append(tok[:-1])
+        out.append(t)
+        if m := _YEAR_WORD.match(t):
+            out.append(m.group(1))
     return out
 
 

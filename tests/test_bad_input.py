@@ -151,7 +151,7 @@ BATCH_LINES = [
     ("问" * 3000, "error"),
     ("😀😀", "error"),
     ("<script>alert(1)</script>", "ok"),
-    ("到2027年森林覆蓋率要達到多少？", "answered"),
+    ("2027年時全市森林覆蓋率的目標是多少？", "answered"),
     ("\x00", "error"),
     ("'; DROP TABLE docs; --", "ok"),
     ("电动公交车 مرحبا Привет 要占多少？", "ok"),

@@ -127,12 +127,12 @@ def test_ask_cite_and_highlight(page):
 
 
 def test_list_answer_shows_one_cited_line_per_item(page):
-    _ask(page, "城市更新方面要实施哪些工程？")
+    _ask(page, "规划说的“美丽细胞”包括建哪些？")
     answer = page.locator("#kb-chat .kb-answer").last
     lines = [ln for ln in answer.locator(".kb-text").inner_text().splitlines() if ln.strip()]
-    assert lines[0].startswith("（一）实施城市更新工程") and len(lines) == 6, lines
+    assert lines[0].startswith("（四）建设“美丽细胞”") and len(lines) == 7, lines
     assert all(ln.rstrip("。：").endswith("]") for ln in lines), lines  # every line carries its citation
-    assert answer.locator(".kb-cite").count() == 6
+    assert answer.locator(".kb-cite").count() == 7
     page.screenshot(path=str(SCREENS / "ask_list.png"), full_page=True)
 
 

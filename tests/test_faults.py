@@ -64,10 +64,10 @@ def test_missing_and_mismatched_index_are_refused_with_the_fix(work) -> None:
 
 def test_index_built_with_other_word_lists_is_stale(built_settings, monkeypatch) -> None:
     """A changed policy dictionary or stopword list changes BM25 tokens: the old index is refused."""
-    import kb.index
+    import kb.index_read
 
     load_index(built_settings)
-    monkeypatch.setattr(kb.index, "lexicon_hash", lambda: "0" * 16)
+    monkeypatch.setattr(kb.index_read, "lexicon_hash", lambda: "0" * 16)
     with pytest.raises(IndexStale, match="词表") as e:
         load_index(built_settings)
     assert "kb build" in e.value.one_line()

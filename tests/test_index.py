@@ -46,7 +46,7 @@ def test_dense_scores_a_chunk_as_its_best_sentence(kb) -> None:
     """One vector per sentence; a dense hit's score is the best score among its own sentences."""
     idx = kb.index
     assert idx.vectors.ntotal == len(idx.vector_chunks) > len(idx.chunks)
-    question = "到2027年电动公交车要占多少？"
+    question = "2027年电动公交车要占多大比例？"
     qv = kb.embedder.embed_query(question)
     hits = kb.retriever.search(question, k=5, mode="dense", rerank=False)
     assert hits
@@ -61,7 +61,7 @@ def test_a_sentence_is_scored_by_its_own_stored_vector(kb) -> None:
     """`sentence_similarity` finds each sentence's vector: the sentence embedded again as a
     passage gives the same cosine with the question, for sentences all over the plan."""
     doc = kb.index.docs["jilin_meili_jiangcheng_plan_2024_2035"]
-    question = "到2027年电动公交车要占多少？"
+    question = "2027年电动公交车要占多大比例？"
     qv = kb.embedder.embed_query(question)
     picked = [s for s in doc.sentences if s.text.strip()][::40]
     assert len(picked) >= 5

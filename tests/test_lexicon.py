@@ -84,3 +84,84 @@ def test_topic_rows():
     for row in rows:
         assert row["reason"].strip() and row["example"] in row["words"]
         assert set(row["words"]) <= set(topic_terms(row["name"])), row["name"]
+
+
+def _term_rows():
+    from kb.lexicon import terms
+
+    return terms("colloquial.toml")
+
+
+@pytest.mark.parametrize("row", _term_rows(), ids=lambda r: r.word)
+def test_glossary_row_changes_its_example(row):
+    """Each glossary row's example holds its word, and the row changes how the example is read
+    (the plan's words put in, or a shorter row kept from firing inside it: 农村里 → 农村)."""
+    assert row.reason.strip() and row.plan, row.word
+    assert row.word in row.example, f"{row.word!r} not in its example {row.example!r}"
+    from kb.query.understand import apply_glossary, glossary
+
+    without = tuple(r for r in glossary() if r[0] != row.word)
+    assert apply_glossary(row.example) != apply_glossary(row.example, without), \
+        f"{row.word}: the row changes nothing in its example {row.example!r}"
+    q = understand(row.example)
+    assert q.expansion != q.text or q.canonical != q.text, f"{row.word}: {row.example!r} is not rewritten"
+
+
+def test_glossary_words_are_unique():
+    words = [r.word for r in _term_rows()]
+    assert len(words) == len(set(words))
+
+
+def test_lexicon_fingerprint_covers_every_file(tmp_path, monkeypatch):
+    """A change in any file of kb/lexicon (a new kind of file included) changes the fingerprint."""
+    from kb import segment
+
+    class _Files:
+        def __init__(self, folder):
+            self.folder = folder
+
+        def joinpath(self, name):
+            return self.folder / name
+
+        def iterdir(self):
+            return self.folder.iterdir()
+
+    (tmp_path / "a.toml").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(segment.resources, "files", lambda _pkg: _Files(tmp_path))
+    first = segment.lexicon_hash()
+    (tmp_path / "new.csv").write_text("y", encoding="utf-8")
+    assert segment.lexicon_hash() != first
+
+
+def _dict_rows():
+    from kb.lexicon import dictionary
+
+    return dictionary()
+
+
+@pytest.mark.parametrize("row", _dict_rows(), ids=lambda r: r.word)
+def test_policy_dictionary_row_keeps_its_word_whole(row):
+    """Each word of the policy dictionary stands in its example, and the base tokenizer keeps it
+    whole there (as a token of search mode, which also gives the parts of longer words)."""
+    import jieba
+
+    from kb.segment import tokenizer
+
+    assert row.reason.strip() and row.freq > 0
+    assert row.word in row.example, f"{row.word!r} not in {row.example!r}"
+    if not jieba.re_han_default.fullmatch(row.word):  # 微克/立方米: jieba never joins 「/」 into a word
+        return
+    assert row.word in tokenizer().cut_for_search(row.example), f"{row.word}: {tokenizer().lcut(row.example)}"
+
+
+def test_policy_dictionary_words_are_unique():
+    words = [r.word for r in _dict_rows()]
+    assert len(words) == len(set(words))
+
+
+def test_stopword_rows_leave_their_words_out_of_the_example():
+    from kb.segment import tokenize
+
+    for row in words("stopwords.toml").values():
+        kept = [t for t in tokenize(row.example) if t in row.words]
+        assert not kept, f"stopwords.toml:{row.name}: {kept} kept in {row.example!r}"

@@ -53,7 +53,7 @@ def test_pinyin_only_after_characters_or_toned() -> None:
 
 
 def test_traditional_question() -> None:
-    assert normalize_query("到2027年森林覆蓋率要達到多少？") == "到2027年森林覆盖率要达到多少？"
+    assert normalize_query("2027年時全市森林覆蓋率的目標是多少？") == "2027年时全市森林覆盖率的目标是多少？"
     assert normalize_query("  電動公交車\n要佔多少？ ") == "电动公交车要占多少？"
 
 

@@ -44,7 +44,7 @@ class Asked:
 
 
 def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | None = None) -> Asked:
-    q = understand(question, kb.settings.max_question_chars)
+    q = understand(question, kb.settings.max_question_chars, kb.index.tokenizer)
     guessed = kb.indicator_guesser.guess(q) if kb.indicator_guesser else None
     if guessed:  # a colloquial target question that names no indicator by a word we know
         q = dataclasses.replace(q, indicators=(guessed,))
@@ -134,7 +134,7 @@ def _out_of_corpus(kb: AnswerContext, q: Query) -> str | None:
     """A reason to refuse before retrieval, or None."""
     for missing in kb.index.known_missing:
         title = re.sub(r"（.*?）|\d", "", missing.get("title", ""))
-        if title and (title in q.text or title.replace("建设规划", "") in q.text):
+        if title and (title in q.text or any(title.replace(w, "") in q.text for w in word_list("text.toml", "title_suffixes"))):
             return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
     for phrase in q.quoted:  # a quoted part the corpus lacks (short quotes are paraphrase)
         if len(phrase) >= kb.settings.answering.quoted_min and not any(phrase in d.text for d in kb.index.docs.values()):

@@ -27,6 +27,8 @@ _NUMBER_RE = pattern("text.toml", "number")
 
 WHEN_RE = pattern("text.toml", "when")
 _PART_WORDS = frozenset(word_list("words.toml", "part_words"))
+_PROJECT_WORDS = word_list("text.toml", "project")
+_WORKS_WORDS = word_list("text.toml", "works")
 _AFTER_EVENT = "|".join(word_list("words.toml", "after_event"))
 
 
@@ -122,7 +124,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
             score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * own
             tie = kb.settings.answering.soft_weight * rel.coverage(soft, s.text) if soft else 0.0
             sim = kb.retriever.sentence_similarity(q.expansion, doc.doc_id, s.start)
-            if sim is not None and q.figure.project and "项目" in s.text:
+            if sim is not None and q.figure.project and any(w in s.text for w in _PROJECT_WORDS):
                 sim = max(sim, PROJECT_SIM_FLOOR)  # a 专栏's long list of projects is not far in meaning
             tie += DENSE_TIE * sim if sim is not None else 0.0
             scored.append((score - 0.02 * rank, tie, doc, s))
@@ -199,7 +201,7 @@ def where_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuild
         return None
     sec = next((h for h in holders if h.kind == "column"), holders[-1])
     if "which_works" in q.asks:  # 「算哪个工程」: the 专栏 item (3.交通结构优化工程) the sentence is under
-        items = [x for x in doc.sections if x.kind == "item" and x.start <= sent.start < x.end and "工程" in x.title]
+        items = [x for x in doc.sections if x.kind == "item" and x.start <= sent.start < x.end and any(w in x.title for w in _WORKS_WORDS)]
         sec = items[-1] if items else sec
     head = cb.quote_span(doc.doc_id, sec.start, sec.start + len(sec.title))
     return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, sent.start, sent.end)}",

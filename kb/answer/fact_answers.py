@@ -226,7 +226,7 @@ def issued_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
     m = _date_line(doc, kb.settings.answering.notice_head_chars)
     if m is None:
         return None
-    issued = [s for s in doc.sentences if s.start < m.start() and ("印发" in s.text or "提出如下意见" in s.text)
+    issued = [s for s in doc.sentences if s.start < m.start() and any(w in s.text for w in word_list("text.toml", "issuing"))
               and s.start < kb.settings.answering.notice_head_chars]
     lead = cb.quote_sentence(doc.doc_id, issued[0].start, issued[0].end) if issued else ""
     date = cb.quote_span(doc.doc_id, m.start(), m.end())

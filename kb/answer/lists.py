@@ -8,8 +8,13 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder
+from kb.lexicon import word_list
 from kb.query.understand import Query
 from kb.types import Answer, Document, Hit, Sentence
+
+_COLUMN = word_list("text.toml", "column")  # 专栏
+_COLUMN_ALT = "|".join(re.escape(w) for w in _COLUMN)
+_PROJECT_LEAD = word_list("text.toml", "project_lead")
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
@@ -35,14 +40,14 @@ def column_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
     for doc in kb.index.docs.values():
         if doc.doc_id not in allowed:
             continue
-        heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"专栏\s*{number}(?!\d)", s.title)]
+        heads = [s for s in doc.sections if s.kind == "column" and re.match(rf"(?:{_COLUMN_ALT})\s*{number}(?!\d)", s.title)]
         if not heads:
             continue
         col = heads[0]
         items = [s for s in doc.sections if s.kind == "item" and s.path[:-1] == col.path]
         # A question about part of the column (「专栏4里的沃野千里工程」) gets that item only.
         rel = kb.relevance
-        rest = tuple(w for w in words if not rel.present(w, col.title) and not w.startswith("专栏"))
+        rest = tuple(w for w in words if not rel.present(w, col.title) and not w.startswith(_COLUMN))
         if items and rest:
             best = max(items, key=lambda s: rel.coverage(rest, doc.text[s.start:para_end(doc.text, s.start)]))
             if rel.coverage(rest, doc.text[best.start:para_end(doc.text, best.start)]) >= kb.settings.answering.sentence_min:
@@ -63,7 +68,7 @@ def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     rel = kb.relevance
     best = None
     for rank, h in enumerate(hits[:5]):
-        if not any("专栏" in p for p in h.chunk.path):
+        if not any(w in p for p in h.chunk.path for w in _COLUMN):
             continue
         cov = rel.coverage(words, h.chunk.text + " " + h.chunk.section) - 0.05 * rank
         if best is None or cov > best[0]:
@@ -72,7 +77,7 @@ def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
         return None
     h = best[1]
     doc = kb.index.docs[h.chunk.doc_id]
-    sents = [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end and s.text.startswith("重点实施")]
+    sents = [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end and s.text.startswith(_PROJECT_LEAD)]
     sents = sents or [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end][:2]
     sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2]
     text = "".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start))

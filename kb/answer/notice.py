@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 DATE_RE = pattern("text.toml", "date")
 _ORG_RE = pattern("text.toml", "org_suffix")
 _NOTICE_WORDS = word_list("words.toml", "notice_words")
+_ABOUT = word_list("text.toml", "title_about")[0]  # 关于
+_BASIS = word_list("text.toml", "basis")
 
 
 def _lines(doc: Document, end: int) -> list[tuple[int, int]]:
@@ -54,8 +56,8 @@ def notice_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
                 break
             if _ORG_RE.search(text) and len(text) <= 20:
                 sig.append((s, e))  # a signature line: 中共吉林市委 / 吉林市人民政府 / 中共中央
-            elif "关于" in text and _ORG_RE.search(text[: text.index("关于")]):
-                sig.append((s, s + text.index("关于")))  # 「国务院关于……的意见」: the issuer heads the title
+            elif _ABOUT in text and _ORG_RE.search(text[: text.index(_ABOUT)]):
+                sig.append((s, s + text.index(_ABOUT)))  # 「国务院关于……的意见」: the issuer heads the title
             elif sig:
                 break
         if not sig:
@@ -68,7 +70,7 @@ def notice_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
         if head is None:
             return None
         return Answer(q.raw, "answered", f"主送：{cb.quote_span(doc.doc_id, head[0], head[1] - 1)}。", cb.citations())
-    basis = next((s for s in doc.sentences if s.start < kb.settings.answering.notice_head_chars + 600 and "贯彻落实《" in s.text), None)
+    basis = next((s for s in doc.sentences if s.start < kb.settings.answering.notice_head_chars + 600 and any(w in s.text for w in _BASIS)), None)
     if basis is None:
         return None
     return Answer(q.raw, "answered", cb.quote_sentence(doc.doc_id, basis.start, basis.end), cb.citations())

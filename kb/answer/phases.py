@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING
 
 from kb.answer.evidence import WHEN_RE
 from kb.cite import CitationBuilder
-from kb.lexicon import word_list
+from kb.lexicon import pattern, word_list
 from kb.query import Query
 from kb.types import Answer, Hit
+
+_PHASE_TITLE = pattern("text.toml", "phase_title")  # 第二阶段（…）
+_YEAR_END = pattern("text.toml", "title_year_end")  # …—2027年
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
@@ -46,11 +49,12 @@ def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citatio
 
     def asked(title: str) -> bool:
         if named:
-            return title.startswith(name)
+            m = _PHASE_TITLE.match(title)
+            return m is not None and m.group("n") == named
         if span:
             return re.search(rf"{span[0]}\s*[—–-]+\s*{span[1]}", title) is not None
         # one year: the phase that ends in it, asked about as a whole (no topic the corpus names)
-        return not rest_topic and re.search(rf"[—–-]\s*{q.years[0]}年", title) is not None
+        return not rest_topic and any(int(m.group("year")) == q.years[0] for m in _YEAR_END.finditer(title))
 
     rest_topic = tuple(w for w in rest if w not in OUTCOME_WORDS)
     if not named and not span:

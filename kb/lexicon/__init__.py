@@ -1,6 +1,6 @@
 """The lexicon: every word list and phrase pattern that steers answering, as data files in this
-folder (TOML rows with an example and a reason; TSV glossary; jieba dictionary). The index
-fingerprint covers the whole folder (kb.segment.lexicon_hash)."""
+folder (TOML rows with an example and a reason: the glossary, the jieba dictionary and the
+stopwords included). The index fingerprint covers every file of the folder (kb.segment.lexicon_hash)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,49 @@ def words(file: str) -> dict[str, WordsRow]:
             raise ConfigError(f"kb/lexicon/{file} 中的条目 {row.get('name', '?')} 缺少字段 {e}",
                               "每条须有 name、words、example、reason") from e
     return out
+
+
+@dataclass(frozen=True)
+class TermRow:
+    word: str  # what people say (城里)
+    plan: tuple[str, ...]  # the plan's words for it; the first replaces the word (城市 城区)
+    example: str
+    reason: str
+
+
+@functools.cache
+def terms(file: str = "colloquial.toml") -> tuple[TermRow, ...]:
+    """The glossary rows (`[[term]]`): a word people say → the plan's own words, in file order."""
+    out: list[TermRow] = []
+    for row in _toml(file).get("term", []):
+        try:
+            out.append(TermRow(row["word"], tuple(row["plan"]), row["example"], row["reason"]))
+        except KeyError as e:
+            raise ConfigError(f"kb/lexicon/{file} 中的条目 {row.get('word', '?')} 缺少字段 {e}",
+                              "每条须有 word、plan、example、reason") from e
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class DictRow:
+    word: str  # a word jieba keeps whole
+    freq: int
+    tag: str
+    example: str
+    reason: str
+
+
+@functools.cache
+def dictionary(file: str = "policy_dict.toml") -> tuple[DictRow, ...]:
+    """The policy dictionary (`[[word]]` rows) for jieba, in file order."""
+    out: list[DictRow] = []
+    for row in _toml(file).get("word", []):
+        try:
+            out.append(DictRow(row["word"], int(row["freq"]), row.get("tag", ""), row["example"], row["reason"]))
+        except (KeyError, ValueError) as e:
+            raise ConfigError(f"kb/lexicon/{file} 中的条目 {row.get('word', '?')} 有误（{e}）",
+                              "每条须有 word、freq（整数）、example、reason") from e
+    return tuple(out)
 
 
 def pattern(file: str, name: str) -> re.Pattern[str]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from importlib import resources
+
+import jieba
 
 from kb.errors import BadInput
 from kb.lexicon import pattern as lexicon_pattern
 from kb.lexicon import patterns, word_list
+from kb.lexicon import terms as lexicon_terms
 from kb.normalize import CJK_CLASS, normalize_query
 from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
 from kb.query.figure import FigureAsk, figure_ask
@@ -99,18 +101,12 @@ def validate(question: object, max_chars: int = 2000) -> str:
 
 @functools.lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Colloquial word → the plan's words (kb/data/colloquial.tsv), longest colloquial word first."""
-    text = resources.files("kb.lexicon").joinpath("colloquial.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#") or "\t" not in line:
-            continue
-        word, official = line.split("\t", 1)
-        rows.append((word.strip(), tuple(official.split())))
+    """Colloquial word → the plan's words (kb/lexicon/colloquial.toml), longest colloquial word first."""
+    rows = [(r.word.strip(), r.plan) for r in lexicon_terms("colloquial.toml")]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
-def apply_glossary(text: str) -> tuple[str, tuple[str, ...]]:
+def apply_glossary(text: str, rows: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> tuple[str, tuple[str, ...]]:
     """Replace colloquial words by the plan's word; return the text and every plan word added.
 
     One pass, longest word first: a replaced word is held by a placeholder, so a shorter word
@@ -119,7 +115,7 @@ def apply_glossary(text: str) -> tuple[str, tuple[str, ...]]:
     speaks the plan's language, and 工厂 → 企业 would lose the term."""
     added: list[str] = []
     put: list[str] = []
-    for word, official in glossary():
+    for word, official in glossary() if rows is None else rows:
         if word and official and word in text and _outside_terms(text, word):
             if official[0] != word:
                 text = _replace_outside_terms(text, word, len(put))
@@ -216,7 +212,9 @@ def _intent(text: str) -> str:
     return "general"
 
 
-def understand(question: object, max_chars: int = 2000) -> Query:
+def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokenizer | None = None) -> Query:
+    """The typed query; key tokens cut with the loaded index's tokenizer when given (else the
+    base one with the policy dictionary)."""
     text = validate(question, max_chars)
     intent = _intent(text)
     years = [int(y) for y in _YEAR_RE.findall(text)]
@@ -243,7 +241,7 @@ def understand(question: object, max_chars: int = 2000) -> Query:
     named = {c[:2] for c in COUNTIES if c in scoped}
     county = named.pop() if len(named) == 1 else ""
     level = _level(text)
-    tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text) if t not in GENERIC and not t.isdigit()))
+    tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text, tokenizer) if t not in GENERIC and not t.isdigit()))
     framing = set_apart(canonical_text or text)
     extra = [w for w in (*indicators, *glossed) if w not in text]
     expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
