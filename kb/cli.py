@@ -170,7 +170,8 @@ def cmd_docs(args: argparse.Namespace, kb) -> int:
 def cmd_doc(args: argparse.Namespace, kb) -> int:
     d = kb.document(args.doc_id)
     obj = {"doc_id": d.doc_id, "title": d.meta.title, "issuer": d.meta.issuer, "doc_number": d.meta.doc_number,
-           "date": d.meta.date, "level": d.meta.level, "completeness": d.meta.completeness, "text": d.text}
+           "date": d.meta.date, "level": d.meta.level, "completeness": d.meta.completeness, "text": d.text,
+           "sections": [{"path": list(s.path), "kind": s.kind, "start": s.start, "end": s.end} for s in d.sections]}
     if args.json:
         _print_json(obj)
     else:
