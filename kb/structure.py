@@ -20,7 +20,7 @@ CHAPTER_RE = re.compile(rf"^[{_NUM}]{{1,3}}、\S")
 SECTION_RE = re.compile(rf"^[（(][{_NUM}]{{1,4}}[）)]\S")
 ZH_CHAPTER_RE = re.compile(rf"^第[{_NUM}]{{1,4}}[章编]\s*\S")
 ZH_SECTION_RE = re.compile(rf"^第[{_NUM}]{{1,4}}节\s*\S")
-ARTICLE_RE = re.compile(rf"^第[{_NUM}]{{1,5}}条(?:\s|　|$)")
+ARTICLE_RE = re.compile(rf"^第[{_NUM}]{{1,5}}条(?![、，。])")
 COLUMN_RE = re.compile(r"^专栏\s*\d+")
 ANNEX_RE = re.compile(r"^附件\s*\d*\s*[:：]?\s*(?:\S.{0,60})?$")
 PHASE_RE = re.compile(r"^第[一二三四五六七八九十]阶段（\d{4}\s*[—–-]+\s*\d{4}年）。?$")
@@ -118,7 +118,7 @@ def _classify(line: str, in_column: bool) -> tuple[str, str] | None:
             title = _run_in_title(line)
             return (kind, title) if title else None
     if ARTICLE_RE.match(line):
-        return "article", re.split(r"\s|　", line.strip(), maxsplit=1)[0]
+        return "article", ARTICLE_RE.match(line).group(0)
     if COLUMN_RE.match(line) and is_heading_line(line):
         return "column", line
     if ANNEX_RE.match(line) and not line.endswith("。"):
@@ -179,7 +179,7 @@ def parse_sections(text: str, title: str = "") -> tuple[Section, ...]:
             continue
         if i in closings:
             found: tuple[str, str] | None = ("closing", KIND_NAMES["closing"])
-        elif IMPRINT_RE.match(para.text.strip()):
+        elif IMPRINT_RE.match(para.text.strip()) and not (open_nodes and open_nodes[-1][0] == "imprint"):
             found = ("imprint", KIND_NAMES["imprint"])
         elif open_nodes and open_nodes[-1][0] in ("closing", "imprint"):
             continue  # the lines of a 落款 or 印发 block stay in it
