@@ -129,6 +129,10 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("--year", type=int)
     br.add_argument("--out", type=_out_file, required=True)
 
+    cp = sub.add_parser("compare", help="对标: the city's targets against national and provincial ones")
+    cp.add_argument("--indicator", default="", help="only this indicator (e.g. 细颗粒物)")
+    cp.add_argument("--json", action="store_true")
+
     e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
     e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
     e.add_argument("--json", action="store_true")
@@ -315,6 +319,24 @@ def cmd_brief(args: argparse.Namespace, kb) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace, kb) -> int:
+    from kb.compare import LEVEL_NAMES, compare, rows_json
+
+    rows = compare(kb, args.indicator)
+    if args.json:
+        _print_json(rows_json(rows))
+        return 0
+    labels = {"stricter": "严于上级", "looser": "宽于上级", "same": "与上级相同", "not_comparable": "不可比"}
+    for r in rows:
+        print(f"【{r.indicator}】{labels[r.verdict]}：{r.reason}")
+        for e in r.entries:
+            print(f"    {LEVEL_NAMES.get(e.level, e.level)}｜{e.citation.title}｜{e.year or '—'}｜{e.scope or '—'}｜"
+                  f"{e.citation.section}「{e.citation.quote}」")
+    if not rows:
+        print("没有市级规划与上级文件都提出的指标")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, kb) -> int:
     from kb.evaluate import evaluate, format_markdown, format_metrics
 
@@ -349,7 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if kb.index.stale_notice:  # answers still come from the last good index; say so on stderr
             print(kb.index.stale_notice, file=sys.stderr)
         return {"docs": cmd_docs, "doc": cmd_doc, "search": cmd_search, "ask": cmd_ask, "targets": cmd_targets,
-                "check": cmd_check, "brief": cmd_brief, "eval": cmd_eval}[args.command](args, kb)
+                "check": cmd_check, "brief": cmd_brief, "compare": cmd_compare,
+                "eval": cmd_eval}[args.command](args, kb)
     except KBError as e:
         print(f"错误：{e.one_line()}", file=sys.stderr)
         return e.exit_code
