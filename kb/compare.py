@@ -90,7 +90,7 @@ def compare(kb, indicator: str = "") -> list[Row]:
     rows = compare_facts(kb.targets(), docs, indicator)
     if indicator.strip() and not rows:
         raise BadInput(f"没有可对标的指标：{indicator.strip()}",
-                       "换一个指标名称（如 细颗粒物、非化石能源消费比重），或不加 --indicator 查看全部可对标指标")
+                       "换一个指标名称（如 细颗粒物、非化石能源消费比重），或不指定指标查看全部可对标指标")
     return rows
 
 
