@@ -14,11 +14,13 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
+from kb.answer.documents import attribute, merge_sides, not_found_text
 from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.answer.registry import applicable
 from kb.cite import CitationBuilder, ungrounded_numbers
 from kb.lexicon import word_list
 from kb.query import Query, retrieval_args, understand
+from kb.query.documents import DocChoice, choose_documents
 from kb.query.understand import LEVEL_WORDS
 from kb.retrieve import Filters
 from kb.types import Answer, Hit
@@ -52,11 +54,21 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
         q = dataclasses.replace(q, level="")
     refusal = _out_of_corpus(kb, q, filters)
     level = q.level or _level_by_document_kind(kb, q)
+    choice = DocChoice()
+    if refusal is None and not (filters.doc_id or filters.level or filters.doc_ids):
+        choice = choose_documents(q.text, kb.index.docs)  # which documents the question is about
+        if choice.sides:
+            return _both_sides(kb, question, k, choice, explain)
+        if choice.scope:  # a region a higher document names is its scope, not another city
+            q = dataclasses.replace(q, place="", scope=choice.scope)
+        if choice.doc_ids:
+            filters, level = Filters(filters.doc_id, "", filters.section, choice.doc_ids), ""
     if level and not filters.level and refusal is None:
-        filters = Filters(filters.doc_id, level, filters.section)
-    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, **retrieval_args(q))
+        filters = Filters(filters.doc_id, level, filters.section, filters.doc_ids)
+    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, prefer=choice.prefer, **retrieval_args(q))
+    not_found = not_found_text(choice, kb.index.docs, NOT_FOUND)
     if refusal is not None or not hits:
-        ans = _not_found(kb, q, hits, refusal or NOT_FOUND)
+        ans = _not_found(kb, q, hits, refusal or not_found)
         return ans, Explain(q, "refusal" if refusal else "", 0.0, ())
     words = kb.relevance.key_words(q)
     if "person" in q.asks:  # 「哪位领导」: who in person, not a topic of 领导
@@ -79,13 +91,26 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
             if not explain:
                 break
     if chosen is None:
-        return _not_found(kb, q, hits, NOT_FOUND), Explain(q, "", 0.0, tuple(candidates))
+        return _not_found(kb, q, hits, not_found), Explain(q, "", 0.0, tuple(candidates))
+    chosen = attribute(chosen, kb.index.docs)  # an answer from a national document names it
     if chosen.status == "answered" and "person" in q.asks:
         # The plan names bodies, never people: say so, and give what it does say.
         chosen = dataclasses.replace(chosen, status="not_found",
                                      answer=f"规划没有写具体人员的姓名。规划写明的是：{chosen.answer}")
     confidence = chosen_score if chosen.status == "answered" else 0.0
     return chosen, Explain(q, chosen_name, confidence, tuple(candidates))
+
+
+def _both_sides(kb: AnswerContext, question: str, k: int, choice: DocChoice,
+                explain: bool) -> tuple[Answer, Explain]:
+    """The city and a higher level asked together: one answer a side, from its own documents."""
+    parts, last = [], None
+    for side, ids in choice.sides:
+        levels = {kb.index.docs[d].meta.level for d in ids}
+        side_filters = Filters(level=levels.pop() if len(levels) == 1 else "", doc_ids=ids)
+        ans, last = explain_question(kb, question, k, side_filters, explain)
+        parts.append((side, ans))
+    return merge_sides(question, parts), last
 
 
 def _level_by_document_kind(kb: AnswerContext, q: Query) -> str:
