@@ -10,12 +10,12 @@ from kb.answer.notice import DATE_RE
 from kb.cite import CitationBuilder, sentence_around
 from kb.facts_match import canonical_of, match_targets, same_indicator
 from kb.lexicon import word_list
+from kb.query.documents import kind_of
 from kb.types import Answer, Document, Fact, Hit
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
     from kb.query import Query
-from kb.query.documents import kind_of
 
 
 def _hit_rank(hits: list[Hit], doc_id: str, start: int) -> int:
