@@ -10,9 +10,24 @@ import re
 from collections.abc import Mapping
 
 from kb.query.documents import DocChoice, kind_of
+from kb.relevance import Relevance
 from kb.types import Answer, Citation
 
+_RELEVANCE: dict[tuple[int, tuple[str, ...]], Relevance] = {}
 _SIDE_NAMES = {"city": "市级规划", "upper": "国家层面的文件"}
+
+
+def scoped_context(kb, doc_ids: tuple[str, ...]):
+    """The context whose key-word weights (IDF) count the chosen documents only: a word the
+    national texts use often must not weigh less in a question about the city plan."""
+    if not doc_ids or not dataclasses.is_dataclass(kb):
+        return kb
+    key = (id(kb.index), tuple(sorted(doc_ids)))
+    if key not in _RELEVANCE:
+        if len(_RELEVANCE) > 16:
+            _RELEVANCE.clear()
+        _RELEVANCE[key] = Relevance([c.text + " " + c.section for c in kb.index.chunks if c.doc_id in doc_ids])
+    return dataclasses.replace(kb, relevance=_RELEVANCE[key])
 
 
 def display_name(doc) -> str:

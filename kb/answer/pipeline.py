@@ -14,7 +14,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from kb.answer.documents import attribute, merge_sides, not_found_text
+from kb.answer.documents import attribute, merge_sides, not_found_text, scoped_context
 from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.answer.registry import applicable
 from kb.cite import CitationBuilder, ungrounded_numbers
@@ -61,8 +61,13 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
             return _both_sides(kb, question, k, choice, explain)
         if choice.scope:  # a region a higher document names is its scope, not another city
             q = dataclasses.replace(q, place="", scope=choice.scope)
+        if choice.first:  # the higher document the city plan cites answers first
+            ans, ex = explain_question(kb, question, k, Filters(doc_ids=choice.first), explain)
+            if ans.status == "answered":
+                return ans, ex
         if choice.doc_ids:
             filters, level = Filters(filters.doc_id, "", filters.section, choice.doc_ids), ""
+            kb = scoped_context(kb, choice.doc_ids)
     if level and not filters.level and refusal is None:
         filters = Filters(filters.doc_id, level, filters.section, filters.doc_ids)
     hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, prefer=choice.prefer, **retrieval_args(q))
@@ -71,6 +76,8 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
         ans = _not_found(kb, q, hits, refusal or not_found)
         return ans, Explain(q, "refusal" if refusal else "", 0.0, ())
     words = kb.relevance.key_words(q)
+    if choice.routing:  # 国家层面, 国发〔2023〕24号 chose the documents; they are not what is asked about
+        words = tuple(w for w in words if not any(w in r for r in choice.routing)) or words
     if "person" in q.asks:  # 「哪位领导」: who in person, not a topic of 领导
         words = tuple(w for w in words if w not in _PERSON_WORDS) or words
     allowed = {d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level)}

@@ -17,6 +17,7 @@ from kb.lexicon import pattern, word_list
 from kb.segment import tokenize
 
 UPPER_WORDS = word_list("documents.toml", "upper")
+UPPER_WEAK = word_list("documents.toml", "upper_weak")
 KINDS = word_list("documents.toml", "kinds")
 SCOPES = word_list("documents.toml", "scopes")
 _UPPER_IN_TERM = pattern("documents.toml", "upper_in_term")
@@ -31,9 +32,11 @@ _TITLE_RUN_MIN = 8  # without a level or kind word, a title is named only by thi
 class DocChoice:
     doc_ids: tuple[str, ...] = ()  # answer only from these (empty: any document)
     prefer: tuple[str, ...] = ()  # among them, these move up
+    first: tuple[str, ...] = ()  # answer from these first (the higher documents the city plan cites)
     sides: tuple[tuple[str, tuple[str, ...]], ...] = ()  # city and nation asked together: (side, doc_ids)
     scope: str = ""  # a region only the higher documents name
     reason: str = ""  # why, for --explain
+    routing: tuple[str, ...] = ()  # the words that chose the documents (国发〔2023〕24号, 国家层面): no topic
 
     @property
     def label(self) -> str:
@@ -48,9 +51,9 @@ def _upper(docs: Mapping) -> tuple[str, ...]:
     return tuple(d for d, doc in docs.items() if doc.meta.level != "municipal")
 
 
-def names_upper_level(text: str) -> bool:
+def names_upper_level(text: str, weak: bool = False) -> bool:
     text = _UPPER_IN_TERM.sub("", text)
-    return any(w in text for w in UPPER_WORDS)
+    return any(w in text for w in (*UPPER_WORDS, *UPPER_WEAK) if weak or w in UPPER_WORDS)
 
 
 def _by_number(text: str, docs: Mapping) -> tuple[str, ...]:
@@ -106,8 +109,9 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
         return DocChoice()
     named = _by_number(text, docs)
     if named:
-        return DocChoice(named, reason="文号")
-    if _BOTH.search(text) and names_upper_level(text):
+        numbers = tuple(docs[d].meta.doc_number for d in named)
+        return DocChoice(named, reason="文号", routing=numbers + tuple(n.translate(_BRACKETS) for n in numbers))
+    if _BOTH.search(text) and names_upper_level(text, weak=True):
         return DocChoice(sides=(("city", primary), ("upper", upper)), reason="市与上级对照")
     upper_named = names_upper_level(text)
     kind = _kind(text)
@@ -121,10 +125,14 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
         pool = tuple(d for d in upper if d in kind_docs) if kind_docs and all(d in upper for d in kind_docs) else upper
         chosen = _by_title_words(text, pool, docs)
         prefer = tuple(d for d in chosen if any(_title_core(docs[d].meta.title) in _title_core(c) for c in cited))
-        return DocChoice(chosen, prefer, reason="上级文件")
+        routing = tuple(w for w in UPPER_WORDS if w in text)
+        first = prefer if len(chosen) > 1 else ()
+        return DocChoice(chosen, prefer, first=first, reason="上级文件", routing=routing)
     for scope in SCOPES:
         if scope in text:
             holders = tuple(d for d in docs if scope in docs[d].text)
             if holders and not any(d in primary for d in holders):
                 return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
+    if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
+        return DocChoice((), primary, reason="层级词（弱）")
     return DocChoice(primary, reason="市规划")
