@@ -26,11 +26,17 @@ CHINA = "national_beautiful_china_opinions_2023"
     ("空气质量持续改善行动计划对柴油货车有什么要求？", {AIR}),
     ("那个行动计划要求氮氧化物减排多少？", {AIR}),
     ("指导意见里再生水利用率要达到多少？", {WATER}),
-    ("国家那份美丽中国的意见对森林覆盖率怎么定的？", {CHINA}),
     ("国家关于全面绿色转型的意见对非化石能源怎么说？", {GREEN}),
 ])
 def test_the_question_names_its_documents(corpus_docs, question, docs):
     assert set(choose_documents(question, corpus_docs).doc_ids) == docs
+
+
+@pytest.mark.parametrize("question", ["国家那份美丽中国的意见对森林覆盖率怎么定的？",
+                                      "国家意见认为经济社会发展进入了什么阶段？"])
+def test_a_document_the_plan_cites_answers_first(corpus_docs, question):
+    choice = choose_documents(question, corpus_docs)
+    assert choice.first == (CHINA,) and PLAN not in choice.doc_ids
 
 
 def test_a_level_word_routes_to_the_higher_documents(corpus_docs):

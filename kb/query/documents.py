@@ -25,6 +25,7 @@ _BOTH = pattern("documents.toml", "both_levels")
 _BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
 _TITLE_GENERIC = frozenset({"中共中央", "国务院", "关于", "意见", "指导", "的", "建设", "推进", "加快", "发展", "全面",
                             "行动计划", "计划", "规划", "年"})
+_TITLE_WORDS_MIN = 2  # own title words a question must hold to name one of several documents (美丽+中国)
 _TITLE_RUN_MIN = 8  # without a level or kind word, a title is named only by this many of its characters in a row
 
 
@@ -79,16 +80,18 @@ def _by_title_run(text: str, docs: Mapping) -> tuple[str, ...]:
 
 def _by_title_words(text: str, candidates: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
     """Among candidates, the one whose own title words (held by no other candidate's title) the
-    question names most; all candidates when none is named or two tie."""
+    question names most, at least two of them (经济社会 alone is any question's word); all
+    candidates when none is named so or two tie."""
     words = {d: {w for w in tokenize(_title_core(docs[d].meta.title)) if len(w) >= 2 and w not in _TITLE_GENERIC}
              for d in candidates}
     hits = {}
     for d in candidates:
         own = words[d] - set().union(*(words[o] for o in candidates if o != d))
-        hits[d] = sum(1 for w in own if w in text)
+        named = [w for w in own if w in text]
+        hits[d] = sum(1 for w in named if not any(w != o and w in o for o in named))  # 经济社会 counts once
     best = max(hits.values(), default=0)
     winners = tuple(d for d in candidates if hits[d] == best)
-    return winners if best > 0 and len(winners) == 1 else candidates
+    return winners if best >= _TITLE_WORDS_MIN and len(winners) == 1 else candidates
 
 
 def _kind(text: str) -> str:
