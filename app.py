@@ -36,6 +36,7 @@ from kb.ui.ask_tab import ask_json, build_ask_tab
 from kb.ui.boundary import ChineseBlocks, app_kwargs
 from kb.ui.brief_tab import build_brief_tab
 from kb.ui.check_tab import build_check_tab
+from kb.ui.compare_tab import build_compare_tab
 from kb.ui.docs_tab import build_docs_tab, document_rows
 from kb.ui.exports import export_dir
 from kb.ui.style import CSS, theme
@@ -65,6 +66,8 @@ def build_app(kb: KnowledgeBase) -> gr.Blocks:
                 build_targets_tab(kb)
             with gr.Tab("文件", id="docs"):
                 build_docs_tab(kb)
+            with gr.Tab("对标", id="compare"):
+                build_compare_tab(kb)
             with gr.Tab("核对", id="check"):
                 build_check_tab(kb)
             with gr.Tab("简报", id="brief"):

@@ -51,7 +51,8 @@ def cmd_docs(args: argparse.Namespace, kb) -> int:
 def cmd_doc(args: argparse.Namespace, kb) -> int:
     d = kb.document(args.doc_id)
     obj = {"doc_id": d.doc_id, "title": d.meta.title, "issuer": d.meta.issuer, "doc_number": d.meta.doc_number,
-           "date": d.meta.date, "level": d.meta.level, "completeness": d.meta.completeness, "text": d.text}
+           "date": d.meta.date, "level": d.meta.level, "completeness": d.meta.completeness, "text": d.text,
+           "sections": [{"path": list(s.path), "kind": s.kind, "start": s.start, "end": s.end} for s in d.sections]}
     if args.json:
         _print_json(obj)
     else:
@@ -199,6 +200,24 @@ def cmd_brief(args: argparse.Namespace, kb) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace, kb) -> int:
+    from kb.compare import LEVEL_NAMES, compare, rows_json
+
+    rows = compare(kb, args.indicator)
+    if args.json:
+        _print_json(rows_json(rows))
+        return 0
+    labels = {"stricter": "严于上级", "looser": "宽于上级", "same": "与上级相同", "not_comparable": "不可比"}
+    for r in rows:
+        print(f"【{r.indicator}】{labels[r.verdict]}：{r.reason}")
+        for e in r.entries:
+            print(f"    {LEVEL_NAMES.get(e.level, e.level)}｜{e.citation.title}｜{e.year or '—'}｜{e.scope or '—'}｜"
+                  f"{e.citation.section}「{e.citation.quote}」")
+    if not rows:
+        print("没有市级规划与上级文件都提出的指标")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, kb) -> int:
     from kb.evaluate import evaluate, format_markdown, format_metrics
 
@@ -250,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if kb.index.stale_notice:  # answers still come from the last good index; say so on stderr
             print(kb.index.stale_notice, file=sys.stderr)
         return {"docs": cmd_docs, "doc": cmd_doc, "search": cmd_search, "ask": cmd_ask, "targets": cmd_targets,
-                "check": cmd_check, "brief": cmd_brief, "eval": cmd_eval,
+                "check": cmd_check, "brief": cmd_brief, "compare": cmd_compare, "eval": cmd_eval,
                 "train": cmd_train}[args.command](args, kb)
     except KBError as e:
         print(f"错误：{e.one_line()}", file=sys.stderr)

@@ -125,6 +125,10 @@ def parser() -> argparse.ArgumentParser:
     br.add_argument("--out", type=_out_file, required=True)
     br.add_argument("--doc", help="文件编号，或 all 表示全部文件（默认：最基层一级的文件，即市规划）")
 
+    cp = sub.add_parser("compare", help="对标: the city's targets against national and provincial ones")
+    cp.add_argument("--indicator", default="", help="only this indicator (e.g. 细颗粒物)")
+    cp.add_argument("--json", action="store_true")
+
     e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
     e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
     e.add_argument("--json", action="store_true")

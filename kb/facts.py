@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from kb.clauses import clauses as _clauses
 from kb.clauses import make_fact as _fact
 from kb.clauses import split_top as _split_top
 from kb.facts_roles import is_heading as _is_heading
 from kb.facts_roles import projects, responsibilities
+from kb.facts_scope import respectively, span_markers, split_scope
 from kb.indicators import INDICATOR_SYNONYMS, canonical_indicator
 from kb.types import Document, Fact
 
@@ -39,8 +41,8 @@ _UNITS = sorted(
     (
         "%", "％", "‰", "个百分点", "百分点", "微克/立方米", "毫克/立方米", "毫克/升", "克/千克", "蒸吨/小时",
         "立方米/秒", "亿立方米", "万立方米", "立方米", "平方千米", "平方公里", "万平方米", "平方米", "万公顷", "公顷",
-        "万亩", "亩", "千米", "公里", "米", "亿元", "万元", "元", "万吨标准煤", "吨标准煤", "万吨", "吨", "万头", "头",
-        "万株", "株", "万只", "只", "万人", "人", "万户", "户", "万千瓦时", "亿千瓦时", "千瓦时", "万千瓦", "千瓦", "兆瓦",
+        "万亩", "亩", "千米", "公里", "米", "万亿元", "亿元", "万元", "元", "万吨标准煤", "吨标准煤", "亿吨", "万吨", "吨", "万头", "头",
+        "万株", "株", "万只", "只", "万人", "人", "万户", "户", "万千瓦时", "亿千瓦时", "千瓦时", "亿千瓦", "万千瓦", "千瓦", "兆瓦",
         "MW", "GW", "kW", "处", "个", "座", "家", "条", "所", "辆", "台", "套", "项", "批", "次", "天", "小时", "分贝", "倍",
     ),
     key=len, reverse=True,
@@ -76,8 +78,6 @@ _PHASE_RE = re.compile(r"第[一二三四五六七八九十]阶段（\d{4}\s*[�
 _LEAD_WORDS = ("其中", "同时", "累计", "完成", "并且", "并", "且", "以及", "和", "与", "及", "使", "让", "确保", "力争", "实现", "推动",
                "促进", "要", "将", "的", "、")
 _TAIL_WORDS = ("力争", "均", "平均", "分别", "要", "将", "应", "须", "进一步", "稳定", "逐步", "累计", "的")
-_SCOPES = ("各县（市）区", "松花江吉林市段", "吉林市地区", "城市主要污染物", "黑土地保护工程项目区", "全市", "吉林市",
-           "持证在产的")
 _RATE_SUFFIXES = ("占比", "比例", "比重", "比率", "率", "浓度", "面积", "产值", "总量", "量", "含量")
 
 
@@ -95,7 +95,7 @@ def year_markers(text: str) -> list[tuple[int, int, int]]:
             continue
         if m.group("pre") or m.group("suf") or after[:1] in ("，", ","):
             out.append((m.start(), m.end(), int(m.group("y"))))
-    return out
+    return sorted(out + span_markers(text))
 
 
 def _in_title(text: str, pos: int) -> bool:
@@ -125,16 +125,16 @@ def _strip_words(s: str, words: tuple[str, ...], lead: bool) -> str:
     return s
 
 
-def _clean_indicator(raw: str) -> tuple[str, str]:
-    """(indicator, scope): drop year markers, connectives and leading verbs; split off a place."""
-    s = re.sub(r"^(?:力争|确保|计划)?(?:到|至|截至)?20\d{2}年(?:年底|底|末)?(?:前)?[，,]?", "", raw.strip())
+def _clean_indicator(raw: str, split: bool = True) -> tuple[str, str]:
+    """(indicator, scope): drop year markers, connectives and leading verbs; split off a place
+    (a region or city class: 「京津冀地区」 alone is a scope with no indicator of its own)."""
+    s = re.sub(r"^(?:力争|确保|计划)?(?:到|至|截至)?(?:20\d{2}年(?:年底|底|末)?(?:前)?|[“\"]?十[一二三四五六七八九]五[”\"]?"
+               r"(?:期间|时期|期末|末)?)[，,]?", "", raw.strip())
     s = _strip_words(s, _LEAD_WORDS, lead=True)
     s = _strip_words(s, _TAIL_WORDS, lead=False)
     scope = ""
-    for p in _SCOPES:
-        if s.startswith(p) and len(s) > len(p) + 1:
-            scope, s = p.rstrip("的"), s[len(p):]
-            break
+    if split:
+        scope, s = split_scope(s)
     s = re.sub(r"（[^（）]{4,}）", "", s)  # explanations such as （通硬化路、通客车、通邮路）
     return s.strip(" 　"), scope
 
@@ -153,7 +153,24 @@ def _split_list(ind: str, both: bool) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------------ targets
-def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf
+@dataclass
+class Context:
+    """What a paragraph's sentences pass on: the base year of its last relative target
+    (「比2020年下降10%」), and the sentence's year markers, to tell a span 「“十四五”期间」 from a year."""
+
+    base: str = ""
+    markers: list[tuple[int, int, int]] = field(default_factory=list)
+    text: str = ""
+
+    def span_of(self, pos: int) -> str:
+        before = [(a, b) for a, b, _ in self.markers if a < pos]
+        if not before:
+            return ""
+        a, b = before[-1]
+        return self.text[a:b] if "十" in self.text[a:b] else ""
+
+
+def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf, context: Context
              ) -> tuple[list[Fact], list[tuple[int, int]]]:
     facts: list[Fact] = []
     target_clauses: list[tuple[int, int]] = []
@@ -164,8 +181,9 @@ def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf
         qa = clauses[ci - 1][0] if ci and _is_marker_clause(text[clauses[ci - 1][0]:clauses[ci - 1][1]]) else ca
         quote_from[ci] = qa
         seg, prev_ind, found = ca, (facts[-1].indicator if facts else ""), []
+        consumed = ca
         for m in _VALUE_RE.finditer(text, ca, cb):
-            if _skip_number(text, m, ca):
+            if m.start() < consumed or _skip_number(text, m, ca):
                 continue
             left = text[seg:m.start()]
             bound = m.group("bound") or ""
@@ -201,16 +219,33 @@ def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf
             if base:
                 extra.append(("base", base.group("base")))
                 raw = raw[: base.start()] + raw[base.end():]
+            elif cmp in ("+", "−") and context.base:
+                extra.append(("base", context.base))  # 「……分别下降20%、15%」 after 「比2020年下降10%」
+            if context.span_of(m.start()):
+                extra.append(("span", context.span_of(m.start())))
+            one_fact = _one_target(doc_id, text, start, path, quote_from[ci], cb, year_of)
+            if vm and "分别" in vm.group("mods"):
+                more = _following_values(text, m.end(), cb)
+                pairs = respectively(_clean_indicator(raw, split=False)[0], 1 + len(more))
+                if pairs:
+                    values = [m, *more] if len(pairs) == 1 + len(more) else [m] * len(pairs)
+                    last_bound = values[-1].group("bound") or ""  # 「10%和5%左右」: 左右 holds for both
+                    for (one, scope), vmatch in zip(pairs, values):
+                        c, ex = _level(cmp, vm.group("verb"), vmatch.group("bound") or last_bound, extra)
+                        found.append(one_fact(one, scope, c, vmatch, ex))
+                    prev_ind, seg = found[-1].indicator, values[-1].end()
+                    consumed = seg
+                    continue
             ind, scope = _clean_indicator(raw)
             if not ind:
-                ind = prev_ind
+                ind = prev_ind  # a follow-on target: 「……达到25%以上，京津冀地区达到35%以上」
             if len(ind) < 2:
                 continue
             for one in _split_list(ind, each):
-                found.append(_fact("target", doc_id, text, start, quote_from[ci], cb, path, indicator=one,
-                                   comparator=cmp, value=m.group("num"), unit=m.group("unit"),
-                                   year=year_of(m.start()), scope=scope, extra=tuple(extra)))
+                found.append(one_fact(one, scope, cmp, m, extra))
             prev_ind, seg = found[-1].indicator, m.end()
+            if base:
+                context.base = base.group("base")
         if not found:
             found = _mines(doc_id, text, start, path, ca, cb, quote_from[ci], year_of)
         if found:
@@ -219,12 +254,42 @@ def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf
     return facts, target_clauses
 
 
+def _one_target(doc_id: str, text: str, start: int, path: Path, qa: int, cb: int, year_of: YearOf):
+    def make(indicator: str, scope: str, cmp: str, m: re.Match[str], extra) -> Fact:
+        return _fact("target", doc_id, text, start, qa, cb, path, indicator=indicator, comparator=cmp,
+                     value=m.group("num"), unit=m.group("unit"), year=year_of(m.start()), scope=scope,
+                     extra=tuple(extra))
+    return make
+
+
+def _following_values(text: str, pos: int, hi: int) -> list[re.Match[str]]:
+    """The values listed after a 「分别」 value: 「20%、15%」, 「10%和12%左右」."""
+    out = []
+    while True:
+        sep = re.match(r"\s*(?:、|和|及)\s*", text[pos:hi])
+        m = _VALUE_RE.match(text, pos + sep.end(), hi) if sep else None
+        if not m:
+            return out
+        out.append(m)
+        pos = m.end()
+
+
+def _level(cmp: str, verb: str, bound: str, extra: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """Comparator and extra of one value of a 「分别」 list, with that value's own bound."""
+    ex = [e for e in extra if e[0] != "bound"]
+    if _VERBS[verb] in ("+", "−"):
+        return _VERBS[verb], ex + ([("bound", _BOUND_CMP[bound])] if bound else [])
+    return (_BOUND_CMP[bound] if bound else _VERBS[verb]), ex
+
+
 def _skip_number(text: str, m: re.Match[str], lo: int) -> bool:
     before = text[max(lo, m.start() - 1):m.start()]
     after = text[m.end():m.end() + 1]
     if before in ("×", "*", "x", "X", "〔", "第", "[", ".") or re.match(r"[A-Za-z]", before or " "):
         return True
-    return after in ("×", "号") or _in_title(text, m.start())
+    # 「低于40微克/立方米的未达标城市」「80%以上的钢铁产能」: a number that qualifies a noun is a condition
+    attributive = text.startswith("的", m.end()) and not text.startswith(("的比例", "的比重"), m.end())
+    return after in ("×", "号") or attributive or _in_title(text, m.start())
 
 
 def _mines(doc_id: str, text: str, start: int, path: Path, ca: int, cb: int, qa: int, year_of: YearOf
@@ -278,18 +343,20 @@ def _deadlines(doc_id: str, text: str, start: int, path: Path, markers: list[tup
 
 # ------------------------------------------------------------------------------------------------ public
 def extract_sentence(doc_id: str, text: str, start: int, path: tuple[str, ...],
-                     context_year: int | None = None) -> list[Fact]:
+                     context_year: int | None = None, context: Context | None = None) -> list[Fact]:
     """All facts of one sentence; ``start`` is its offset in the document."""
     if not text or not text.strip():
         return []
     markers = year_markers(text)
+    context = context or Context()
+    context.markers, context.text = markers, text
     fallback = context_year or _phase_year(path)[0]
 
     def year_of(pos: int) -> int | None:
         before = [y for s, _, y in markers if s < pos]
         return before[-1] if before else fallback
 
-    facts, target_clauses = _targets(doc_id, text, start, path, year_of)
+    facts, target_clauses = _targets(doc_id, text, start, path, year_of, context)
     facts += _deadlines(doc_id, text, start, path, markers, target_clauses)
     facts += responsibilities(doc_id, text, start, path)
     facts += projects(doc_id, text, start, path)
@@ -299,12 +366,12 @@ def extract_sentence(doc_id: str, text: str, start: int, path: tuple[str, ...],
 def extract_document(doc: Document) -> tuple[Fact, ...]:
     """Facts of every sentence; a year marker carries over to later sentences of its paragraph."""
     out: list[Fact] = []
-    para, context_year = -2, None
+    para, context_year, context = -2, None, Context()
     for s in doc.sentences:
         p = doc.text.rfind("\n", 0, s.start)
         if p != para:
-            para, context_year = p, None
-        out.extend(extract_sentence(doc.doc_id, s.text, s.start, s.path, context_year))
+            para, context_year, context = p, None, Context()
+        out.extend(extract_sentence(doc.doc_id, s.text, s.start, s.path, context_year, context))
         markers = year_markers(s.text)
         if markers:
             context_year = markers[-1][2]

@@ -101,6 +101,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 
 
 def _continues(prev: str, line: str) -> bool:
+    if nz.splits_token(prev, line):  # 「到2025」+「年，」, 「PM」+「2.5」
+        return True
     if len(prev) < _WRAP_MIN or prev.endswith(_TERMINAL) or is_heading_line(prev):
         return False
     return not is_heading_line(line)

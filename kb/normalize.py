@@ -93,6 +93,24 @@ def chinese_punctuation(text: str) -> str:
     return "".join(chars)
 
 
+# Names of pollutants written with a number (PM2.5, PM10, CO2, NO2, SO2, O3): a space that PDF or
+# web subscripts left inside them goes.
+_SPLIT_NAME_RE = re.compile(r"(?<![A-Za-z])(PM|CO|SO|NO|O)\s*(2)?\s*(\.5|10|2|3)(?![\d.])")
+_SPLIT_DECIMAL_RE = re.compile(r"(?<=\d) (?=\.\d)")
+def splits_token(prev: str, line: str) -> bool:
+    """Whether the break between two lines cuts a number from its unit or a pollutant name."""
+    if not prev or not line:
+        return False
+    tail, head = prev[-1], line[:1]
+    if re.search(r"(?:PM2\.5|PM10)$", prev):  # 「全国地级及以上城市PM2.5」+「浓度……」
+        return head not in "，。；：、！？）”"
+    if tail.isdigit():
+        return bool(re.match(r"(?:\.\d|[年月日%％‰]|个百分点|微克|毫克|万|亿|平方|立方)", line))
+    if re.search(r"(?:PM|CO|SO|NO)$", prev):
+        return head.isdigit()
+    return False
+
+
 def collapse_spaces(text: str, join_lines: bool = False) -> str:
     """Remove spaces touching CJK text; keep single spaces between Latin words and numbers.
 
@@ -105,6 +123,7 @@ def collapse_spaces(text: str, join_lines: bool = False) -> str:
     text = _SPACE_AFTER_CJK.sub("", text)
     text = _SPACE_BEFORE_CJK.sub("", text)
     text = _MULTISPACE.sub(" ", text)
+    text = _SPLIT_NAME_RE.sub(lambda m: "".join(g or "" for g in m.groups()), _SPLIT_DECIMAL_RE.sub("", text))
     return "\n".join(line.strip() for line in text.replace("\ue01f", " | ").split("\n"))
 
 

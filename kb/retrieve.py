@@ -31,12 +31,16 @@ class Filters:
     doc_id: str = ""
     level: str = ""
     section: str = ""
+    doc_ids: tuple[str, ...] = ()  # the documents a question is about (kb.query.documents)
 
     def allows_doc(self, doc_id: str, level: str) -> bool:
-        return (not self.doc_id or doc_id == self.doc_id) and (not self.level or level == self.level)
+        return ((not self.doc_id or doc_id == self.doc_id) and (not self.level or level == self.level)
+                and (not self.doc_ids or doc_id in self.doc_ids))
 
     def allows(self, chunk: Chunk, level: str) -> bool:
         if self.doc_id and chunk.doc_id != self.doc_id:
+            return False
+        if self.doc_ids and chunk.doc_id not in self.doc_ids:
             return False
         if self.level and level != self.level:
             return False
@@ -158,6 +162,7 @@ class DomainRerank(BaseNodePostprocessor):
     years: list[str] = Field(default_factory=list)
     wants_number: bool = False
     level: str = ""
+    prefer: list[str] = Field(default_factory=list)  # documents that move up (the ones the plan cites)
 
     @classmethod
     def class_name(cls) -> str:
@@ -176,6 +181,8 @@ class DomainRerank(BaseNodePostprocessor):
             if self.wants_number and re.search(r"\d", text):
                 factor += 0.1
             if self.level and n.node.metadata.get("level") == self.level:
+                factor += 0.5
+            if n.node.metadata.get("doc_id") in self.prefer:
                 factor += 0.5
             out.append(NodeWithScore(node=n.node, score=(n.score or 0.0) * factor))
         return sorted(out, key=lambda x: -(x.score or 0.0))
@@ -218,16 +225,16 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                boost_terms: tuple[str, ...] = (), years: tuple[str, ...] = (), wants_number: bool = False,
-               rerank: bool = True, level: str = "") -> list[Hit]:
+               rerank: bool = True, level: str = "", prefer: tuple[str, ...] = ()) -> list[Hit]:
         filters = filters or Filters()
         bundle = QueryBundle(query_str=query)
         if mode in ("hybrid", "dense"):
             bundle.embedding = self.embed_query(query).tolist()
         retriever = {"hybrid": self.hybrid, "bm25": self.bm25, "dense": self.dense}[mode]
         results = retriever.retrieve(bundle)
-        if rerank and (boost_terms or years or wants_number or level):
+        if rerank and (boost_terms or years or wants_number or level or prefer):
             post = DomainRerank(boost_terms=list(boost_terms), years=list(years or _YEAR_RE.findall(query)),
-                                wants_number=wants_number, level=level)
+                                wants_number=wants_number, level=level, prefer=list(prefer))
             results = post.postprocess_nodes(results, query_bundle=bundle)
         hits: list[Hit] = []
         for r in results:

@@ -150,11 +150,21 @@ def test_build_report_and_unknown_doc(corpus_copy: Path, tmp_path: Path, capsys)
     assert main(["--corpus", str(corpus_copy), "--index", str(index), "doc", "../../etc/passwd"]) == 2
     assert main(["--corpus", str(corpus_copy), "--index", str(index), "doc", PLAN, "--json"]) == 0
     obj = json.loads(capsys.readouterr().out)
-    assert set(obj) == {"doc_id", "title", "issuer", "doc_number", "date", "level", "completeness", "text"}
+    assert set(obj) == {"doc_id", "title", "issuer", "doc_number", "date", "level", "completeness", "text", "sections"}
     assert obj["title"] == "美丽江城建设规划（2024—2035年）" and obj["level"] == "municipal"
+    # a section starts at its heading; a lead sentence may open with its dash (——全领域推动……)
+    assert all(obj["text"][s["start"]:s["end"]].lstrip("—").startswith(s["path"][-1][:2]) for s in obj["sections"])
+    assert main(["--corpus", str(corpus_copy), "--index", str(index), "doc", "national_air_quality_action_plan_2023",
+                 "--json"]) == 0
+    air = json.loads(capsys.readouterr().out)
+    assert ["一、总体要求", "（三）目标指标"] in [s["path"] for s in air["sections"]]
     assert main(["--corpus", str(corpus_copy), "--index", str(index), "docs", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {r["doc_id"] for r in rows} == {PLAN, "national_beautiful_china_opinions_2023"}
+    assert {r["doc_id"] for r in rows} == {PLAN, "national_beautiful_china_opinions_2023",
+                                           "national_air_quality_action_plan_2023",
+                                           "national_green_transition_opinions_2024",
+                                           "national_wastewater_reuse_opinions_2021"}
+    assert {r["doc_id"]: r["completeness"] for r in rows}["national_beautiful_china_opinions_2023"] == "partial"
     assert {r["completeness"] for r in rows} == {"full", "partial"}
 
 

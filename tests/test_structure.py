@@ -1,6 +1,8 @@
 """Structure of the real plan: chapters, sections, 专栏, phases, lead sentences, and the section
 path of real sentences (table-driven: each row was checked by reading the plan)."""
 
+from pathlib import Path
+
 import pytest
 
 from kb.structure import heading_split_point, parse_sections
@@ -121,3 +123,100 @@ def test_parse_sections_small_fixture() -> None:
     assert ("一、总则", "（一）目标", "加强监测") in paths
     assert ("一、总则", "专栏2 重点工程", "1.监测工程") in paths
     assert ("二、保障",) in paths
+
+
+# ------------------------------------------------------------------ the national documents (公文 layout)
+# (doc_id, article-level sections at least, e.g. （一）…（三十九）)
+NATIONAL_ARTICLES = [
+    ("national_air_quality_action_plan_2023", 39),
+    ("national_green_transition_opinions_2024", 33),
+    ("national_wastewater_reuse_opinions_2021", 20),
+]
+
+
+@pytest.mark.parametrize(("doc_id", "least"), NATIONAL_ARTICLES)
+def test_every_article_of_a_national_document_is_a_section(corpus_docs, doc_id, least) -> None:
+    doc = corpus_docs[doc_id]
+    articles = [s for s in doc.sections if s.kind == "section" and len(s.path) == 2]
+    assert len(articles) >= least
+    # run-in articles: the title is the heading sentence only, never the body
+    assert all("。" not in s.title and len(s.title) <= 60 for s in articles)
+    assert all(doc.text[s.start:s.end].startswith(s.title) for s in articles)
+
+
+def test_air_plan_targets_stand_in_their_article(corpus_docs) -> None:
+    doc = corpus_docs["national_air_quality_action_plan_2023"]
+    s = next(x for x in doc.sentences if "北京市控制在32微克/立方米以内" in x.text)
+    assert s.path == ("一、总体要求", "（三）目标指标")
+    s = next(x for x in doc.sentences if x.text == "京津冀及周边地区。")
+    assert s.path[:2] == ("一、总体要求", "（二）重点区域")
+
+
+def test_closing_block_of_the_wastewater_opinions(corpus_docs) -> None:
+    doc = corpus_docs["national_wastewater_reuse_opinions_2021"]
+    closing = [s for s in doc.sections if s.kind == "closing"]
+    assert len(closing) == 1
+    block = doc.text[closing[0].start:closing[0].end]
+    assert block.startswith("国家发展改革委") and block.rstrip().endswith("2021年1月4日")
+    assert not any(s.path and s.path[0] == "落款" for s in doc.sentences if "强化科技支撑" in s.text)
+
+
+def test_sections_tile_inside_their_parent_on_every_document(corpus_docs) -> None:
+    for doc in corpus_docs.values():
+        by_path = {s.path: s for s in doc.sections}
+        for s in doc.sections:
+            parent = by_path.get(s.path[:-1])
+            if parent is not None:
+                assert parent.start <= s.start and s.end <= parent.end, (doc.doc_id, s.path)
+
+
+# ------------------------------------------------------------------ small fixtures of each layout
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+# (fixture file, document title, sentence start, expected path)
+LAYOUT_PATHS = [
+    ("outline_alone.txt", "", "到2027年，城市公共供水", ("一、总体要求", "（一）工作目标")),
+    ("outline_alone.txt", "", "各区要制定年度改造计划", ("二、重点任务", "（一）加强管网改造", "1.推进老旧管网更新")),
+    ("outline_alone.txt", "", "开展管网普查", ("二、重点任务", "（一）加强管网改造", "1.推进老旧管网更新",
+                                          "（1）摸清管网底数")),
+    ("outline_alone.txt", "", "加快二次供水设施改造", ("二、重点任务", "（一）加强管网改造", "2.提升二次供水水平")),
+    ("outline_alone.txt", "", "完善水质监测网络", ("二、重点任务", "（二）强化水质监测")),
+    ("outline_alone.txt", "", "1.城区管网改造项目", ("附件：重点改造项目清单", "1.城区管网改造项目")),
+    ("run_in.txt", "城市节水行动方案", "（一）指导思想。", ("一、总体要求", "（一）指导思想")),
+    ("run_in.txt", "城市节水行动方案", "坚持节水优先", ("一、总体要求", "（一）指导思想")),
+    ("run_in.txt", "城市节水行动方案", "到2025年，城市再生水利用率", ("一、总体要求", "（二）主要目标")),
+    ("run_in.txt", "城市节水行动方案", "推动节水关键技术攻关", ("二、重点任务", "（三）强化科技支撑")),
+    ("run_in.txt", "城市节水行动方案", "改造老旧管网200公里", ("二、重点任务", "专栏1节水重点工程", "1.管网改造工程")),
+    ("run_in.txt", "城市节水行动方案", "市发展改革委", ("落款",)),
+    ("run_in.txt", "城市节水行动方案", "市人民政府办公室2024年3月1日印发", ("印发",)),
+    ("run_in.txt", "城市节水行动方案", "现将《城市节水行动方案》", ()),
+    ("chapters_articles.txt", "城市绿化条例", "第一条为了促进城市绿化", ("第一章总则", "第一条")),
+    ("chapters_articles.txt", "城市绿化条例", "第二条本条例适用于", ("第一章总则", "第二条")),
+    ("chapters_articles.txt", "城市绿化条例", "第三条城市绿化规划", ("第二章规划和建设", "第一节规划", "第三条")),
+    ("chapters_articles.txt", "城市绿化条例", "一、公园绿地", ("第二章规划和建设", "第一节规划", "第三条", "一、公园绿地")),
+    ("chapters_articles.txt", "城市绿化条例", "第四条城市新建区", ("第二章规划和建设", "第二节建设", "第四条")),
+    ("chapters_articles.txt", "城市绿化条例", "第五条本条例自", ("第三章附则", "第五条")),
+]
+
+
+def _layout(name: str, title: str):
+    from kb.ingest import clean_lines
+    from kb.structure import split_sentences
+
+    text, _ = clean_lines((LAYOUTS / name).read_text(encoding="utf-8"))
+    sections = parse_sections(text, title)
+    return text, sections, split_sentences("fixture", text, sections)
+
+
+@pytest.mark.parametrize(("name", "title", "sentence", "expected"), LAYOUT_PATHS)
+def test_layout_fixture_paths(name, title, sentence, expected) -> None:
+    _, _, sentences = _layout(name, title)
+    s = next(x for x in sentences if x.text.startswith(sentence))
+    assert s.path == expected
+
+
+def test_run_in_heading_is_its_own_sentence_and_not_the_body() -> None:
+    _text, sections, sentences = _layout("run_in.txt", "城市节水行动方案")
+    heads = [x.text for x in sentences if x.text.startswith("（")]
+    assert heads == ["（一）指导思想。", "（二）主要目标。", "（三）强化科技支撑。"]
+    assert {s.title for s in sections if s.kind == "section"} == {"（一）指导思想", "（二）主要目标", "（三）强化科技支撑"}

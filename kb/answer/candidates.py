@@ -14,11 +14,13 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kb.answer.documents import scoped_context
 from kb.answer.lists import is_heading
 from kb.answer.registry import applicable
 from kb.cite import CitationBuilder, ungrounded_numbers
 from kb.lexicon import word_list
 from kb.query import Query, retrieval_args, understand
+from kb.query.documents import DocChoice, choose_documents
 from kb.query.understand import LEVEL_WORDS
 from kb.retrieve import Filters
 from kb.select.features import Proposal
@@ -41,9 +43,13 @@ class Asked:
     words: tuple[str, ...]  # the key words a quote should hold
     allowed: frozenset[str]  # documents the filters allow
     refusal: str | None  # a reason to refuse before any strategy, or None
+    choice: DocChoice = dataclasses.field(default_factory=DocChoice)  # the documents the question is about (kb.query.documents)
+    context: object = None  # the answer context whose key-word weights count the chosen documents
 
 
 def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | None = None) -> Asked:
+    """The question read, the documents chosen, refusals decided, passages retrieved. A question
+    asking the city and a higher level together comes back unretrieved with ``choice.sides``."""
     q = understand(question, kb.settings.max_question_chars, kb.index.tokenizer)
     guessed = kb.indicator_guesser.guess(q) if kb.indicator_guesser else None
     if guessed:  # a colloquial target question that names no indicator by a word we know
@@ -57,14 +63,26 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
         q = dataclasses.replace(q, level="")
     refusal = _out_of_corpus(kb, q)
     level = q.level or _level_by_document_kind(kb, q)
+    choice = DocChoice()
+    if refusal is None and not (filters.doc_id or filters.level or filters.doc_ids):
+        choice = choose_documents(q.text, kb.index.docs)  # which documents the question is about
+        if choice.sides:
+            return Asked(q, (), (), frozenset(), None, choice, kb)
+        if choice.scope:  # a region a higher document names is its scope, not another city
+            q = dataclasses.replace(q, place="", scope=choice.scope)
+        if choice.doc_ids:
+            filters, level = Filters(filters.doc_id, "", filters.section, choice.doc_ids), ""
+            kb = scoped_context(kb, choice.doc_ids)
     if level and not filters.level and refusal is None:
-        filters = Filters(filters.doc_id, level, filters.section)
-    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, **retrieval_args(q))
+        filters = Filters(filters.doc_id, level, filters.section, filters.doc_ids)
+    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, prefer=choice.prefer, **retrieval_args(q))
     words = kb.relevance.key_words(q)
+    if choice.routing:  # 国家层面, 国发〔2023〕24号 chose the documents; they are not what is asked about
+        words = tuple(w for w in words if not any(w in r for r in choice.routing)) or words
     if "person" in q.asks:  # 「哪位领导」: who in person, not a topic of 领导
         words = tuple(w for w in words if w not in _PERSON_WORDS) or words
     allowed = frozenset(d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level))
-    return Asked(q, tuple(hits), words, allowed, refusal)
+    return Asked(q, tuple(hits), words, allowed, refusal, choice, kb)
 
 
 def propose(kb: AnswerContext, asked: Asked, stop_at_first: bool = False) -> list[Proposal]:

@@ -98,6 +98,8 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
                 continue  # a title, heading or signature line (「国务院关于全面推进美丽中国建设的意见」) states nothing
             if q.place and q.place not in s.text:
                 continue
+            if q.scope and q.scope not in s.text:
+                continue  # a region asked (京津冀): only a sentence that names it
             if q.county and q.county not in s.text + " ".join(s.path):
                 continue  # a question about one county: only what the plan says of that county
             if not year_ok(q, doc, s.start, s.end):

@@ -13,6 +13,7 @@ from kb.cite import CitationBuilder, sentence_around
 from kb.facts_match import canonical_of, match_targets, same_indicator
 from kb.indicators import INDICATOR_SYNONYMS
 from kb.lexicon import pattern, word_list
+from kb.query.documents import kind_of
 from kb.types import Answer, Document, Fact, Hit
 
 _EFFECTIVE_RE = pattern("outline.toml", "effective_sentence")
@@ -32,7 +33,7 @@ def _hit_rank(hits: list[Hit], doc_id: str, start: int) -> int:
 
 def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    facts = [f for f in kb.index.facts if f.doc_id in allowed]
+    facts = [f for f in kb.index.facts if f.doc_id in allowed and (not q.scope or q.scope in f.scope)]
     ranked = match_targets(q, facts, lambda f: _hit_rank(hits, f.doc_id, f.start), kb.relevance, words)
     if not ranked:
         return None
@@ -46,7 +47,8 @@ def target_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
         chosen = [f for f in same if f.year in years]
         if not chosen:
             lines = _fact_lines(cb, _dedupe(sorted(same, key=lambda f: f.year or 0))[:3])
-            lead = f"规划没有给出您所问年份的“{best.indicator}”目标。" + (f"规划给出的是：{lines}" if lines else "")
+            kind = kind_of(kb.index.docs[best.doc_id].meta.title)  # 规划, 行动计划, 指导意见
+            lead = f"{kind}没有给出您所问年份的“{best.indicator}”目标。" + (f"{kind}给出的是：{lines}" if lines else "")
             return Answer(q.raw, "not_found", lead, cb.citations(), tuple(same[:3]))
     else:
         chosen = sorted(same, key=lambda f: f.year or 9999)

@@ -17,6 +17,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from kb.answer.candidates import Asked, document_kind, prepare, propose
+from kb.answer.documents import attribute, merge_sides, not_found_text
 from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.cite import CitationBuilder, sentence_around
 from kb.retrieve import Filters
@@ -39,16 +40,37 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
                      explain: bool = True) -> tuple[Answer, Explain]:
     """The answer and how it was reached: the typed query, every candidate with its score (the
     model's probability of being right), the chosen strategy and the confidence."""
-    ans, e = _select(kb, question, k, filters, explain)
+    asked = prepare(kb, question, k, filters)
+    choice = asked.choice
+    if choice.sides:  # the city and a higher level asked together: one answer a side
+        return _both_sides(kb, question, k, asked, explain)
+    if choice.first:  # the higher document the city plan cites answers first
+        ans, e = explain_question(kb, question, k, Filters(doc_ids=choice.first), explain)
+        if ans.status == "answered":
+            return ans, e
+    ans, e = _select(asked.context, asked, explain)
+    ans = attribute(ans, kb.index.docs)  # an answer from a national document names it
     return dataclasses.replace(ans, confidence=round(e.confidence, 3)), e
 
 
-def _select(kb: AnswerContext, question: str, k: int, filters: Filters | None,
-            explain: bool) -> tuple[Answer, Explain]:
-    asked = prepare(kb, question, k, filters)
+def _both_sides(kb: AnswerContext, question: str, k: int, asked: Asked,
+                explain: bool) -> tuple[Answer, Explain]:
+    parts, last = [], Explain(asked.query, "", 0.0, ())
+    for side, ids in asked.choice.sides:
+        levels = {kb.index.docs[d].meta.level for d in ids}
+        side_filters = Filters(level=levels.pop() if len(levels) == 1 else "", doc_ids=ids)
+        ans, last = explain_question(kb, question, k, side_filters, explain)
+        parts.append((side, ans))
+    merged = merge_sides(question, parts)
+    sure = [a.confidence for _, a in parts if a.status == "answered"]
+    return dataclasses.replace(merged, confidence=round(min(sure), 3) if sure else 0.0), last
+
+
+def _select(kb: AnswerContext, asked: Asked, explain: bool) -> tuple[Answer, Explain]:
     q = asked.query
+    not_found = not_found_text(asked.choice, kb.index.docs, NOT_FOUND)
     if asked.refusal is not None or not asked.hits:
-        return _not_found(kb, asked, asked.refusal or NOT_FOUND), Explain(q, "refusal" if asked.refusal else "", 0.0, ())
+        return _not_found(kb, asked, asked.refusal or not_found), Explain(q, "refusal" if asked.refusal else "", 0.0, ())
     old_rule = kb.settings.answering.selector == 0
     proposals = propose(kb, asked, stop_at_first=old_rule and not explain)
     if old_rule:
@@ -78,7 +100,7 @@ def _select(kb: AnswerContext, question: str, k: int, filters: Filters | None,
     if first is not None and "person" in q.asks:
         return _person(q, first.answer), Explain(q, first.strategy, 0.0, cands)
     conf = float(scored[0][1]) if scored else 0.0
-    return _not_found(kb, asked, NOT_FOUND), Explain(q, "", conf, cands)
+    return _not_found(kb, asked, not_found), Explain(q, "", conf, cands)
 
 
 def _thresholds(kb: AnswerContext, model) -> tuple[float, float]:
@@ -95,7 +117,7 @@ def _first_grounded(kb: AnswerContext, asked: Asked, proposals: list[Proposal]) 
                             _first_quote(p.answer), p.grounded, p.label) for p in proposals)
     first = next((p for p in proposals if p.first_grounded), None)
     if first is None:
-        return _not_found(kb, asked, NOT_FOUND), Explain(q, "", 0.0, cands)
+        return _not_found(kb, asked, not_found_text(asked.choice, kb.index.docs, NOT_FOUND)), Explain(q, "", 0.0, cands)
     ans = _person(q, first.answer)
     conf = coverage_score(kb.relevance, asked.words, ans) if ans.status == "answered" else 0.0
     return ans, Explain(q, first.strategy, conf, cands)

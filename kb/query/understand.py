@@ -61,6 +61,7 @@ class Query:
     condition: str = ""  # a leading condition (「万一……，」), set apart
     figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
     outline: OutlineRef | None = None  # the part of the section tree named (kb/query/outline.py)
+    scope: str = ""  # a region a higher document names (京津冀): only what is said of it (kb/query/documents.py)
 
     def to_dict(self) -> dict:
         """The typed query as JSON (for --explain)."""

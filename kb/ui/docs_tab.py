@@ -13,7 +13,9 @@ from kb.ui.render import COMPLETENESS_LABELS, esc, level_label, message_html, pr
 
 log = logging.getLogger("kb.app")
 DOC_COLUMNS = ("标题", "发文机关", "文号", "日期", "层级", "完整性", "字数", "编号")
-KIND_LABELS = {"chapter": "章", "section": "节", "column": "专栏", "phase": "阶段", "item": "条目", "lead": "要点"}
+KIND_LABELS = {"chapter": "章", "section": "节", "column": "专栏", "phase": "阶段", "item": "条目", "lead": "要点",
+               "zh_chapter": "章", "zh_section": "节", "article": "条", "subitem": "子项", "annex": "附件",
+               "closing": "落款", "imprint": "印发"}
 
 
 def document_rows(kb) -> list[list]:

@@ -1,0 +1,141 @@
+"""Which documents a question is about, chosen from the corpus itself (kb/lexicon/documents.toml).
+
+In order: a document named by its number (国发〔2023〕24号) or by most of its title; the city and a
+higher level asked side by side (each side answers from its own documents); a higher level named
+(国家、国务院、中央、全国、上级文件), narrowed to one document when the question holds words only its
+title has, and else preferring the documents the city plan cites; a region only the national
+documents name (京津冀、汾渭平原、北京市) as their scope; a kind of document held by one level's titles
+(行动计划, 指导意见 → national; 规划 → the city); otherwise the primary city plan."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kb.lexicon import pattern, word_list
+from kb.segment import tokenize
+
+UPPER_WORDS = word_list("documents.toml", "upper")
+UPPER_WEAK = word_list("documents.toml", "upper_weak")
+KINDS = word_list("documents.toml", "kinds")
+SCOPES = word_list("documents.toml", "scopes")
+_UPPER_IN_TERM = pattern("documents.toml", "upper_in_term")
+_BOTH = pattern("documents.toml", "both_levels")
+_BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
+_TITLE_GENERIC = frozenset({"中共中央", "国务院", "关于", "意见", "指导", "的", "建设", "推进", "加快", "发展", "全面",
+                            "行动计划", "计划", "规划", "年"})
+_TITLE_WORDS_MIN = 2  # own title words a question must hold to name one of several documents (美丽+中国)
+_TITLE_RUN_MIN = 8  # without a level or kind word, a title is named only by this many of its characters in a row
+
+
+@dataclass(frozen=True)
+class DocChoice:
+    doc_ids: tuple[str, ...] = ()  # answer only from these (empty: any document)
+    prefer: tuple[str, ...] = ()  # among them, these move up
+    first: tuple[str, ...] = ()  # answer from these first (the higher documents the city plan cites)
+    sides: tuple[tuple[str, tuple[str, ...]], ...] = ()  # city and nation asked together: (side, doc_ids)
+    scope: str = ""  # a region only the higher documents name
+    reason: str = ""  # why, for --explain
+    routing: tuple[str, ...] = ()  # the words that chose the documents (国发〔2023〕24号, 国家层面): no topic
+
+    @property
+    def label(self) -> str:
+        return self.reason
+
+
+def _primary(docs: Mapping) -> tuple[str, ...]:
+    return tuple(d for d, doc in docs.items() if doc.meta.level == "municipal")
+
+
+def _upper(docs: Mapping) -> tuple[str, ...]:
+    return tuple(d for d, doc in docs.items() if doc.meta.level != "municipal")
+
+
+def names_upper_level(text: str, weak: bool = False) -> bool:
+    text = _UPPER_IN_TERM.sub("", text)
+    return any(w in text for w in (*UPPER_WORDS, *UPPER_WEAK) if weak or w in UPPER_WORDS)
+
+
+def _by_number(text: str, docs: Mapping) -> tuple[str, ...]:
+    t = text.translate(_BRACKETS)
+    return tuple(d for d, doc in docs.items() if doc.meta.doc_number and doc.meta.doc_number.translate(_BRACKETS) in t)
+
+
+def _title_core(title: str) -> str:
+    core = re.sub(r"（.*?）", "", title)
+    return core.split("关于", 1)[-1]
+
+
+def _by_title_run(text: str, docs: Mapping) -> tuple[str, ...]:
+    """Documents whose title core stands in the question for _TITLE_RUN_MIN characters in a row."""
+    out = []
+    for d, doc in docs.items():
+        core = _title_core(doc.meta.title)
+        n = min(_TITLE_RUN_MIN, len(core))
+        if any(core[i:i + n] in text for i in range(len(core) - n + 1)):
+            out.append(d)
+    return tuple(out)
+
+
+def _by_title_words(text: str, candidates: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
+    """Among candidates, the one whose own title words (held by no other candidate's title) the
+    question names most, at least two of them (经济社会 alone is any question's word); all
+    candidates when none is named so or two tie."""
+    words = {d: {w for w in tokenize(_title_core(docs[d].meta.title)) if len(w) >= 2 and w not in _TITLE_GENERIC}
+             for d in candidates}
+    hits = {}
+    for d in candidates:
+        own = words[d] - set().union(*(words[o] for o in candidates if o != d))
+        named = [w for w in own if w in text]
+        hits[d] = sum(1 for w in named if not any(w != o and w in o for o in named))  # 经济社会 counts once
+    best = max(hits.values(), default=0)
+    winners = tuple(d for d in candidates if hits[d] == best)
+    return winners if best >= _TITLE_WORDS_MIN and len(winners) == 1 else candidates
+
+
+def _kind(text: str) -> str:
+    return next((k for k in KINDS if k in text), "")
+
+
+def kind_of(title: str) -> str:
+    """The kind of a document from its title (行动计划, 指导意见, 意见, 规划), or 文件."""
+    core = re.sub(r"（.*?）", "", title)
+    return next((k for k in KINDS if core.endswith(k)), "文件")
+
+
+def choose_documents(text: str, docs: Mapping) -> DocChoice:
+    """The documents to answer `text` from."""
+    primary, upper = _primary(docs), _upper(docs)
+    cited = tuple(c for d in primary for c in docs[d].meta.cites)
+    if not primary or not upper:
+        return DocChoice()
+    named = _by_number(text, docs)
+    if named:
+        numbers = tuple(docs[d].meta.doc_number for d in named)
+        return DocChoice(named, reason="文号", routing=numbers + tuple(n.translate(_BRACKETS) for n in numbers))
+    if _BOTH.search(text) and names_upper_level(text, weak=True):
+        return DocChoice(sides=(("city", primary), ("upper", upper)), reason="市与上级对照")
+    upper_named = names_upper_level(text)
+    kind = _kind(text)
+    kind_docs = tuple(d for d in docs if kind and kind in _title_core(docs[d].meta.title))
+    if kind and kind_docs and all(d in upper for d in kind_docs):
+        upper_named = True
+    run = _by_title_run(text, docs)
+    if run and all(d in upper for d in run):
+        return DocChoice(run, reason="文件标题")
+    if upper_named:
+        pool = tuple(d for d in upper if d in kind_docs) if kind_docs and all(d in upper for d in kind_docs) else upper
+        chosen = _by_title_words(text, pool, docs)
+        prefer = tuple(d for d in chosen if any(_title_core(docs[d].meta.title) in _title_core(c) for c in cited))
+        routing = tuple(w for w in UPPER_WORDS if w in text)
+        first = prefer if len(chosen) > 1 else ()
+        return DocChoice(chosen, prefer, first=first, reason="上级文件", routing=routing)
+    for scope in SCOPES:
+        if scope in text:
+            holders = tuple(d for d in docs if scope in docs[d].text)
+            if holders and not any(d in primary for d in holders):
+                return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
+    if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
+        return DocChoice((), primary, reason="层级词（弱）")
+    return DocChoice(primary, reason="市规划")
