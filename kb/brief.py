@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
+from kb.labels import comparator_word
 from kb.structure import split_sentences
 from kb.topic_match import text_in_topic
 from kb.types import Citation, Document, Fact
@@ -21,7 +22,6 @@ from kb.types import Citation, Document, Fact
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-_CMP = {"≥": "以上", "≤": "以下", "=": "达到", "左右": "左右", "+": "提高", "−": "减少"}
 _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
 MEASURES_PER_TASK = 6  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
@@ -96,7 +96,7 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         seen.add(key)
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
-            targets.append(Row((f.indicator, _CMP.get(f.comparator, f.comparator), f.value, f.unit,
+            targets.append(Row((f.indicator, comparator_word(f.comparator), f.value, f.unit,
                                 f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), f.quote))
             dated.append(f)
         elif f.year:

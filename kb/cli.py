@@ -8,51 +8,13 @@ import dataclasses
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
+from kb.cli_parser import LEVELS, build_parser, zh_argparse  # noqa: F401 - re-exported
 from kb.config import Settings, load_settings
 from kb.errors import BadInput, KBError
-
-# argparse's own messages, said in Chinese (the rest of the message is the argument itself)
-_ARGPARSE_ZH = (
-    (re.compile(r"^the following arguments are required: (.*)$"), "缺少参数：{0}"),
-    (re.compile(r"^unrecognized arguments: (.*)$"), "无法识别的参数：{0}"),
-    (re.compile(r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$"), "参数 {0} 的取值 {1} 无效（可选：{2}）"),
-    (re.compile(r"^argument (\S+): invalid \w+ value: (.*)$"), "参数 {0} 的取值 {1} 无效"),
-    (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要一个值"),
-    (re.compile(r"^argument (\S+): (.*)$"), "参数 {0}：{1}"),
-    (re.compile(r"^invalid choice: (.*?) \(choose from (.*)\)$"), "无效的命令 {0}（可选：{1}）"),
-)
-
-
-def zh_argparse(message: str) -> str:
-    for pattern, template in _ARGPARSE_ZH:
-        m = pattern.match(message)
-        if m:
-            return template.format(*m.groups())
-    return message
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit 2 with usage; keep it one line
-        raise BadInput(f"{self.prog}：{zh_argparse(message)}", f"用 `{self.prog} --help` 查看用法")
-
-
-def _top_k(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"-k 必须是整数，不能是 {value[:20]!r}") from None
-    if not 1 <= k <= 100:
-        raise argparse.ArgumentTypeError(f"-k 必须在 1 到 100 之间，不能是 {k}")
-    return k
-
-
-LEVELS = ("national", "provincial", "municipal", "department")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+from kb.labels import TARGET_FIELDS, comparator_word, completeness_label, level_label
 
 
 def check_argv(argv: Sequence[str]) -> None:
@@ -65,78 +27,6 @@ def check_argv(argv: Sequence[str]) -> None:
             raise BadInput("命令行参数含有无效的 UTF-8 字符", "请用 UTF-8 编码的文字重新输入") from None
 
 
-def _topic(value: str) -> str:
-    if _CONTROL_RE.search(value):
-        raise argparse.ArgumentTypeError("主题含有控制字符，请只输入文字")
-    return value
-
-
-def _out_file(value: str) -> Path:
-    """The folder of --out must already exist and be writable; it is never created."""
-    out = Path(value)
-    if out.is_dir():
-        raise argparse.ArgumentTypeError(f"{value} 是一个文件夹，请给出文件名（.docx 或 .md）")
-    parent = out.parent
-    if not parent.is_dir():
-        raise argparse.ArgumentTypeError(f"文件夹 {parent} 不存在，请先建好它或换一个位置")
-    if not os.access(parent, os.W_OK) or str(parent.resolve()).startswith(("/proc", "/sys", "/dev")):
-        raise argparse.ArgumentTypeError(f"不能写入文件夹 {parent}，请换一个可写的位置")
-    return out
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="kb", description="江城政策知识库：带出处的政策问答")
-    p.add_argument("--corpus", type=Path, help="corpus folder (default: corpus)")
-    p.add_argument("--index", type=Path, help="index folder (default: index)")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
-
-    b = sub.add_parser("build", help="build or update the index")
-    b.add_argument("--force", action="store_true", help="rebuild even if up to date")
-    b.add_argument("--quiet", action="store_true", help="no report")
-
-    d = sub.add_parser("docs", help="list the documents")
-    d.add_argument("--json", action="store_true")
-    d1 = sub.add_parser("doc", help="one document's metadata and normalized text")
-    d1.add_argument("doc_id")
-    d1.add_argument("--json", action="store_true")
-
-    s = sub.add_parser("search", help="ranked passages with scores (for tuning)")
-    s.add_argument("query")
-    s.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
-    s.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
-    s.add_argument("--json", action="store_true")
-
-    a = sub.add_parser("ask", help="answer a question with citations")
-    a.add_argument("question", nargs="?")
-    a.add_argument("--batch", type=Path, help="file with one question a line (- for stdin)")
-    a.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
-    a.add_argument("--doc", default="", help="only this document")
-    a.add_argument("--level", default="", choices=("", *LEVELS), help="national | provincial | municipal")
-    a.add_argument("--json", action="store_true")
-    a.add_argument("--explain", action="store_true", help="how the answer was reached (typed query, strategies, scores)")
-
-    t = sub.add_parser("targets", help="extracted targets")
-    t.add_argument("--year", type=int)
-    t.add_argument("--topic", type=_topic, default="")
-    t.add_argument("--format", choices=("table", "json", "csv"), default="table")
-
-    c = sub.add_parser("check", help="cross-check a department plan against the source")
-    c.add_argument("file", type=Path)
-    c.add_argument("--json", action="store_true")
-
-    br = sub.add_parser("brief", help="briefing material for a topic")
-    br.add_argument("--topic", type=_topic, required=True)
-    br.add_argument("--year", type=int)
-    br.add_argument("--out", type=_out_file, required=True)
-
-    e = sub.add_parser("eval", help="retrieval and answer metrics on the gold set")
-    e.add_argument("file", nargs="?", type=Path, default=Path("eval/questions.jsonl"))
-    e.add_argument("--json", action="store_true")
-    e.add_argument("--markdown", action="store_true", help="the summary table for the README")
-    e.add_argument("-k", type=_top_k, default=None, help="passages per answer (default: setting top_k)")
-    return p
-
-
 def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=1))
 
@@ -145,12 +35,19 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from kb.index import build_index
     from kb.report import format_reports
 
-    result = build_index(settings, progress=None, force=args.force)
+    def step(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = build_index(settings, progress=None if not args.quiet else False, force=args.force,
+                         on_step=None if args.quiet else step)
     if not args.quiet:
         print(format_reports(result.reports))
-    state = "索引已是最新" if result.up_to_date else "索引已建成"
-    print(f"{state}：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，新嵌入 {result.embedded} 句，复用 {result.reused} 句，"
-          f"用时 {result.seconds:.1f} 秒 → {result.folder}")
+    if result.up_to_date:
+        print(f"索引已是最新，无需重建：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，"
+              f"用时 {result.seconds:.1f} 秒 → {result.folder}")
+    else:
+        print(f"索引已建成：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，"
+              f"新算句向量 {result.embedded} 句，复用 {result.reused} 句，用时 {result.seconds:.1f} 秒 → {result.folder}")
     return 0
 
 
@@ -161,9 +58,11 @@ def cmd_docs(args: argparse.Namespace, kb) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['doc_id']}\t{r['title']}\t{r['level']}\t{r['completeness']}\t{r['characters']}字")
-        for m in kb.index.known_missing:
-            print(f"（缺）\t{m.get('title')}\t{m.get('level', '')}\t语料库中没有：{m.get('note', '')}")
+            print(f"{r['doc_id']}\t{r['title']}\t{level_label(r['level'])}\t{completeness_label(r['completeness'])}"
+                  f"\t{r['characters']}字")
+        for m in kb.index.known_missing:  # the note says why it is missing; the label says that it is
+            note = str(m.get("note", "")).strip()
+            print(f"（语料库中没有）\t{m.get('title')}\t{level_label(str(m.get('level', '')))}" + (f"\t{note}" if note else ""))
     return 0
 
 
@@ -265,9 +164,9 @@ def cmd_targets(args: argparse.Namespace, kb) -> int:
         _print_json(rows)
     elif args.format == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols)
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(buf)
+        w.writerow([TARGET_FIELDS[c] for c in cols])  # the JSON keys, in Chinese
+        w.writerows([[r[c] for c in cols] for r in rows])
         sys.stdout.write(buf.getvalue())
     else:
         from rich.console import Console
@@ -278,7 +177,7 @@ def cmd_targets(args: argparse.Namespace, kb) -> int:
                         ("year", "年份"), ("section", "章节")):
             table.add_column(name, overflow="fold")
         for r in rows:
-            table.add_row(r["indicator"], r["comparator"], r["value"], r["unit"], str(r["year"] or ""),
+            table.add_row(r["indicator"], comparator_word(r["comparator"]), r["value"], r["unit"], str(r["year"] or ""),
                           r["section"].split(" › ")[-1][:30])
         Console().print(table)
     return 0
@@ -330,9 +229,9 @@ def cmd_eval(args: argparse.Namespace, kb) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_argv(sys.argv[1:] if argv is None else argv)
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         if args.command is None:
-            _parser().print_help()
+            build_parser().print_help()
             return 0
         settings = load_settings(corpus=args.corpus, index=args.index)
         if getattr(args, "k", 0) is None:

@@ -202,7 +202,7 @@ def build_brief_tab(kb) -> None:
     message = gr.HTML("", elem_id="kb-brief-message")
     with gr.Row():
         docx_out = gr.File(None, label="下载 Word（docx）", interactive=False, elem_id="kb-brief-docx")
-        md_out = gr.File(None, label="下载 Markdown", interactive=False, elem_id="kb-brief-md")
+        md_out = gr.File(None, label="下载 Markdown（md）", interactive=False, elem_id="kb-brief-md")
     preview = gr.HTML(EMPTY_HTML, elem_id="kb-brief-preview", css_template=CSS, max_height=720)
     timeline = gr.Image(None, label="时间轴", type="filepath", interactive=False, elem_id="kb-brief-timeline",
                         buttons=["download", "fullscreen"], format="png")

@@ -13,6 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from kb.errors import BadInput, KBError
+from kb.labels import comparator_word
 from kb.types import Fact
 from kb.ui.exports import export_dir, register_cache, request_dir  # noqa: F401 - export_dir re-exported
 from kb.ui.render import message_html
@@ -37,9 +38,10 @@ def _short_title(title: str) -> str:
 
 
 def target_rows(kb, facts: list[Fact]) -> list[list]:
+    """One row a target, as exported (full document title; the comparator in the 简报's words)."""
     docs = kb.index.docs
-    return [[f.indicator, f.comparator, f.value, f.unit, str(f.year or ""), f.section, f.quote,
-             _short_title(docs[f.doc_id].meta.title) if f.doc_id in docs else f.doc_id] for f in facts]
+    return [[f.indicator, comparator_word(f.comparator), f.value, f.unit, str(f.year or ""), f.section, f.quote,
+             docs[f.doc_id].meta.title if f.doc_id in docs else f.doc_id] for f in facts]
 
 
 def _number(value: str) -> int | float | None:
@@ -56,7 +58,9 @@ def numeric_values(kb) -> bool:
 
 
 def display_rows(rows: list[list], numeric: bool) -> list[list]:
-    return [[_number(v) if numeric and i == 2 else v for i, v in enumerate(r)] for r in rows] if numeric else rows
+    """The table's rows: 数值 as a number when all are, the title shortened (the exports keep it whole)."""
+    return [[_number(v) if numeric and i == 2 else _short_title(v) if i == 7 else v for i, v in enumerate(r)]
+            for r in rows]
 
 
 def _matches(f: Fact, keyword: str) -> bool:
@@ -136,7 +140,8 @@ def target_view(kb, year: str = "", topic: str = "", keyword: str = "") -> Targe
     note = "，".join(p for p in (f"{year}年" if year else "", f"主题：{topic}" if topic else "",
                                    f"关键词：{keyword}" if keyword else "") if p)
     years = sorted({f.year for f in targets if f.year})
-    summary = (f"表中共 {len(rows)} 条目标指标；时间轴另含 {len(deadlines)} 条时限任务（无数值，见时间轴）"
+    summary = (f"表中共 {len(rows)} 条有数值的目标指标；另有 {len(deadlines)} 条只有完成年份、没有数值的时限任务，"
+               "不在表中，计入下方时间轴"
                + (f"；年份：{'、'.join(map(str, years))}" if years else "") + (f"（筛选：{note}）" if note else ""))
     if not rows and not deadlines:
         return TargetView(rows, summary + "。没有符合条件的记录，请放宽筛选。", None, None, None)
@@ -193,8 +198,8 @@ def build_targets_tab(kb) -> None:
                          elem_id="kb-targets-table", buttons=["copy"],
                          column_widths=["12%", "5%", "7%", "9%", "6%", "20%", "31%", "10%"])
     with gr.Row():
-        csv_out = gr.File(csv_file, label="下载 CSV", interactive=False, elem_id="kb-csv")
-        xlsx_out = gr.File(xlsx_file, label="下载 XLSX", interactive=False, elem_id="kb-xlsx")
+        csv_out = gr.File(csv_file, label="下载 CSV 表格", interactive=False, elem_id="kb-csv")
+        xlsx_out = gr.File(xlsx_file, label="下载 Excel 表格（xlsx）", interactive=False, elem_id="kb-xlsx")
     timeline = gr.Image(png, label="目标与期限时间轴", type="filepath", interactive=False, elem_id="kb-timeline",
                         buttons=["download", "fullscreen"], format="png")
 
