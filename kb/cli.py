@@ -38,8 +38,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     def step(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    result = build_index(settings, progress=None if not args.quiet else False, force=args.force,
-                         on_step=None if args.quiet else step)
+    result = build_index(settings, progress=None, force=args.force, on_step=step)
     if not args.quiet:
         print(format_reports(result.reports))
     if result.up_to_date:

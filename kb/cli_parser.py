@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="建立或更新索引（只处理有变化的文件）", description="建立或更新索引")
     b.add_argument("--force", action="store_true", help="即使索引已是最新也重新建立")
-    b.add_argument("--quiet", action="store_true", help="不打印数据质量报告和进度")
+    b.add_argument("--quiet", action="store_true", help="不打印数据质量报告（进度照常显示）")
 
     d = sub.add_parser("docs", help="列出语料库中的文件", description="列出语料库中的文件")
     _json_flag(d)

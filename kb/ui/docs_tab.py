@@ -9,6 +9,7 @@ import gradio as gr
 
 from kb.errors import KBError
 from kb.types import Document, Section
+from kb.ui.cards import NARROW, WIDE, cards_html
 from kb.ui.render import COMPLETENESS_LABELS, esc, level_label, message_html, pre_html
 
 log = logging.getLogger("kb.app")
@@ -155,8 +156,10 @@ def section_text(kb, doc_id: str, index: str | None) -> str:
 def build_docs_tab(kb) -> None:
     gr.Markdown("### 语料库中的文件")
     shown = len(DOC_COLUMNS) - 1  # the 编号 (doc_id) is for the API and `kb doc`, not for the reader
-    gr.Dataframe(value=[r[:shown] for r in document_rows(kb)], headers=list(DOC_COLUMNS[:shown]), datatype="str",
-                 interactive=False, wrap=True, elem_id="kb-docs-table")
+    rows = [r[:shown] for r in document_rows(kb)]
+    gr.Dataframe(value=rows, headers=list(DOC_COLUMNS[:shown]), datatype="str", interactive=False, wrap=True,
+                 elem_id="kb-docs-table", elem_classes=WIDE)
+    gr.HTML(cards_html(DOC_COLUMNS[:shown], rows), elem_id="kb-docs-cards", elem_classes=NARROW)
     with gr.Accordion("文本整理说明（原文的拼音、乱码如何处理）", open=False):
         gr.HTML(quality_html(kb), elem_id="kb-quality")
     with gr.Accordion("规划引用但语料库缺少的文件", open=True):
@@ -167,9 +170,9 @@ def build_docs_tab(kb) -> None:
     header0, tree0, _, _ = select_document(kb, first) if first else ("", "", None, "")
     choices0 = section_choices(docs[0]) if docs else []
     with gr.Row():
-        doc_dd = gr.Dropdown([(d.meta.title, d.doc_id) for d in docs], value=first, label="文件", scale=1)
+        doc_dd = gr.Dropdown([(d.meta.title, d.doc_id) for d in docs], value=first, label="文件", scale=1, min_width=300)
         sec_dd = gr.Dropdown(choices0, value=None,
-                             label="章节（选中后显示这一节的全文）", scale=1)
+                             label="章节（选中后显示这一节的全文）", scale=1, min_width=300)
     header = gr.HTML(header0, elem_id="kb-doc-head")
     with gr.Row():
         with gr.Column(scale=1):

@@ -71,12 +71,21 @@ CSS = """
 /* phones (under 600 px): every tab stays in the bar (Gradio moves the ones that do not fit into a
    「⋯」 menu), and tables become cards (kb-wide-only / kb-narrow-only pairs, see kb/ui/cards.py) */
 .kb-narrow-only { display: none !important; }
+.kb-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin: 0 0 8px;
+           background: var(--background-fill-secondary); }
+.kb-card-title { font-weight: 700; margin-bottom: 4px; word-break: break-word; }
+.kb-card dl { display: grid; grid-template-columns: 4.5em 1fr; gap: 2px 8px; margin: 0; }
+.kb-card dt { color: var(--body-text-color-subdued); font-size: 0.85em; padding-top: 2px; }
+.kb-card dd { margin: 0; word-break: break-word; }
 @media (max-width: 600px) {
   .tab-wrapper .tab-container button { padding-left: 6px !important; padding-right: 6px !important; }
   .kb-wide-only { display: none !important; }
   .kb-narrow-only { display: block !important; }
 }
 """
+
+# Gradio's words that its Simplified Chinese lacks (it would show the key, e.g. 「common.complete」)
+GRADIO_ZH = {"zh-CN": {"common.complete": "完成"}}
 
 # Gradio's own words (upload box, footer, loading messages) follow the browser's language; the app
 # is Chinese whatever the browser says (inserted into the page by kb/ui/boundary.py ChineseLocale).
