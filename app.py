@@ -184,7 +184,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "bm25s"):  # their INFO/DEBUG lines mean nothing to a user
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings(host=args.host, port=args.port, index=args.index, corpus=args.corpus)
         if not 0 < settings.port < 65536:

@@ -149,7 +149,7 @@ def target_view(kb, year: str = "", topic: str = "", keyword: str = "") -> Targe
     note = "，".join(p for p in (f"{year}年" if year else "", f"主题：{topic}" if topic else "",
                                    f"关键词：{keyword}" if keyword else "") if p)
     years = sorted({f.year for f in targets if f.year})
-    summary = (f"表中共 {len(rows)} 条有数值的目标指标；另有 {len(deadlines)} 条只有完成年份、没有数值的时限任务，"
+    summary = (f"表中共 {len(rows)} 条目标指标（有数值）；另有 {len(deadlines)} 条只有完成年份、没有数值的时限任务，"
                "不在表中，计入下方时间轴"
                + (f"；年份：{'、'.join(map(str, years))}" if years else "") + (f"（筛选：{note}）" if note else ""))
     if not rows and not deadlines:
@@ -196,7 +196,7 @@ def build_targets_tab(kb) -> None:
     # The table is cheap; the files and the timeline (matplotlib, a CJK font: seconds on a busy
     # machine) are made when a page first loads, not while the app starts (kb/ui/targets_tab.py).
     rows = target_rows(kb, select_facts(kb)[0])
-    summary = message_html(f"表中共 {len(rows)} 条有数值的目标指标；正在准备下载文件和时间轴…", "info")
+    summary = message_html(f"表中共 {len(rows)} 条目标指标（有数值）；正在准备下载文件和时间轴…", "info")
     with gr.Row():
         year_dd = gr.Dropdown([("全部年份", "")] + [(f"{y}年", str(y)) for y in years], value="", label="年份",
                               scale=1)
