@@ -72,7 +72,7 @@ def test_docs_says_level_and_completeness_in_chinese(built_settings, capsys):
     rc, out, _ = run_cli(built_settings, capsys, "docs")
     assert rc == 0
     for line in out.splitlines():
-        doc_id, *rest = line.split("\t")  # the id is a file name, the rest is for reading
+        _doc_id, *rest = line.split("\t")  # the id is a file name, the rest is for reading
         assert english("\t".join(rest)) == set(), line
     missing = [ln for ln in out.splitlines() if ln.startswith("（语料库中没有）")]
     assert missing and not any("语料库中没有：" in ln for ln in missing)  # said once, not 「没有：…没有。」
