@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -107,6 +108,7 @@ def clone() -> dict:
                                 stderr=subprocess.STDOUT, start_new_session=True)
         done = wait_answer(proc, port, 1800)
         stop(proc)
+    shutil.rmtree(repo, ignore_errors=True)  # the clone and its venv (about 1 GB); the log stays
     text = log.read_text(encoding="utf-8", errors="replace")
     feared = [ln for ln in text.splitlines() if FEARED.search(ln)]
     result = {"clone_to_first_answer_s": None if done is None else round(done - t0, 1), "log": str(log),
