@@ -64,6 +64,9 @@ class ZhParser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
+    def format_help(self) -> str:  # argparse repeats the commands' metavar under their title
+        return super().format_help().replace("命令:\n  命令\n", "命令:\n")
+
     def error(self, message: str) -> None:  # argparse would exit 2 with usage; keep it one line
         raise BadInput(f"{self.prog}：{zh_argparse(message)}", f"用 `{self.prog} --help` 查看用法")
 
