@@ -39,7 +39,7 @@ from kb.ui.check_tab import build_check_tab
 from kb.ui.compare_tab import build_compare_tab
 from kb.ui.docs_tab import build_docs_tab, document_rows
 from kb.ui.exports import export_dir
-from kb.ui.style import CSS, theme
+from kb.ui.style import CSS, GRADIO_ZH, theme
 from kb.ui.targets_tab import build_targets_tab, targets_json
 
 log = logging.getLogger("kb.app")
@@ -126,8 +126,8 @@ def login(settings: Settings) -> tuple[str, str] | None:
 
 def open_kb(settings: Settings) -> KnowledgeBase:
     """Load the shared knowledge base; build the index first when it is missing, damaged or built
-    with other settings. A corpus changed since the build is served at once and rebuilt in the
-    background."""
+    with other settings (the terminal shows each step and a browser gets a waiting page with the
+    current step). A corpus changed since the build is served at once and rebuilt in the background."""
     try:
         kb = shared_kb(settings)
         if kb.index.stale_notice:
@@ -136,7 +136,17 @@ def open_kb(settings: Settings) -> KnowledgeBase:
         return kb
     except (IndexMissing, IndexStale, IndexCorrupt) as e:
         print(f"索引需要建立（{e.one_line()}），正在建立，请稍候…", file=sys.stderr, flush=True)
-    return shared_kb(settings, build_if_missing=True)
+    from kb.index import build_index
+    from kb.ui.waiting import WaitingPage
+
+    with WaitingPage(settings.host, settings.port) as page:
+        def step(line: str) -> None:
+            page.status = line
+            print(line, file=sys.stderr, flush=True)
+
+        build_index(settings, progress=None, on_step=step)
+        step("索引已建好，正在启动应用……")
+    return shared_kb(settings)
 
 
 def launch_options(settings: Settings, auth: tuple[str, str] | None = None) -> dict:
@@ -149,7 +159,7 @@ def launch_options(settings: Settings, auth: tuple[str, str] | None = None) -> d
             "theme": theme(), "css": CSS, "ssr_mode": False, "share": False, "show_error": False, "quiet": True,
             "allowed_paths": [str(export_dir())], "blocked_paths": blocked,
             "max_file_size": int(settings.max_upload_mb * 1024 * 1024),
-            "footer_links": ["api"], "app_kwargs": app_kwargs()}
+            "footer_links": ["api"], "app_kwargs": app_kwargs(), "i18n": gr.I18n(**GRADIO_ZH)}
 
 
 class _ChineseHelp(argparse.HelpFormatter):
@@ -177,7 +187,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for noisy in ("httpx", "bm25s"):  # their INFO/DEBUG lines mean nothing to a user
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings(host=args.host, port=args.port, index=args.index, corpus=args.corpus)
         if not 0 < settings.port < 65536:

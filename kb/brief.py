@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
+from kb.labels import comparator_word
 from kb.structure import split_sentences
 from kb.topic_match import text_in_topic
 from kb.types import Citation, Document, Fact
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 _LOCAL_FIRST = ("county", "municipal", "provincial", "national")
-_CMP = {"≥": "以上", "≤": "以下", "=": "达到", "左右": "左右", "+": "提高", "−": "减少"}
 _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
 MEASURES_PER_TASK = 12  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
@@ -106,7 +106,7 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         seen.add(key)
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
-            word = next((w for w in _CMP_WORDS if w in f.quote), _CMP.get(f.comparator, f.comparator))
+            word = next((w for w in _CMP_WORDS if w in f.quote), comparator_word(f.comparator))
             targets.append(Row((f.indicator, word, f.value, f.unit,
                                 f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), f.quote))
             dated.append(f)

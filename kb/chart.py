@@ -45,7 +45,7 @@ def _width(s: str) -> float:
 
 def wrap_words(text: str, width: int = LABEL_CHARS, max_lines: int = LABEL_LINES) -> list[str]:
     """Lines of at most `width` (CJK characters; Latin counts half), broken between words; text
-    left over ends the last line at a word boundary with 「…」."""
+    left over ends the last line with 「…」 after its last whole clause, else at a word boundary."""
     from kb.segment import tokenizer
 
     words: list[str] = []
@@ -61,6 +61,9 @@ def wrap_words(text: str, width: int = LABEL_CHARS, max_lines: int = LABEL_LINES
             cur = ""
             if len(lines) == max_lines:
                 last = lines[-1]
+                clause = max(last.rfind("，"), last.rfind("；"))
+                if clause > 0:  # end on a whole clause (「碳达峰目标顺利实现…」, not 「…实现，主要…」)
+                    last = last[:clause]
                 while last and _width(last + "…") > width:  # room for the ellipsis, dropping whole words
                     last = _drop_last_word(last)
                 lines[-1] = last.rstrip("，、；：") + "…"

@@ -12,10 +12,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kb.cli_args import check_argv
-from kb.cli_args import parser as _parser
+from kb.cli_parser import LEVELS, build_parser, zh_argparse  # noqa: F401 - re-exported
 from kb.config import Settings, load_settings
 from kb.errors import BadInput, KBError
+from kb.labels import TARGET_FIELDS, comparator_word, completeness_label, level_label
+
+
+def check_argv(argv: Sequence[str]) -> None:
+    """Every argument must be text: invalid UTF-8 (surrogates) is refused up front (control
+    characters in a question are dropped by understanding; in a topic they are refused)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInput("命令行参数含有无效的 UTF-8 字符", "请用 UTF-8 编码的文字重新输入") from None
 
 
 def _print_json(obj: object) -> None:
@@ -26,12 +36,18 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from kb.index import build_index
     from kb.report import format_reports
 
-    result = build_index(settings, progress=None, force=args.force)
+    def step(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    result = build_index(settings, progress=None, force=args.force, on_step=step)
     if not args.quiet:
         print(format_reports(result.reports))
-    state = "索引已是最新" if result.up_to_date else "索引已建成"
-    print(f"{state}：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，新嵌入 {result.embedded} 句，复用 {result.reused} 句，"
-          f"用时 {result.seconds:.1f} 秒 → {result.folder}")
+    if result.up_to_date:
+        print(f"索引已是最新，无需重建：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，"
+              f"用时 {result.seconds:.1f} 秒 → {result.folder}")
+    else:
+        print(f"索引已建成：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，"
+              f"新算句向量 {result.embedded} 句，复用 {result.reused} 句，用时 {result.seconds:.1f} 秒 → {result.folder}")
     return 0
 
 
@@ -42,9 +58,11 @@ def cmd_docs(args: argparse.Namespace, kb) -> int:
         _print_json(rows)
     else:
         for r in rows:
-            print(f"{r['doc_id']}\t{r['title']}\t{r['level']}\t{r['completeness']}\t{r['characters']}字")
-        for m in kb.index.known_missing:
-            print(f"（缺）\t{m.get('title')}\t{m.get('level', '')}\t语料库中没有：{m.get('note', '')}")
+            print(f"{r['doc_id']}\t{r['title']}\t{level_label(r['level'])}\t{completeness_label(r['completeness'])}"
+                  f"\t{r['characters']}字")
+        for m in kb.index.known_missing:  # the note says why it is missing; the label says that it is
+            note = str(m.get("note", "")).strip()
+            print(f"（语料库中没有）\t{m.get('title')}\t{level_label(str(m.get('level', '')))}" + (f"\t{note}" if note else ""))
     return 0
 
 
@@ -151,9 +169,9 @@ def cmd_targets(args: argparse.Namespace, kb) -> int:
         _print_json(rows)
     elif args.format == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols)
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(buf)
+        w.writerow([TARGET_FIELDS[c] for c in cols])  # the JSON keys, in Chinese
+        w.writerows([[r[c] for c in cols] for r in rows])
         sys.stdout.write(buf.getvalue())
     else:
         from rich.console import Console
@@ -164,7 +182,7 @@ def cmd_targets(args: argparse.Namespace, kb) -> int:
                         ("year", "年份"), ("section", "章节")):
             table.add_column(name, overflow="fold")
         for r in rows:
-            table.add_row(r["indicator"], r["comparator"], r["value"], r["unit"], str(r["year"] or ""),
+            table.add_row(r["indicator"], comparator_word(r["comparator"]), r["value"], r["unit"], str(r["year"] or ""),
                           r["section"].split(" › ")[-1][:30])
         Console().print(table)
     return 0
@@ -251,9 +269,9 @@ def cmd_train(args: argparse.Namespace, kb) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_argv(sys.argv[1:] if argv is None else argv)
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         if args.command is None:
-            _parser().print_help()
+            build_parser().print_help()
             return 0
         settings = load_settings(corpus=args.corpus, index=args.index)
         if getattr(args, "k", 0) is None:

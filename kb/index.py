@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from kb.index_read import (  # noqa: F401 - LoadedIndex, corpus_changes are read
     read_manifest,
 )
 from kb.ingest import MANIFEST, load_corpus, load_manifest
+from kb.labels import PROGRESS_FORMAT
 from kb.segment import (
     chunk_document,
     chunk_sentences,
@@ -117,20 +119,25 @@ def _previous_vectors(settings: Settings) -> dict[str, np.ndarray]:
     return dict(zip(keys, matrix))
 
 
-def build_index(settings: Settings, progress: bool | None = None, force: bool = False) -> BuildResult:
+def build_index(settings: Settings, progress: bool | None = None, force: bool = False,
+                on_step: Callable[[str], None] | None = None) -> BuildResult:
+    """Build or update the index. ``progress``: tqdm bars (None = on a terminal only);
+    ``on_step``: called with one Chinese line as each stage starts (the CLI prints it, the app
+    shows it on its waiting page)."""
     t0 = time.perf_counter()
     index_dir = settings.index
     with build_lock(index_dir):
         clean_leftovers(index_dir)
         try:
-            return _build_locked(settings, progress, force, t0)
+            return _build_locked(settings, progress, force, t0, on_step or (lambda line: None))
         except OSError as e:
             where = e.filename or index_dir
             raise IndexUnwritable(f"建索引时读写 {where} 出错（{e.strerror or type(e).__name__}）",
                                   "检查磁盘空间和文件夹权限后再运行 `kb build`；正在使用的索引没有改动") from e
 
 
-def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: float) -> BuildResult:
+def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: float,
+                  step: Callable[[str], None]) -> BuildResult:
     index_dir = settings.index
     state = corpus_state(settings)
     model = model_id(settings)
@@ -145,8 +152,10 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
         except KBError:
             pass
     marks = [("start", time.perf_counter())]
+    step(f"[1/4] 读取并整理语料（{settings.corpus}）…")
     docs, reports = load_corpus(settings.corpus, int(settings.max_corpus_file_mb * 1024 * 1024), progress)
     marks.append(("ingest", time.perf_counter()))
+    step(f"[2/4] 从 {len(docs)} 个文件中抽取目标指标和时限…")
     facts = _extract_facts(docs)
     marks.append(("facts", time.perf_counter()))
     terms = index_terms(facts)
@@ -165,12 +174,14 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     keys = [hashlib.sha1(f"{model}\n{t}".encode()).hexdigest() for t in passages]
     previous = _previous_vectors(settings)
     todo = [i for i, k in enumerate(keys) if k not in previous]
+    step(f"[3/4] 计算句向量：新算 {len(todo)} 句，复用 {len(keys) - len(todo)} 句…")
     embedder = get_embedder(settings.embedder)
     matrix = np.zeros((len(passages), embedder.dim), dtype=np.float32)
     for i, k in enumerate(keys):
         if k in previous and previous[k].shape == (embedder.dim,):
             matrix[i] = previous[k]
-    bar = tqdm(total=len(todo), desc="嵌入 embedding", unit="sentence", disable=None if progress is None else not progress)
+    bar = tqdm(total=len(todo), desc="句向量", unit="句", bar_format=PROGRESS_FORMAT,
+               disable=None if progress is None else not progress)
     for b in range(0, len(todo), _BATCH):
         batch = todo[b : b + _BATCH]
         matrix[batch] = embedder.embed_passages([passages[i] for i in batch])
@@ -178,6 +189,7 @@ def _build_locked(settings: Settings, progress: bool | None, force: bool, t0: fl
     bar.close()
     marks.append(("chunk+embed", time.perf_counter()))
 
+    step("[4/4] 写入索引…")
     folder = index_dir / f".build-{fp}-{int(time.time() * 1000)}"
     folder.mkdir(parents=True)
     write_json(folder / "docs.json", [doc_to_dict(d) for d in docs])

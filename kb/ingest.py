@@ -16,6 +16,7 @@ from tqdm import tqdm
 from kb import normalize as nz
 from kb.errata import Erratum, apply_errata, load_errata
 from kb.errors import BadInput, KBError
+from kb.labels import PROGRESS_FORMAT
 from kb.quality import find_suspicious
 from kb.readers import SUPPORTED_SUFFIXES, read_file
 from kb.structure import heading_split_point, is_heading_line, parse_sections, split_sentences
@@ -188,7 +189,8 @@ def load_corpus(corpus: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
     for path in sorted(p for p in corpus.iterdir() if p.is_file() and p.name.startswith(".")):
         reports.append(QualityReport(path.name, doc_id_for(path.name), "skipped",
                                      reason=f"{path.name}：文件名以“.”开头（隐藏文件），未读取；要收入语料库请去掉开头的点"))
-    for path in tqdm(files, desc="读取语料", unit="个文件", disable=None if progress is None else not progress):
+    for path in tqdm(files, desc="读取语料", unit="个文件", bar_format=PROGRESS_FORMAT,
+                     disable=None if progress is None else not progress):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             reports.append(QualityReport(path.name, doc_id_for(path.name), "skipped",
                                          reason=f"{path.name}：不支持的文件类型 {path.suffix or '（无扩展名）'}"))

@@ -6,7 +6,7 @@ from kb.types import QualityReport
 
 
 def format_reports(reports: tuple[QualityReport, ...] | list[QualityReport]) -> str:
-    lines = ["数据质量报告 data-quality report"]
+    lines = ["数据质量报告"]
     for r in reports:
         if r.status != "ok":
             lines.append(f"- 跳过 {r.source_file}：{r.reason}")

@@ -7,13 +7,22 @@ if [ -z "$PY" ]; then
     if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then PY=$cand; break; fi
   done
 fi
-[ -n "$PY" ] || { echo "error: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)" >&2; exit 2; }
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+[ -n "$PY" ] || { echo "错误：需要 Python 3.11 或更新的版本（可用 PYTHON=/path/to/python3.11 指定）" >&2; exit 2; }
+[ -x .venv/bin/python ] || { echo "[安装] 创建虚拟环境 .venv……" >&2; "$PY" -m venv .venv; }
 EXTRAS=${1:-}
 stamp=".venv/.installed${EXTRAS:+-$EXTRAS}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}"
+  # pip's and setuptools' own output (English, with warnings a newcomer need not read) goes to a
+  # log; the terminal gets one line a step, and the log's end only when the install fails.
+  log=.venv/install.log
+  echo "[安装] 安装依赖（第一次需要几分钟，详细记录在 $log）……" >&2
+  .venv/bin/python -m pip install -q --upgrade pip >"$log" 2>&1 || true
+  if ! .venv/bin/python -m pip install -q -e ".${EXTRAS:+[$EXTRAS]}" >>"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    echo "错误：安装依赖失败（见上面几行和 $log）— 检查网络或 pip 设置后重新运行" >&2
+    exit 1
+  fi
+  echo "[安装] 依赖已装好" >&2
   touch "$stamp"
 fi
 # Charts need a CJK font (else every Chinese label is □): install Debian's fonts-noto-cjk when

@@ -118,8 +118,56 @@ class LoginThrottle:
             self.record(address, code < 400)
 
 
+class ChineseLocale:
+    """ASGI middleware: the app's page tells Gradio the browser prefers Chinese. Gradio picks the
+    language of its own words (upload box, footer, loading messages) from ``navigator.language``
+    before any ``head`` script of the app runs, so the override goes into the page's HTML as it
+    is served (first thing in <head>)."""
+
+    def __init__(self, app, script: bytes) -> None:
+        self.app = app
+        self.script = script
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET" or not scope.get("path", "/").endswith("/"):
+            await self.app(scope, receive, send)
+            return
+        start: dict = {}
+        body: list[bytes] = []
+
+        async def rewrite(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                html = headers.get(b"content-type", b"").startswith(b"text/html")
+                if not html or b"content-encoding" in headers:
+                    start["pass"] = True
+                    await send(message)
+                    return
+                start["message"] = message
+                return
+            if start.get("pass"):
+                await send(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page = b"".join(body).replace(b"<head>", b"<head>" + self.script, 1).replace(
+                b'<html\n\tlang="en"', b'<html\n\tlang="zh-CN"', 1).replace(b'<html lang="en"', b'<html lang="zh-CN"', 1)
+            head = start["message"]
+            headers = [(k, v) for k, v in head.get("headers") or [] if k != b"content-length"]
+            headers.append((b"content-length", str(len(page)).encode()))
+            await send({**head, "headers": headers})
+            await send({"type": "http.response.body", "body": page})
+
+        await self.app(scope, receive, rewrite)
+
+
 def app_kwargs() -> dict:
-    """FastAPI keywords for demo.launch(app_kwargs=…): the login throttle and Chinese HTTP errors."""
+    """FastAPI keywords for demo.launch(app_kwargs=…): the login throttle, Chinese HTTP errors and
+    Gradio's own words in Chinese whatever the browser's language."""
     from starlette.middleware import Middleware
 
-    return {"middleware": [Middleware(LoginThrottle)], "exception_handlers": {HTTPException: _http_error}}
+    from kb.ui.style import LOCALE_SCRIPT
+
+    return {"middleware": [Middleware(LoginThrottle), Middleware(ChineseLocale, script=LOCALE_SCRIPT)],
+            "exception_handlers": {HTTPException: _http_error}}

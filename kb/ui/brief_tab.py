@@ -46,6 +46,14 @@ CSS = """
 .kb-brief .kb-br-ref { color: var(--color-accent); font-weight: 700; font-size: 0.85em; vertical-align: super;
                        padding: 0 1px; }
 .kb-brief .kb-br-note { color: var(--body-text-color-subdued); font-size: 0.9em; }
+@media (max-width: 600px) {  /* phones: a row is a card, each cell under its column's name */
+  .kb-brief table, .kb-brief tbody, .kb-brief tr, .kb-brief td { display: block; width: auto; }
+  .kb-brief thead { display: none; }
+  .kb-brief tr { border: 1px solid var(--border-color-primary); border-radius: 8px; margin: 0 0 8px; padding: 4px 0; }
+  .kb-brief td { border: none; padding: 2px 10px; }
+  .kb-brief td[data-label]::before { content: attr(data-label) "："; color: var(--body-text-color-subdued);
+                                     font-size: 0.85em; }
+}
 """
 
 
@@ -114,7 +122,8 @@ def markdown_html(md: str) -> str:
         if table:
             head, *body = table
             th = "".join(f"<th>{esc(c)}</th>" for c in head)
-            trs = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body)
+            trs = "".join("<tr>" + "".join(f'<td data-label="{esc(h)}">{_inline(c)}</td>' for h, c in zip(head, r))
+                          + "</tr>" for r in body)
             out.append(f"<table><thead><tr>{th}</tr></thead><tbody>{trs}</tbody></table>")
             table = []
 
@@ -202,7 +211,7 @@ def build_brief_tab(kb) -> None:
     message = gr.HTML("", elem_id="kb-brief-message")
     with gr.Row():
         docx_out = gr.File(None, label="下载 Word（docx）", interactive=False, elem_id="kb-brief-docx")
-        md_out = gr.File(None, label="下载 Markdown", interactive=False, elem_id="kb-brief-md")
+        md_out = gr.File(None, label="下载 Markdown（md）", interactive=False, elem_id="kb-brief-md")
     preview = gr.HTML(EMPTY_HTML, elem_id="kb-brief-preview", css_template=CSS, max_height=720)
     timeline = gr.Image(None, label="时间轴", type="filepath", interactive=False, elem_id="kb-brief-timeline",
                         buttons=["download", "fullscreen"], format="png")

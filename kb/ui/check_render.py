@@ -12,6 +12,7 @@ from kb.ui.render import esc
 
 ALL_VERDICTS = list(VERDICTS)
 PAGE_ROWS = 200  # rows on one page of the table
+COLUMN_LABELS = ("结论", "部门方案表述", "差异", "部门方案值", "来源值", "来源原文（章节）")
 EMPTY_HTML = ('<div class="kb-ck-empty">粘贴部门方案的文字或上传文件，点击“核对”。每条含目标或期限的表述都会与'
               "规划原文比对：<b>一致</b>、<b>冲突</b>（写明哪里不同、更严还是更宽松）或<b>未找到</b>。</div>")
 
@@ -48,6 +49,20 @@ CSS = """
                             white-space: pre-wrap; }
 .kb-ck-path { font-size: 0.82em; color: #5b6068; margin-top: 4px; }
 .kb-ck-none { color: #5b6068; }
+/* phones: one card a finding, each cell under its column's name */
+@media (max-width: 600px) {
+  .kb-ck-table, .kb-ck-table tbody, .kb-ck-table tr, .kb-ck-table td { display: block; width: auto !important; }
+  .kb-ck-table colgroup, .kb-ck-table thead { display: none; }
+  .kb-ck-table tr { margin: 0 0 10px; border-left: 6px solid var(--kb-ck-c) !important; border-radius: 8px;
+                    background: var(--kb-ck-t); border-right: 1px solid var(--kb-ck-line) !important; }
+  .kb-ck-table td, .kb-ck-table td:first-child, .kb-ck-table td:last-child {
+    border-left: none !important; border-right: none !important; border-radius: 0; border-top: none !important;
+    border-bottom: 1px dashed var(--kb-ck-line) !important; padding: 6px 10px !important; }
+  .kb-ck-table td:last-child { border-bottom: none !important; }
+  .kb-ck-table td[data-label]::before { content: attr(data-label); display: block; font-size: 0.78em;
+                                        font-weight: 600; color: #5b6068; }
+  .kb-ck-table td:first-child::before { display: none; }
+}
 """
 
 
@@ -104,13 +119,12 @@ def source_html(f: Finding) -> str:
 def row_html(i: int, f: Finding) -> str:
     verdict = f.verdict if f.verdict in VERDICTS else "not_found"
     meta = " · ".join(x for x in (f.indicator, f"{f.year}年" if f.year else "") if x)
-    return (f'<tr class="kb-ck-row kb-ck-{verdict}" data-verdict="{esc(verdict)}">'
-            f'<td><span class="kb-ck-badge">{esc(VERDICTS[verdict])}</span><div class="kb-ck-meta">#{i}</div></td>'
-            f'<td class="kb-ck-stmt">{esc(f.statement)}<div class="kb-ck-meta">{esc(meta)}</div></td>'
-            f'<td class="kb-ck-diff">{difference_html(f)}</td>'
-            f'<td class="kb-ck-val">{esc(f.plan_value) or "—"}</td>'
-            f'<td class="kb-ck-val">{esc(f.source_value) or "—"}</td>'
-            f"<td>{source_html(f)}</td></tr>")
+    cells = ((f'<span class="kb-ck-badge">{esc(VERDICTS[verdict])}</span><div class="kb-ck-meta">#{i}</div>', ""),
+             (f'{esc(f.statement)}<div class="kb-ck-meta">{esc(meta)}</div>', "kb-ck-stmt"),
+             (difference_html(f), "kb-ck-diff"), (esc(f.plan_value) or "—", "kb-ck-val"),
+             (esc(f.source_value) or "—", "kb-ck-val"), (source_html(f), ""))
+    tds = "".join(f'<td class="{cls}" data-label="{label}">{body}</td>' for (body, cls), label in zip(cells, COLUMN_LABELS))
+    return f'<tr class="kb-ck-row kb-ck-{verdict}" data-verdict="{esc(verdict)}">{tds}</tr>'
 
 
 def pages(shown: int) -> int:
@@ -135,6 +149,5 @@ def table_html(findings: Sequence[Finding], verdicts: Sequence[str] | None = Non
     rows = [row_html(i, f) for i, f in numbered[(p - 1) * PAGE_ROWS:p * PAGE_ROWS]]
     head = ('<colgroup><col style="width:8%"><col style="width:21%"><col style="width:21%">'
             '<col style="width:10%"><col style="width:10%"><col style="width:30%"></colgroup>'
-            "<thead><tr><th>结论</th><th>部门方案表述</th><th>差异</th><th>部门方案值</th><th>来源值</th>"
-            "<th>来源原文（章节）</th></tr></thead>")
+            f"<thead><tr>{''.join(f'<th>{label}</th>' for label in COLUMN_LABELS)}</tr></thead>")
     return f'<table class="kb-ck-table">{head}<tbody>{"".join(rows)}</tbody></table>'

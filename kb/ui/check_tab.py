@@ -219,8 +219,8 @@ def build_check_tab(kb) -> None:
     summary = gr.HTML("", elem_id="kb-check-summary", css_template=CSS)
     rows = gr.HTML(EMPTY_HTML, elem_id="kb-check-rows", css_template=CSS, max_height=900)
     with gr.Row():
-        xlsx_out = gr.File(None, label="导出 XLSX（全部结果）", interactive=False, elem_id="kb-check-xlsx")
-        docx_out = gr.File(None, label="导出 DOCX（全部结果）", interactive=False, elem_id="kb-check-docx")
+        xlsx_out = gr.File(None, label="下载 Excel 表格（xlsx，全部结果）", interactive=False, elem_id="kb-check-xlsx")
+        docx_out = gr.File(None, label="下载 Word（docx，全部结果）", interactive=False, elem_id="kb-check-docx")
     api_json = gr.JSON(visible=False)
     api_files = gr.File(visible=False, file_count="multiple", interactive=False)
     api_button = gr.Button(visible=False)

@@ -9,6 +9,7 @@ import gradio as gr
 
 from kb.errors import KBError
 from kb.types import Document, Section
+from kb.ui.cards import NARROW, WIDE, cards_html
 from kb.ui.render import COMPLETENESS_LABELS, esc, level_label, message_html, pre_html
 
 log = logging.getLogger("kb.app")
@@ -24,32 +25,48 @@ def document_rows(kb) -> list[list]:
             for d in kb.documents()]
 
 
+def _plain_facts(r) -> list[str]:
+    """What ingestion did to one file, in words an official reads without a manual."""
+    items = [f"全文 {r.characters} 字，分 {r.sections} 个章节。"]
+    if r.annotations_stripped:
+        items.append(f"原文网页在汉字后附有拼音，已去掉 {r.annotations_stripped} 处，不影响正文。")
+    if r.errata_applied:
+        items.append(f"原文有 {len(r.errata_applied)} 处乱码，已按人工核对的勘误表改正。")
+    if r.suspicious:
+        items.append(f"另有 {len(r.suspicious)} 处文字可能有误，引用时请与原件核对。")
+    return items
+
+
+def _technical(r) -> str:
+    """The details behind _plain_facts (file, encoding, each repair), folded."""
+    rows = [f"原始文件：{esc(r.source_file)}，编码 {esc(r.encoding or '—')}"]
+    rows += [f"勘误（改正前 → 改正后）：{esc(e)}" for e in r.errata_applied]
+    rows += [f"可疑 @{int(off)}：“{esc(snip)}”（{esc(why)}）" for off, snip, why in r.suspicious]
+    lis = "".join(f"<li>{x}</li>" for x in rows)
+    return f'<details class="kb-q-tech"><summary>技术细节</summary><ul>{lis}</ul></details>'
+
+
 def quality_html(kb) -> str:
-    """Per file: what ingestion did (errata, pinyin stripped, suspicious spans, skipped files)."""
+    """Per file: what ingestion did, in plain words; the raw repairs folded under 技术细节."""
     docs = kb.index.docs
     parts = []
     for r in kb.index.reports:
         title = docs[r.doc_id].meta.title if r.doc_id in docs else r.source_file
         if r.status != "ok":
-            parts.append(f'<div class="kb-q-card kb-q-skip"><b>已跳过：{esc(r.source_file)}</b>'
+            parts.append(f'<div class="kb-q-card kb-q-skip"><b>未能收入：{esc(r.source_file)}</b>'
                          f"<div>{esc(r.reason)}</div></div>")
             continue
-        items = [(f"{r.characters} 字，{r.sections} 个章节节点，编码 {esc(r.encoding or '—')}，"
-                  f"去除拼音注音 {r.annotations_stripped} 处，勘误 {len(r.errata_applied)} 条，"
-                  f"可疑片段 {len(r.suspicious)} 处")]
+        items = _plain_facts(r)
         meta = docs[r.doc_id].meta if r.doc_id in docs else None
         if meta is not None and meta.completeness == "partial":
             items.append('<span class="kb-badge kb-nf">不完整</span> 此文件只有部分内容，未收录的部分无法回答')
         if meta is not None and meta.note:
             items.append(f"说明：{esc(meta.note)}")
-        items += [f"勘误：{esc(e)}" for e in r.errata_applied]
-        items += [f"可疑 @{int(off)}：“{esc(snip)}”（{esc(why)}）" for off, snip, why in r.suspicious]
         if r.reason:
             items.append(f"注意：{esc(r.reason)}")
         lis = "".join(f"<li>{i}</li>" for i in items)
-        parts.append(f'<div class="kb-q-card"><b>《{esc(title)}》</b> <span class="kb-dim">{esc(r.source_file)}</span>'
-                     f"<ul>{lis}</ul></div>")
-    return "".join(parts) or '<div class="kb-dim">没有数据质量报告（请运行 kb build）</div>'
+        parts.append(f'<div class="kb-q-card"><b>《{esc(title)}》</b><ul>{lis}</ul>{_technical(r)}</div>')
+    return "".join(parts) or '<div class="kb-dim">还没有整理说明（请先运行 kb build 建立索引）</div>'
 
 
 def missing_html(kb) -> str:
@@ -140,9 +157,12 @@ def section_text(kb, doc_id: str, index: str | None) -> str:
 
 def build_docs_tab(kb) -> None:
     gr.Markdown("### 语料库中的文件")
-    gr.Dataframe(value=document_rows(kb), headers=list(DOC_COLUMNS), datatype="str", interactive=False, wrap=True,
-                 elem_id="kb-docs-table")
-    with gr.Accordion("数据质量说明", open=True):
+    shown = len(DOC_COLUMNS) - 1  # the 编号 (doc_id) is for the API and `kb doc`, not for the reader
+    rows = [r[:shown] for r in document_rows(kb)]
+    gr.Dataframe(value=rows, headers=list(DOC_COLUMNS[:shown]), datatype="str", interactive=False, wrap=True,
+                 elem_id="kb-docs-table", elem_classes=WIDE)
+    gr.HTML(cards_html(DOC_COLUMNS[:shown], rows), elem_id="kb-docs-cards", elem_classes=NARROW)
+    with gr.Accordion("文本整理说明（原文的拼音、乱码如何处理）", open=False):
         gr.HTML(quality_html(kb), elem_id="kb-quality")
     with gr.Accordion("规划引用但语料库缺少的文件", open=True):
         gr.HTML(missing_html(kb), elem_id="kb-missing")
@@ -152,15 +172,15 @@ def build_docs_tab(kb) -> None:
     header0, tree0, _, _ = select_document(kb, first) if first else ("", "", None, "")
     choices0 = section_choices(docs[0]) if docs else []
     with gr.Row():
-        doc_dd = gr.Dropdown([(d.meta.title, d.doc_id) for d in docs], value=first, label="文件", scale=1)
+        doc_dd = gr.Dropdown([(d.meta.title, d.doc_id) for d in docs], value=first, label="文件", scale=1, min_width=300)
         sec_dd = gr.Dropdown(choices0, value=None,
-                             label="章节（选中后在右侧显示全文）", scale=1)
+                             label="章节（选中后显示这一节的全文）", scale=1, min_width=300)
     header = gr.HTML(header0, elem_id="kb-doc-head")
     with gr.Row():
         with gr.Column(scale=1):
             tree = gr.HTML(tree0, elem_id="kb-tree", max_height=700)
         with gr.Column(scale=1):
-            text = gr.HTML('<div class="kb-dim">在左侧目录中点击标题展开其内容，或在上方选择章节查看全文。</div>',
+            text = gr.HTML('<div class="kb-dim">点击目录中的标题展开其内容，或在“章节”下拉框中选择一节查看全文。</div>',
                            elem_id="kb-section-text", max_height=700)
     doc_dd.change(lambda d: select_document(kb, d), doc_dd, [header, tree, sec_dd, text], api_visibility="private")
     sec_dd.change(lambda d, i: section_text(kb, d, i), [doc_dd, sec_dd], text, api_visibility="private")

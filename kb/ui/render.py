@@ -12,11 +12,9 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
+from kb.labels import COMPLETENESS_LABELS, LEVEL_LABELS, level_label  # noqa: F401 - re-exported
 from kb.types import Answer, Document
 
-LEVEL_LABELS = {"national": "国家", "provincial": "省级", "municipal": "市级", "department": "部门",
-                "unknown": "未标明"}
-COMPLETENESS_LABELS = {"full": "完整", "partial": "不完整", "unknown": "未标明"}
 STATUS_LABELS = {"answered": ("已回答", "kb-ok"), "related": ("请核对原文", "kb-rel"), "not_found": ("未找到", "kb-nf"),
                  "error": ("输入有误", "kb-err")}
 CONTEXT_CHARS = 300
@@ -35,10 +33,6 @@ def answer_to_dict(ans: Answer) -> dict:
         "facts": [{k: v for k, v in dataclasses.asdict(f).items() if k != "extra"} for f in ans.facts],
         "related": [dataclasses.asdict(c) for c in ans.related],
     }
-
-
-def level_label(level: str) -> str:
-    return LEVEL_LABELS.get(level, level or "未标明")
 
 
 # context ---------------------------------------------------------------------------------

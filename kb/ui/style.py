@@ -69,4 +69,30 @@ CSS = """
 .kb-sec-text { margin: 2px 0 6px 18px; padding: 6px 8px; background: var(--background-fill-secondary);
                border-radius: 6px; }
 .kb-example { flex: 0 1 auto !important; min-width: 0 !important; }
+.kb-q-tech { margin-top: 4px; font-size: 0.85em; color: var(--body-text-color-subdued); }
+.kb-q-tech > summary { cursor: pointer; }
+/* phones (under 600 px): every tab stays in the bar (Gradio moves the ones that do not fit into a
+   「⋯」 menu), and tables become cards (kb-wide-only / kb-narrow-only pairs, see kb/ui/cards.py) */
+.kb-narrow-only { display: none !important; }
+.kb-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin: 0 0 8px;
+           background: var(--background-fill-secondary); }
+.kb-card-title { font-weight: 700; margin-bottom: 4px; word-break: break-word; }
+.kb-card dl { display: grid; grid-template-columns: 4.5em 1fr; gap: 2px 8px; margin: 0; }
+.kb-card dt { color: var(--body-text-color-subdued); font-size: 0.85em; padding-top: 2px; }
+.kb-card dd { margin: 0; word-break: break-word; }
+@media (max-width: 600px) {
+  .tab-wrapper .tab-container button { padding-left: 6px !important; padding-right: 6px !important; }
+  .kb-wide-only { display: none !important; }
+  .kb-narrow-only { display: block !important; }
+}
 """
+
+# Gradio's words that its Simplified Chinese lacks (it would show the key, e.g. 「common.complete」)
+GRADIO_ZH = {"zh-CN": {"common.complete": "完成"}}
+
+# Gradio's own words (upload box, footer, loading messages) follow the browser's language; the app
+# is Chinese whatever the browser says (inserted into the page by kb/ui/boundary.py ChineseLocale).
+LOCALE_SCRIPT = (b'<script>(() => { try {'
+                 b' Object.defineProperty(window.navigator, "language", { get: () => "zh-CN" });'
+                 b' Object.defineProperty(window.navigator, "languages", { get: () => ["zh-CN", "zh"] });'
+                 b' } catch (e) {} })();</script>')

@@ -13,7 +13,9 @@ from pathlib import Path
 import gradio as gr
 
 from kb.errors import BadInput, KBError
+from kb.labels import comparator_word
 from kb.types import Fact
+from kb.ui.cards import NARROW, WIDE, cards_html
 from kb.ui.exports import export_dir, register_cache, request_dir  # noqa: F401 - export_dir re-exported
 from kb.ui.render import message_html
 from kb.ui.timeline import atomic_write, draw_timeline
@@ -37,9 +39,18 @@ def _short_title(title: str) -> str:
 
 
 def target_rows(kb, facts: list[Fact]) -> list[list]:
+    """One row a target, as exported (full document title; the comparator in the 简报's words)."""
     docs = kb.index.docs
-    return [[f.indicator, f.comparator, f.value, f.unit, str(f.year or ""), f.section, f.quote,
-             _short_title(docs[f.doc_id].meta.title) if f.doc_id in docs else f.doc_id] for f in facts]
+    return [[f.indicator, comparator_word(f.comparator), f.value, f.unit, str(f.year or ""), f.section, f.quote,
+             docs[f.doc_id].meta.title if f.doc_id in docs else f.doc_id] for f in facts]
+
+
+CARD_COLUMNS = ("指标", "目标", "年份", "原文", "章节", "文件")
+
+
+def target_cards(rows: list[list], empty: str = "没有记录") -> str:
+    """The phone's cards: 指标 as the title, then 以上 90% · 2027 · 原文 · 章节 · 文件."""
+    return cards_html(CARD_COLUMNS, [[r[0], f"{r[1]} {r[2]}{r[3]}".strip(), r[4], r[6], r[5], r[7]] for r in rows], empty)
 
 
 def _number(value: str) -> int | float | None:
@@ -56,7 +67,9 @@ def numeric_values(kb) -> bool:
 
 
 def display_rows(rows: list[list], numeric: bool) -> list[list]:
-    return [[_number(v) if numeric and i == 2 else v for i, v in enumerate(r)] for r in rows] if numeric else rows
+    """The table's rows: 数值 as a number when all are, the title shortened (the exports keep it whole)."""
+    return [[_number(v) if numeric and i == 2 else _short_title(v) if i == 7 else v for i, v in enumerate(r)]
+            for r in rows]
 
 
 def _matches(f: Fact, keyword: str) -> bool:
@@ -136,7 +149,8 @@ def target_view(kb, year: str = "", topic: str = "", keyword: str = "") -> Targe
     note = "，".join(p for p in (f"{year}年" if year else "", f"主题：{topic}" if topic else "",
                                    f"关键词：{keyword}" if keyword else "") if p)
     years = sorted({f.year for f in targets if f.year})
-    summary = (f"表中共 {len(rows)} 条目标指标；时间轴另含 {len(deadlines)} 条时限任务（无数值，见时间轴）"
+    summary = (f"表中共 {len(rows)} 条目标指标（有数值）；另有 {len(deadlines)} 条只有完成年份、没有数值的时限任务，"
+               "不在表中，计入下方时间轴"
                + (f"；年份：{'、'.join(map(str, years))}" if years else "") + (f"（筛选：{note}）" if note else ""))
     if not rows and not deadlines:
         return TargetView(rows, summary + "。没有符合条件的记录，请放宽筛选。", None, None, None)
@@ -179,7 +193,10 @@ def targets_json(kb, year: str = "", topic: str = "") -> list[dict]:
 def build_targets_tab(kb) -> None:
     years = sorted({f.year for f in kb.targets(kinds=("target", "deadline")) if f.year})
     numeric = numeric_values(kb)
-    rows, summary, csv_file, xlsx_file, png = update_targets(kb)
+    # The table is cheap; the files and the timeline (matplotlib, a CJK font: seconds on a busy
+    # machine) are made when a page first loads, not while the app starts (kb/ui/targets_tab.py).
+    rows = target_rows(kb, select_facts(kb)[0])
+    summary = message_html(f"表中共 {len(rows)} 条目标指标（有数值）；正在准备下载文件和时间轴…", "info")
     with gr.Row():
         year_dd = gr.Dropdown([("全部年份", "")] + [(f"{y}年", str(y)) for y in years], value="", label="年份",
                               scale=1)
@@ -190,18 +207,22 @@ def build_targets_tab(kb) -> None:
     datatype = ["str", "str", "number" if numeric else "str"] + ["str"] * (len(COLUMNS) - 3)
     table = gr.Dataframe(value=display_rows(rows, numeric), headers=list(COLUMNS), datatype=datatype,
                          interactive=False, wrap=True, show_search="none", max_height=520,
-                         elem_id="kb-targets-table", buttons=["copy"],
+                         elem_id="kb-targets-table", elem_classes=WIDE, buttons=["copy"],
                          column_widths=["12%", "5%", "7%", "9%", "6%", "20%", "31%", "10%"])
+    cards = gr.HTML(target_cards(rows), elem_id="kb-targets-cards", elem_classes=NARROW, max_height=640)
     with gr.Row():
-        csv_out = gr.File(csv_file, label="下载 CSV", interactive=False, elem_id="kb-csv")
-        xlsx_out = gr.File(xlsx_file, label="下载 XLSX", interactive=False, elem_id="kb-xlsx")
-    timeline = gr.Image(png, label="目标与期限时间轴", type="filepath", interactive=False, elem_id="kb-timeline",
+        csv_out = gr.File(None, label="下载 CSV 表格", interactive=False, elem_id="kb-csv")
+        xlsx_out = gr.File(None, label="下载 Excel 表格（xlsx）", interactive=False, elem_id="kb-xlsx")
+    timeline = gr.Image(None, label="目标与期限时间轴", type="filepath", interactive=False, elem_id="kb-timeline",
                         buttons=["download", "fullscreen"], format="png")
 
     def on_filter(y: str, t: str, k: str):
         rows, *rest = update_targets(kb, y, t, k)
-        return display_rows(rows, numeric), *rest
+        return display_rows(rows, numeric), target_cards(rows, "没有符合条件的记录"), *rest
 
-    outputs = [table, info, csv_out, xlsx_out, timeline]
+    outputs = [table, cards, info, csv_out, xlsx_out, timeline]
     for trigger in (go.click, topic.submit, keyword.submit, year_dd.change):
         trigger(on_filter, [year_dd, topic, keyword], outputs, api_visibility="private")
+    page = gr.context.Context.root_block  # the app's Blocks: its load event fills the first view
+    if page is not None:
+        page.load(on_filter, [year_dd, topic, keyword], outputs, api_visibility="private", show_progress="hidden")
