@@ -12,7 +12,7 @@ from test_browser import ARGS, CHROMIUM, SCREENS, app_url  # noqa: F401 - app_ur
 
 pytestmark = pytest.mark.browser
 
-TABS = ("问答", "目标指标", "文件", "核对", "简报")
+TABS = ("问答", "目标指标", "文件", "对标", "核对", "简报")
 # Latin words a Chinese reader meets in a Chinese product: file formats and programs, units,
 # pollutant names, Gradio's 「通过 API 使用」 footer. Anything else is English left untranslated.
 ALLOWED = {"API", "CSV", "csv", "Excel", "xlsx", "XLSX", "Word", "docx", "DOCX", "Markdown", "md", "pdf", "PDF",
