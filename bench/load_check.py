@@ -43,8 +43,16 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 class RssSampler(threading.Thread):
-    """The app's resident memory every 0.1 s: (monotonic time, MB)."""
+    """Every 0.1 s the resident memory of the app and of its largest child (the check worker):
+    (monotonic time, app MB, worker MB)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -52,11 +60,12 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.samples.append((time.monotonic(), _rss_mb(self.pid)))
+            worker = max((_rss_mb(c) for c in _children(self.pid)), default=0.0)
+            self.samples.append((time.monotonic(), _rss_mb(self.pid), worker))
             time.sleep(0.1)
 
-    def peak(self, start: float, end: float) -> float:
-        return max((mb for t, mb in self.samples if start <= t <= end), default=0.0)
+    def peak(self, start: float, end: float, which: int = 1) -> float:
+        return max((s[which] for s in self.samples if start <= s[0] <= end), default=0.0)
 
 
 def _one_check(client, plan: Path, t_start: float) -> dict:
@@ -118,7 +127,9 @@ def run_load(url: str, pid: int, plan: Path, users: int, checks: int, warmup_s: 
     window = (min(r["_window"][0] for r in check_results), max(r["_window"][1] for r in check_results))
     during = [s for start, s, _ in asks if window[0] <= start <= window[1]]
     for r in check_results:
-        r["app_peak_rss_mb"] = round(sampler.peak(*r.pop("_window")), 1)
+        window = r.pop("_window")
+        r["app_peak_rss_mb"] = round(sampler.peak(*window), 1)
+        r["worker_peak_rss_mb"] = round(sampler.peak(*window, which=2), 1)
     bad = [st for _, _, st in asks if st not in ("answered", "not_found")]
     return {
         "users": users, "checks": checks, "asks": len(asks), "asks_during_checks": len(during),
@@ -128,7 +139,9 @@ def run_load(url: str, pid: int, plan: Path, users: int, checks: int, warmup_s: 
         "ask_p95_all_s": round(percentile([s for _, s, _ in asks], 95), 3),
         "check_results": check_results,
         "app_rss_start_mb": round(sampler.samples[0][1], 1) if sampler.samples else None,
-        "app_peak_rss_mb": round(max((mb for _, mb in sampler.samples), default=0.0), 1),
+        "app_peak_rss_mb": round(max((s[1] for s in sampler.samples), default=0.0), 1),
+        "worker_peak_rss_mb": round(max((s[2] for s in sampler.samples), default=0.0), 1),
+        "load_average": [round(x, 1) for x in __import__("os").getloadavg()],
     }
 
 
@@ -150,13 +163,15 @@ def _markdown(result: dict) -> str:
     lines = [(f"Measured {result['when']} on {result['machine']} (the machine was shared with other work);"
              f" plan {result['plan_bytes'] / 1024:.0f} KB, near-bomb docx {result['bomb_bytes'] / 2**20:.1f} MB."), ""]
     lines += [("| run | /ask during checks | /ask p50 s | /ask p95 s | /ask max s | ask errors | check | queue s | "
-              "run s | total s | status | findings | app peak RSS MB |"), "|" + "---|" * 13]
+              "run s | total s | status | findings | app / worker peak RSS MB |"), "|" + "---|" * 13]
     for i, run in enumerate(result["runs"], 1):
         for j, c in enumerate(run["check_results"], 1):
             head = (f"| {i} | {run['asks_during_checks']} | {run['ask_p50_s']} | {run['ask_p95_s']} | {run['ask_max_s']} "
                     f"| {run['ask_errors']} " if j == 1 else "| | | | | | ")
             lines.append(head + f"| {j} | {c['queue_s']} | {c['run_s']} | {c['total_s']} | {c['status']} | "
-                         f"{c['findings']} | {c['app_peak_rss_mb']} |")
+                         f"{c['findings']} | {c['app_peak_rss_mb']} / {c['worker_peak_rss_mb']} |")
+    lines += ["", "Load average at the end of each run (other work on the machine): "
+              + ", ".join(str(run["load_average"]) for run in result["runs"]) + "."]
     lines += ["", "| `kb check` | size | wall s | peak RSS MB | exit | message |", "|---|---|---|---|---|---|"]
     for c in result["cli"]:
         lines.append(f"| {c['file']} | {c['bytes'] / 2**20:.2f} MB | {c['wall_s']} | {c['peak_rss_mb']} | {c['exit']} | "
