@@ -5,6 +5,7 @@ logged per client address."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import OrderedDict
@@ -118,8 +119,41 @@ class LoginThrottle:
             self.record(address, code < 400)
 
 
+class ChineseTooLarge:
+    """ASGI middleware: Gradio's upload route answers an over-size file with 413 and an English
+    detail (raised inside the route, past the exception handlers): the body becomes Chinese."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = {}
+
+        async def rewrite(message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                state["413"] = True
+                body = json.dumps({"detail": chinese_message("File size exceeded")}, ensure_ascii=False).encode()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-length",
+                                                                                            b"content-type")]
+                headers += [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]
+                state["body"] = body
+                await send({**message, "headers": headers})
+            elif message["type"] == "http.response.body" and state.get("413"):
+                if not state.get("sent"):
+                    state["sent"] = True
+                    await send({"type": "http.response.body", "body": state["body"], "more_body": False})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, rewrite)
+
+
 def app_kwargs() -> dict:
     """FastAPI keywords for demo.launch(app_kwargs=…): the login throttle and Chinese HTTP errors."""
     from starlette.middleware import Middleware
 
-    return {"middleware": [Middleware(LoginThrottle)], "exception_handlers": {HTTPException: _http_error}}
+    return {"middleware": [Middleware(LoginThrottle), Middleware(ChineseTooLarge)], "exception_handlers": {HTTPException: _http_error}}

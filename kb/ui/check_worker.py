@@ -47,9 +47,10 @@ def _set_progress(text: str) -> None:
 
 
 def _kb_for(settings, folder: str):
-    """The worker's knowledge base, reloaded when the app serves another index version."""
+    """The worker's knowledge base, reloaded when the app serves another index version (or
+    other settings)."""
     global _worker_kb
-    if _worker_kb is None or str(_worker_kb.index.folder) != folder:
+    if _worker_kb is None or str(_worker_kb.index.folder) != folder or _worker_kb.settings != settings:
         from kb.api import KnowledgeBase
 
         _worker_kb = KnowledgeBase(settings)
