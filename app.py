@@ -32,6 +32,7 @@ import gradio as gr
 from kb.api import KnowledgeBase, shared_kb
 from kb.config import Settings, load_settings
 from kb.errors import ConfigError, IndexCorrupt, IndexMissing, IndexStale, KBError
+from kb.ui import check_tab, check_worker
 from kb.ui.ask_tab import ask_json, build_ask_tab
 from kb.ui.boundary import ChineseBlocks, app_kwargs
 from kb.ui.brief_tab import build_brief_tab
@@ -200,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr, flush=True)
         kb = open_kb(settings)
         demo = build_app(kb)
+        if check_tab.CHECK_IN_WORKER:  # the check process loads its index now, not at the first check
+            check_worker.warm_up(settings, str(kb.index.folder))
     except KBError as e:
         print(f"错误：{e.one_line()}", file=sys.stderr)
         return e.exit_code
@@ -219,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     finally:
         demo.close()
+        check_worker.shutdown()
     return 0
 
 

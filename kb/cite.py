@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from kb.lexicon import pattern
@@ -23,12 +25,37 @@ def ungrounded_numbers(answer: str, citations: tuple[Citation, ...] | list[Citat
     return [n for n in numbers_in(answer) if n not in have and n not in quoted]
 
 
+_BOUNDS: dict[int, tuple[tuple, list[int], list[int]] | None] = {}
+
+
+def _bounds(doc: Document) -> tuple[list[int], list[int]] | None:
+    """The starts and ends of the document's sentences when both are sorted (kept per document
+    object, so a lookup is a binary search, not a scan of every sentence); None otherwise."""
+    hit = _BOUNDS.get(id(doc))
+    if hit is None or hit[0] is not doc.sentences:
+        starts = [s.start for s in doc.sentences]
+        ends = [s.end for s in doc.sentences]
+        ok = all(a <= b for a, b in itertools.pairwise(starts)) and all(a <= b for a, b in itertools.pairwise(ends))
+        if len(_BOUNDS) > 1000:
+            _BOUNDS.clear()
+        hit = _BOUNDS[id(doc)] = (doc.sentences, starts, ends) if ok else (doc.sentences, [], [])
+    return (hit[1], hit[2]) if hit[1] or not doc.sentences else None
+
+
 def sentence_around(doc: Document, start: int, end: int) -> tuple[int, int]:
     """The span of the sentence(s) covering [start, end)."""
-    covering = [s for s in doc.sentences if s.start < max(end, start + 1) and s.end > start]
-    if not covering:
+    bounds = _bounds(doc)
+    if bounds is None:
+        covering = [s for s in doc.sentences if s.start < max(end, start + 1) and s.end > start]
+        if not covering:
+            return start, end
+        return covering[0].start, covering[-1].end
+    starts, ends = bounds
+    first = bisect.bisect_right(ends, start)                  # the first sentence ending after start
+    last = bisect.bisect_left(starts, max(end, start + 1)) - 1  # the last one starting before end
+    if first > last:
         return start, end
-    return covering[0].start, covering[-1].end
+    return starts[first], ends[last]
 
 
 def section_label(doc: Document, start: int, end: int) -> str:

@@ -5,6 +5,7 @@ logged per client address."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import OrderedDict
@@ -162,6 +163,39 @@ class ChineseLocale:
         await self.app(scope, receive, rewrite)
 
 
+class ChineseTooLarge:
+    """ASGI middleware: Gradio's upload route answers an over-size file with 413 and an English
+    detail (raised inside the route, past the exception handlers): the body becomes Chinese."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = {}
+
+        async def rewrite(message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                state["413"] = True
+                body = json.dumps({"detail": chinese_message("File size exceeded")}, ensure_ascii=False).encode()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-length",
+                                                                                            b"content-type")]
+                headers += [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]
+                state["body"] = body
+                await send({**message, "headers": headers})
+            elif message["type"] == "http.response.body" and state.get("413"):
+                if not state.get("sent"):
+                    state["sent"] = True
+                    await send({"type": "http.response.body", "body": state["body"], "more_body": False})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, rewrite)
+
+
 def app_kwargs() -> dict:
     """FastAPI keywords for demo.launch(app_kwargs=…): the login throttle, Chinese HTTP errors and
     Gradio's own words in Chinese whatever the browser's language."""
@@ -169,5 +203,6 @@ def app_kwargs() -> dict:
 
     from kb.ui.style import LOCALE_SCRIPT
 
-    return {"middleware": [Middleware(LoginThrottle), Middleware(ChineseLocale, script=LOCALE_SCRIPT)],
+    return {"middleware": [Middleware(LoginThrottle), Middleware(ChineseLocale, script=LOCALE_SCRIPT),
+                           Middleware(ChineseTooLarge)],
             "exception_handlers": {HTTPException: _http_error}}

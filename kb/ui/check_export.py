@@ -47,16 +47,25 @@ def write_xlsx(findings: Sequence[Finding], path: Path, source: str = "", note: 
     white = Font(bold=True, color="FFFFFF")
     fills = {v: PatternFill("solid", fgColor=c) for v, c in VERDICT_COLORS.items()}
     tints = {v: PatternFill("solid", fgColor=c) for v, c in VERDICT_TINTS.items()}
+    # Styles are set once on a scratch cell and their StyleArray copied to every cell: assigning a
+    # style object per cell hashes it into the workbook's style lists each time (most of the cost).
+    scratch = ws.cell(1, 20)
+    scratch.alignment = wrap
+    plain = copy.copy(scratch._style)
+    badge, tint = {}, {}
+    for v in VERDICT_COLORS:
+        scratch.font, scratch.fill = white, fills[v]
+        badge[v] = copy.copy(scratch._style)
+        scratch.font, scratch.fill = Font(), tints[v]
+        tint[v] = copy.copy(scratch._style)
+    ws._cells.pop((1, 20))
     for row_no, (f, r) in enumerate(zip(findings, export_rows(findings)), 2):  # ws.max_row scans the sheet
+        verdict = f.verdict if f.verdict in badge else "not_found"
         for col, v in enumerate(r, 1):
             cell = ws.cell(row_no, col, None if v == "" else v)
             if isinstance(v, str) and v:
                 cell.data_type = "s"  # never a formula, whatever the text starts with
-            cell.alignment = wrap
-        verdict_cell = ws.cell(row_no, 2)
-        verdict_cell.font = white
-        verdict_cell.fill = fills.get(f.verdict, fills["not_found"])
-        ws.cell(row_no, 3).fill = tints.get(f.verdict, tints["not_found"])
+            cell._style = copy.copy(badge[verdict] if col == 2 else tint[verdict] if col == 3 else plain)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCDEFGHIJK", (6, 8, 40, 22, 8, 20, 20, 40, 24, 40, 60)):
@@ -87,22 +96,24 @@ def _docx_values(i: int, f: Finding) -> tuple[str, ...]:
             f.plan_value or "—", f.source_value or "—", quote)
 
 
-def _set_text(tc, text: str) -> None:
-    """The text of a template cell's one run, line breaks as <w:br/>."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-    run = tc.find(qn("w:p")).find(qn("w:r"))
+
+def _set_text(tc, text: str) -> None:
+    """The text of a template cell's one run, line breaks as <w:br/> (plain lxml: python-docx's
+    element factory costs more than the rest of the export)."""
+    from lxml import etree
+
+    run = tc.find(f"{_W}p").find(f"{_W}r")
     for child in list(run):
-        if child.tag != qn("w:rPr"):
+        if child.tag != f"{_W}rPr":
             run.remove(child)
     for n, line in enumerate(text.split("\n")):
         if n:
-            run.append(OxmlElement("w:br"))
-        t = OxmlElement("w:t")
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            etree.SubElement(run, f"{_W}br")
+        t = etree.SubElement(run, f"{_W}t", {_XML_SPACE: "preserve"})
         t.text = line
-        run.append(t)
 
 
 def write_docx(findings: Sequence[Finding], path: Path, source: str = "", note: str = "") -> Path:

@@ -3,8 +3,8 @@ against the corpus; colour-coded rows (一致 / 冲突 / 未找到) a page at a 
 and DOCX exports, and the /check API.
 
 Cost is bounded (kb/plan_check.py): a cap on the plan's text and statements and a time budget.
-The check runs in a thread of its own while the handler reports progress; 取消 or closing the page
-stops it. Checks have their own small queue (CHECK_CONCURRENCY), so questions never wait behind them.
+The check runs in a worker process (kb/ui/check_worker.py), waited for by a thread while the
+handler reports progress; 取消 or closing the page stops it. Checks have their own small queue (CHECK_CONCURRENCY), so questions never wait behind them.
 The upload is read into memory and discarded; the only files written are the exports, one folder
 a request under the export root (kb/ui/exports.py). All plan and corpus text is escaped."""
 
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from kb.crosscheck import findings_json, read_plan
+from kb.crosscheck import findings_json
 from kb.errors import BadInput, KBError
-from kb.ingest import clean_lines
-from kb.plan_check import CheckCancelled, CheckResult, limit_plan_text, run_plan_check
+from kb.plan_check import CheckCancelled, CheckResult
+from kb.ui import check_worker
 from kb.ui.check_export import EXPORT_COLUMNS, VERDICTS, write_docx, write_xlsx  # noqa: F401 - re-exported
 from kb.ui.check_render import (
     ALL_VERDICTS,
@@ -31,77 +31,18 @@ from kb.ui.check_render import (
     summary_html,
     table_html,
 )
+from kb.ui.check_run import MAX_PASTE_CHARS, check_plan, plan_from_inputs  # noqa: F401 - re-exported
 from kb.ui.exports import request_dir
 from kb.ui.render import message_html
 
 log = logging.getLogger("kb.app")
-MAX_PASTE_CHARS = 100_000
 CHECK_CONCURRENCY = 1  # checks run one at a time, in their own queue (questions have theirs)
+# The app's checks run in a worker process (kb/ui/check_worker.py): the checking is pure Python and,
+# in a thread, held the interpreter lock against every /ask. False runs them in a thread here.
+CHECK_IN_WORKER = True
 PLACEHOLDER = ("到2027年，新能源公交车占比达到72%。\n到2027年，新能源出租车占比达到40%。")
 INTERNAL = "内部错误，请稍后再试或联系管理员"
 NO_FINDINGS = "没有找到含目标或期限的表述（例如“到2027年，……达到72%”），无需核对"
-
-
-# reading the plan ----------------------------------------------------------------------------
-def plan_from_inputs(kb, text: str | None, upload: str | Path | None) -> tuple[str, str]:
-    """(normalized plan text, where it came from). An upload wins over pasted text; bad input → BadInput."""
-    max_mb = kb.settings.max_upload_mb
-    if upload:
-        path = Path(upload)
-        name = path.name
-        limit = int(max_mb * 1024 * 1024)
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(limit + 1)  # one byte more than allowed: read_plan then says "too large"
-        except (OSError, ValueError) as e:
-            raise BadInput(f"{name}: 上传的文件无法读取", "请重新上传") from e
-        return limit_plan_text(read_plan(data, name, max_mb), name), f"上传文件：{name}"
-    text = text or ""
-    if not text.strip():
-        raise BadInput("没有要核对的内容", "请粘贴部门方案的文字，或上传 txt、docx、pdf 文件")
-    if len(text) > MAX_PASTE_CHARS:
-        raise BadInput(f"粘贴的文字过长（{len(text)} 字）", f"最多 {MAX_PASTE_CHARS} 字；更长的方案请上传文件")
-    plan, _ = clean_lines(text)
-    limit_plan_text(plan, "粘贴的文字")
-    if not plan.strip():
-        raise BadInput("没有可核对的文字", "请检查粘贴的内容")
-    return plan, "粘贴的文字"
-
-
-
-
-# running -------------------------------------------------------------------------------------
-def _exports(result: CheckResult, source: str) -> tuple[str | None, str | None]:
-    folder = request_dir("check")
-    try:
-        xlsx = write_xlsx(result.findings, folder / "部门方案核对结果.xlsx", source, result.note)
-        docx_path = write_docx(result.findings, folder / "部门方案核对结果.docx", source, result.note)
-    except Exception:
-        log.exception("check export failed")
-        return None, None
-    return str(xlsx), str(docx_path)
-
-
-def check_plan(kb, text: str | None, upload, cancel: threading.Event | None = None,
-               progress: Callable[[str], None] | None = None) -> tuple[CheckResult, str, str | None, str | None]:
-    """Read, check and export → (result, source, xlsx, docx); bad input → BadInput, 取消 → CheckCancelled."""
-    if upload is not None and not isinstance(upload, str | Path):
-        raise BadInput("上传的文件无效", "请通过页面重新上传 txt、docx 或 pdf 文件")
-    if progress:
-        progress("正在读取方案…")
-    plan, source = plan_from_inputs(kb, text, upload)
-
-    def report(done: float, n: int) -> None:
-        if progress:
-            progress(f"正在核对…已完成约 {100 * done:.0f}%，找到 {n} 条目标或期限表述")
-
-    result = run_plan_check(kb, plan, cancel=cancel, progress=report)
-    if not result.findings:
-        return result, source, None, None
-    if progress:
-        progress(f"正在生成导出文件（{len(result.findings)} 条）…")
-    xlsx, docx_path = _exports(result, source)
-    return result, source, xlsx, docx_path
 
 
 def _outputs(result: CheckResult, source: str, xlsx, docx_path, verdicts: Sequence[str] | None):
@@ -159,9 +100,18 @@ def _error_text(e: object) -> str:
     return INTERNAL
 
 
+def _app_check(kb, text: str | None, upload, cancel: threading.Event, progress: Callable[[str], None]):
+    """The app's check: in the worker process (CHECK_IN_WORKER), else in this thread."""
+    if CHECK_IN_WORKER:
+        if upload is not None and not isinstance(upload, str | Path):
+            raise BadInput("上传的文件无效", "请通过页面重新上传 txt、docx 或 pdf 文件")
+        return check_worker.check_in_worker(kb, text, upload, cancel, progress, request_dir("check"))
+    return check_plan(kb, text, upload, cancel, progress)
+
+
 def check_stream(kb, text: str | None, upload, verdicts: Sequence[str] | None):
     """The 核对 button: progress in the summary line, then the result (see run_check)."""
-    for kind, value in _in_thread(lambda cancel, progress: check_plan(kb, text, upload, cancel, progress)):
+    for kind, value in _in_thread(lambda cancel, progress: _app_check(kb, text, upload, cancel, progress)):
         if kind == "progress":
             yield gr.skip(), message_html(f"{value}（可点击“取消”）", "info"), gr.skip(), gr.skip(), gr.skip()
         elif kind == "error":
@@ -172,7 +122,7 @@ def check_stream(kb, text: str | None, upload, verdicts: Sequence[str] | None):
 
 def check_api_stream(kb, text: str | None, file) -> Iterator[tuple[dict, list[str]]]:
     """/check: → (the `kb check --json` object, plus "status", "note"; the export paths [xlsx, docx])."""
-    for kind, value in _in_thread(lambda cancel, progress: check_plan(kb, text, file, cancel, progress)):
+    for kind, value in _in_thread(lambda cancel, progress: _app_check(kb, text, file, cancel, progress)):
         if kind == "progress":
             continue
         if kind == "error":
