@@ -37,8 +37,11 @@ def test_citation_markers_read_in_order(answers) -> None:
 def test_unanswerable_questions_are_not_found(answers) -> None:
     unanswerable = [(row, ans) for row, ans in answers if not row.get("answerable", True)]
     assert len(unanswerable) >= 20
-    missed = [row["id"] for row, ans in unanswerable if ans.status != "not_found"]
-    assert len(missed) / len(unanswerable) <= 0.1, missed
+    asserted = [row["id"] for row, ans in unanswerable if ans.status == "answered"]
+    shown = [row["id"] for row, ans in unanswerable if ans.status == "related"]
+    assert len(asserted) / len(unanswerable) <= 0.05, asserted  # an answer asserted where none exists
+    # a passage shown as 请核对原文, never asserted: a floor under today's figure (README, 答案选择)
+    assert len(shown) / len(unanswerable) <= 0.2, shown
 
 
 def test_answer_accuracy_floor_by_style(answers) -> None:
@@ -192,8 +195,10 @@ def test_the_kind_of_document_named_decides_the_level(kb) -> None:
 
 def test_title_lines_are_not_evidence(kb) -> None:
     ans = kb.ask("国家意见一开头怎么讲建设美丽中国的地位？")
-    assert ans.status == "answered" and "重要目标" in ans.answer, ans.answer
+    # shown as the answer, or as the closest passage to check (请核对原文): never the title line
+    assert ans.status in ("answered", "related") and "重要目标" in ans.answer, ans.answer
     assert not ans.answer.startswith("国务院关于"), ans.answer
+    assert all(not c.quote.startswith("国务院关于") for c in ans.citations), ans.citations
 
 
 def test_a_sentence_ending_in_a_colon_is_answered_with_the_list_it_introduces(kb) -> None:

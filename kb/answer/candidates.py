@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kb.answer.documents import scoped_context
-from kb.answer.lists import is_heading
+from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
 from kb.answer.registry import applicable
 from kb.cite import CitationBuilder, ungrounded_numbers
 from kb.lexicon import word_list
@@ -75,7 +75,8 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
             kb = scoped_context(kb, choice.doc_ids)
     if level and not filters.level and refusal is None:
         filters = Filters(filters.doc_id, level, filters.section, filters.doc_ids)
-    hits = kb.retriever.search(q.expansion, k=max(k, 8), filters=filters, prefer=choice.prefer, **retrieval_args(q))
+    hits = kb.retriever.search(_without(q.expansion, choice.routing), k=max(k, 8), filters=filters,
+                               prefer=choice.prefer, **retrieval_args(q))
     words = kb.relevance.key_words(q)
     if choice.routing:  # 国家层面, 国发〔2023〕24号 chose the documents; they are not what is asked about
         words = tuple(w for w in words if not any(w in r for r in choice.routing)) or words
@@ -83,6 +84,15 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
         words = tuple(w for w in words if w not in _PERSON_WORDS) or words
     allowed = frozenset(d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level))
     return Asked(q, tuple(hits), words, allowed, refusal, choice, kb)
+
+
+def _without(text: str, routing: tuple[str, ...]) -> str:
+    """The question as searched: the words that chose the documents (their title, 文号) rank
+    every passage of those documents alike (and their notice first), so they are left out."""
+    out = text
+    for w in sorted(routing, key=len, reverse=True):
+        out = out.replace(w, " ")
+    return out if len(re.sub(r"\W", "", out)) >= 2 else text
 
 
 def propose(kb: AnswerContext, asked: Asked, stop_at_first: bool = False) -> list[Proposal]:
@@ -113,13 +123,14 @@ def passages(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     """The sentence of each top passage that holds most of the key words (with its headings)."""
     out: list[Answer] = []
     seen: set[tuple[str, int]] = set()
+    about_content = not (q.asks & NOTICE_ASKS)
     for h in hits[:PASSAGES]:
         doc = kb.index.docs[h.chunk.doc_id]
         best, best_cov = None, -1.0
         for s in doc.sentences[bisect_left(doc.sentences, h.chunk.start, key=lambda x: x.start):]:
             if s.start >= h.chunk.end:
                 break
-            if len(s.text) < 6 or is_heading(doc, s):
+            if len(s.text) < 6 or is_heading(doc, s) or (about_content and front_matter(doc, s)):
                 continue
             cov = kb.relevance.coverage(words, s.text + " " + " ".join(s.path)) + 0.5 * kb.relevance.coverage(words, s.text)
             if cov > best_cov:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.answer.lists import is_heading
+from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern, word_list
 from kb.query.figure import kinds_conflict
@@ -89,6 +89,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
     # question's framing words (问题, 目标) and its closeness in meaning only order sentences that
     # score alike.
     scored: list[tuple[float, float, Document, Sentence]] = []
+    about_content = not (q.asks & NOTICE_ASKS)
     for rank, h in enumerate(hits[:5]):
         doc = kb.index.docs[h.chunk.doc_id]
         for s in doc.sentences:
@@ -96,6 +97,8 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
                 continue
             if not s.text.rstrip().endswith(("。", "；", "！", "？", "：")) and "，" not in s.text:
                 continue  # a title, heading or signature line (「国务院关于全面推进美丽中国建设的意见」) states nothing
+            if about_content and front_matter(doc, s):
+                continue  # the issuing notice's lines say who sent the document to whom, not what it asks
             if q.place and q.place not in s.text:
                 continue
             if q.scope and q.scope not in s.text:

@@ -15,6 +15,8 @@ from kb.types import Answer, Document, Hit, Sentence
 _COLUMN = word_list("text.toml", "column")  # 专栏
 _COLUMN_ALT = "|".join(re.escape(w) for w in _COLUMN)
 _PROJECT_LEAD = word_list("text.toml", "project_lead")
+_ISSUING = word_list("text.toml", "issuing")
+NOTICE_ASKS = frozenset({"issued", "in_force", "notice"})  # questions about the issuing notice itself
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
@@ -27,6 +29,17 @@ def is_heading(doc: Document, s: Sentence) -> bool:
     body = s.text.rstrip("。；").lstrip("—")  # a 「——」 lead's title is stored without its dashes
     return any(sec.start == s.start and (sec.kind not in ("lead", "item") or body == sec.title.rstrip("。"))
                for sec in doc.sections)
+
+
+def front_matter(doc: Document, s: Sentence) -> bool:
+    """A line of the issuing notice above the document's first part: its title or number line,
+    the salutation (「各省、自治区、直辖市人民政府，……：」) or the issuing sentence (「现将……印发给
+    你们」). It says who issued the document to whom, never what the document asks."""
+    if s.path:
+        return False
+    text = s.text.rstrip()
+    return (text.endswith("：") or any(w in text for w in _ISSUING)
+            or ("，" not in text and not text.endswith(("。", "；"))))
 
 
 def para_end(text: str, start: int) -> int:

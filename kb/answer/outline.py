@@ -113,7 +113,36 @@ def _list_answer(q: Query, cb: CitationBuilder, doc: Document, lead: str, nodes:
     return Answer(q.raw, "answered", f"{lead}\n{body}", cb.citations())
 
 
-def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
+def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
+              words: tuple[str, ...]) -> Answer | None:
+    node = _numbered_node(q, doc)
+    if node is None:
+        return _missing_part(q, cb, doc)
+    rest = _other_words(kb, q, doc, words, _headings(doc, node))
+    if rest:
+        # 「第九部分讲……，具体要健全哪三个体系？」: the words left name one of its parts; else the
+        # question asks something inside the part, not its structure.
+        child = _child_named(doc, node, rest)
+        if child is None:
+            return None
+        node = child
+    return _node_answer(kb, q, cb, doc, node)
+
+
+def _headings(doc: Document, node: Section) -> str:
+    """The node's own heading and its children's: words from them name the part, not a topic."""
+    return " ".join([node.title, *(c.title for c in children(doc, node))])
+
+
+def _child_named(doc: Document, node: Section, rest: list[str]) -> Section | None:
+    """The one part below the node whose heading holds every word left (at any depth)."""
+    below = [s for s in doc.sections if node.start <= s.start < node.end and len(s.path) > len(node.path)
+             and s.kind != "item"]
+    named = [s for s in below if all(w in s.title for w in rest)]
+    return min(named, key=lambda s: (len(s.path), s.start)) if named else None
+
+
+def _numbered_node(q: Query, doc: Document) -> Section | None:
     top = top_nodes(doc)
     articles = [s for s in doc.sections if s.kind == "article"]
     node: Section | None = None
@@ -127,9 +156,28 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document) -
         else:
             pool = top
         if n > len(pool):
+            return None
+        node = pool[n - 1]
+    return node
+
+
+def _missing_part(q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
+    """The numbered part that does not exist, said with how many parts there are."""
+    top = top_nodes(doc)
+    articles = [s for s in doc.sections if s.kind == "article"]
+    node: Section | None = None
+    for unit, n in q.outline.units:
+        if unit == "条":
+            pool = articles or top
+        elif unit == "节":
+            pool = [c for c in children(doc, node) if c.kind != "lead"] if node is not None else \
+                [s for s in doc.sections if s.kind == "section"]
+        else:
+            pool = top
+        if n > len(pool):
             return _missing(q, cb, doc, pool, unit, n)
         node = pool[n - 1]
-    return _node_answer(kb, q, cb, doc, node) if node is not None else None
+    return None
 
 
 def _missing(q: Query, cb: CitationBuilder, doc: Document, pool: list[Section], unit: str, n: int) -> Answer | None:
@@ -174,13 +222,14 @@ def _leads_after(doc: Document, at: int) -> list[Section]:
     return out
 
 
-def _other_topic(kb: AnswerContext, q: Query, doc: Document, words: tuple[str, ...]) -> bool:
-    """The question names something besides the part and the document: not a structure question."""
+def _other_words(kb: AnswerContext, q: Query, doc: Document, words: tuple[str, ...],
+                 headings: str = "") -> list[str]:
+    """The question's words besides the part, the document and ``headings`` (the titles of the
+    parts the answer lists, which a question may quote back): a word left names another topic."""
     ref = q.outline
     named = " ".join(ref.phrases) + " " + " ".join(named_parts().get(ref.part, ()))
-    return any(w not in _FILLER and w not in named and not kb.relevance.present(w, doc.meta.title)
-               and not any(w in p or p in w for p in ref.phrases) and w not in _DOC_KINDS
-               for w in words)
+    return [w for w in words if w not in _FILLER and w not in named and not kb.relevance.present(w, doc.meta.title)
+            and not any(w in p or p in w for p in ref.phrases) and w not in _DOC_KINDS and w not in headings]
 
 
 def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -189,16 +238,14 @@ def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     if ref is None or q.years or q.column:
         return None
     doc = main_document(kb, q, hits, allowed)
-    if doc is None or _other_topic(kb, q, doc, words):
+    if doc is None:
         return None
     if ref.units:
-        ans = _numbered(kb, q, cb, doc)
-    elif ref.part:
-        ans = _named(kb, q, cb, doc)
-    elif ref.columns:
-        cols = [s for s in doc.sections if s.kind == "column"]
-        ans = _list_answer(q, cb, doc, f"文件共有{chinese(len(cols))}个专栏：", cols) if cols else None
-    else:
-        top = top_nodes(doc)
-        ans = _list_answer(q, cb, doc, f"文件正文分{chinese(len(top))}个部分：", top) if top else None
-    return ans
+        return _numbered(kb, q, cb, doc, words)
+    if ref.part:
+        return None if _other_words(kb, q, doc, words) else _named(kb, q, cb, doc)
+    nodes = [s for s in doc.sections if s.kind == "column"] if ref.columns else top_nodes(doc)
+    if not nodes or _other_words(kb, q, doc, words, " ".join(s.title for s in nodes)):
+        return None
+    lead = f"文件共有{chinese(len(nodes))}个专栏：" if ref.columns else f"文件正文分{chinese(len(nodes))}个部分："
+    return _list_answer(q, cb, doc, lead, nodes)

@@ -89,7 +89,17 @@ def _select(kb: AnswerContext, asked: Asked, explain: bool) -> tuple[Answer, Exp
         return _person(q, first.answer), Explain(q, first.strategy, 0.0, cands)
     answer_min, related_min = _thresholds(kb, model)
     strategies = [(p, pr) for p, pr in scored if p.strategy != "passage" and p.answer.status == "answered"]
-    if strategies and strategies[0][1] >= answer_min:
+    # A strategy built for what the question asks besides its intent (the phases, a part of the
+    # document, its issuing date …) answers it whenever it gives a grounded answer: the others do
+    # not know that ask, so their higher word coverage says nothing against it. Its probability
+    # stays its confidence.
+    serving = {id(p) for p, r in zip(grounded, rows, strict=True) if r.get("serves_ask")}
+    built = [(p, pr) for p, pr in strategies if id(p) in serving]
+    if built:
+        strategies = built
+    elif not (strategies and strategies[0][1] >= answer_min):
+        strategies = []
+    if strategies:
         best, p_best = strategies[0]
         ans = _person(q, best.answer)
         conf = float(p_best) if ans.status == "answered" else 0.0

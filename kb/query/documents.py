@@ -94,6 +94,17 @@ def _by_title_words(text: str, candidates: tuple[str, ...], docs: Mapping) -> tu
     return winners if best >= _TITLE_WORDS_MIN and len(winners) == 1 else candidates
 
 
+def title_words_named(text: str, chosen: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
+    """The words of the chosen documents' titles the question names (「空气质量持续改善行动计划」):
+    they say which document, not what is asked of it, so they are routing, not topic."""
+    out: dict[str, None] = {}
+    for d in chosen:
+        for w in tokenize(_title_core(docs[d].meta.title)):
+            if len(w) >= 2 and w in text:
+                out[w] = None
+    return tuple(out)
+
+
 def _kind(text: str) -> str:
     return next((k for k in KINDS if k in text), "")
 
@@ -123,7 +134,7 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
         upper_named = True
     run = _by_title_run(text, docs)
     if run and all(d in upper for d in run):
-        return DocChoice(run, reason="文件标题")
+        return DocChoice(run, reason="文件标题", routing=title_words_named(text, run, docs))
     if upper_named:
         pool = tuple(d for d in upper if d in kind_docs) if kind_docs and all(d in upper for d in kind_docs) else upper
         chosen = _by_title_words(text, pool, docs)

@@ -37,13 +37,28 @@ _KIND = {"target": "figure", "deadline": "time", "issued": "time", "responsibili
 _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"}, "list": {"list"},
          "structure": {"list", "general", "deadline"}, "passage": {"general", "target", "deadline", "responsibility"}}
 
+# The strategies built for one thing a question may ask besides its intent (kb/query/asks.py: the
+# issuing date, the notice, the phases, one phase, the 专栏, a place; kb/query/outline.py: a part of
+# the document's structure). A question that asks one of these is answered by that strategy or
+# by none that knows it: the candidate serves the ask, or leaves it unserved.
+_SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_phase": "one_phase",
+           "column": "column", "where": "where", "outline": "outline"}
+
+
+def _specific_asks(q: Query) -> set[str]:
+    asks = {a for a in q.asks if a in _SERVES.values()}
+    if q.outline is not None:
+        asks.add("outline")
+    return asks
+
+
 # The order matters only for the model file: features are written and read by name.
 BASE_FEATURES: tuple[str, ...] = (
     "first_grounded", "order", "is_passage", "is_refusal", "hit_rank_inv", "hit_score", "in_bm25", "in_dense",
     "dense_sim", "cov_quotes", "cov_first", "cov_path", "cov_answer", "asks_number_has", "asks_number_missing",
     "unit_has", "unit_missing", "year_has", "year_missing", "deadline_year", "body_has", "list_items",
     "county_has", "county_missing", "log_len", "n_cites", "kind_fits", "strategy_unknown",
-    "agree", "cov_gap", "sim_gap", "rank_gap",
+    "agree", "cov_gap", "sim_gap", "rank_gap", "serves_ask", "ask_unserved",
     *(f"intent_{i}" for i in INTENTS))
 
 
@@ -115,6 +130,9 @@ def features(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     if q.county:
         f["county_has" if q.county in quotes + paths else "county_missing"] = 1.0
     f["n_cites"] = min(len(cites), 6) / 6
+    specific = _specific_asks(q)
+    if specific:
+        f["serves_ask" if _SERVES.get(p.strategy) in specific else "ask_unserved"] = 1.0
     kind = _KIND.get(p.strategy, "")
     f["kind_fits"] = float(q.intent in _FITS.get(kind, ()))
     if q.intent in INTENTS:

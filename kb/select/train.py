@@ -128,10 +128,16 @@ def decide(q: Question, probs: np.ndarray, answer_min: float, related_min: float
         return "refused" if q.answerable else "trap_ok"
     order = np.argsort(-probs, kind="stable")
     strat = [i for i in order if not q.passage[i]]
-    if strat and probs[strat[0]] >= answer_min:
+    serving = [i for i in strat if q.rows[i].get("serves_ask")]
+    chosen = None
+    if serving:  # built for what is asked (kb.answer.pipeline)
+        chosen = serving[0]
+    elif strat and probs[strat[0]] >= answer_min:
+        chosen = strat[0]
+    if chosen is not None:
         if not q.answerable:
             return "trap_answered"
-        return "right" if q.contains[strat[0]] else "wrong"
+        return "right" if q.contains[chosen] else "wrong"
     if probs[order[0]] >= related_min:
         if not q.answerable:
             return "trap_related"
@@ -155,7 +161,8 @@ def choose_thresholds(questions: list[Question], xs: np.ndarray, ys: np.ndarray)
 
     answer_min: among the thresholds at which asserted wrong answers are at most WRONG_MAX of the
     answerable questions (pooled over the held-out sets), the one that maximizes right − WRONG_COST ×
-    wrong: a wrong answer asserted costs as much as WRONG_COST right answers shown only as related
+    (wrong + traps answered): a wrong answer asserted, or an answer asserted to a question the
+    documents do not answer, costs as much as WRONG_COST right answers shown only as related
     (lowest such threshold on a tie). related_min: the lowest threshold at which at most
     TRAP_RELATED_MAX of the unanswerable questions are shown a passage or an answer, never above
     answer_min (answer_min itself when no lower threshold meets that bound: a candidate good enough
@@ -167,8 +174,9 @@ def choose_thresholds(questions: list[Question], xs: np.ndarray, ys: np.ndarray)
         per = outcomes(questions, xs, ys, t, 1.01)
         right = sum(v.get("right", 0) for v in per.values())
         wrong = sum(v.get("wrong", 0) for v in per.values())
-        if wrong <= WRONG_MAX * answerable and right - WRONG_COST * wrong > best:
-            best, answer_min = right - WRONG_COST * wrong, t
+        invented = sum(v.get("trap_answered", 0) for v in per.values())  # an answer asserted where none exists
+        if wrong <= WRONG_MAX * answerable and right - WRONG_COST * (wrong + invented) > best:
+            best, answer_min = right - WRONG_COST * (wrong + invented), t
     related_min = answer_min  # a candidate good enough to assert is always good enough to show
     for t in GRID:
         if t >= answer_min:
