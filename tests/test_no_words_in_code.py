@@ -27,6 +27,10 @@ NOT_ANSWERING = {
     "brief_render.py": "tool 简报: table column headers",
     "chart.py": "tool 简报: where a chart label may break",
     "brief.py": "tool 简报: groups targets by phase",
+    "facts_scope.py": "build: reads the region or city class a target is set for",
+    "normalize.py": "build: joins a number cut from its unit in damaged text",
+    "compare.py": "tool 对标: which scopes of a national target apply to a city",
+    "cli_parser.py": "CLI: argparse's English messages said in Chinese",
 }
 
 

@@ -9,12 +9,15 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
+from kb.lexicon import word_list
 from kb.query.documents import DocChoice, kind_of
 from kb.relevance import Relevance
 from kb.types import Answer, Citation
 
 _RELEVANCE: dict[tuple[int, tuple[str, ...]], Relevance] = {}
 _SIDE_NAMES = {"city": "市级规划", "upper": "国家层面的文件"}
+_ABOUT = word_list("text.toml", "title_about")
+_UPPER_START = tuple(word_list("text.toml", "upper_issuer_start"))
 
 
 def scoped_context(kb, doc_ids: tuple[str, ...]):
@@ -33,8 +36,9 @@ def scoped_context(kb, doc_ids: tuple[str, ...]):
 def display_name(doc) -> str:
     """「国务院《空气质量持续改善行动计划》」: issuer and title (title without its issuer prefix)."""
     title = doc.meta.title
-    if "关于" in title and not title.startswith("关于"):
-        title = "关于" + title.split("关于", 1)[1]
+    about = _ABOUT[0]
+    if about in title and not title.startswith(about):
+        title = about + title.split(about, 1)[1]
     issuers = [i for i in re.split(r"[、，,\s]+", doc.meta.issuer) if i]
     issuer = "、".join(issuers) if len(issuers) <= 2 else f"{issuers[0]}等部门"
     return f"{issuer}《{title}》"
@@ -79,7 +83,7 @@ def merge_sides(question: str, parts: list[tuple[str, Answer]]) -> Answer:
             continue
         offset = len(cites)
         text = re.sub(r"\[(\d+)\]", lambda m, o=offset: f"[{int(m.group(1)) + o}]", ans.answer)
-        if side == "city" and not text.startswith(("国", "中共")):
+        if side == "city" and not text.startswith(_UPPER_START):
             text = f"{_SIDE_NAMES[side]}提出：{text}"
         cites.extend(dataclasses.replace(c, n=c.n + offset) for c in ans.citations)
         facts.extend(ans.facts)
