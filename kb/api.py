@@ -18,6 +18,7 @@ from kb.retrieve import Filters, Retriever
 from kb.types import Answer, Document, Fact, Hit
 
 _DOC_ID_RE = re.compile(r"^[\w\u4e00-\u9fff.-]{1,120}$")
+LOCAL_FIRST = ("county", "municipal", "provincial", "national")  # levels, most local first
 
 
 class KnowledgeBase:
@@ -79,6 +80,17 @@ class KnowledgeBase:
     # documents -------------------------------------------------------------------------
     def documents(self) -> list[Document]:
         return list(self.index.docs.values())
+
+    def local_documents(self) -> list[Document]:
+        """The documents of the most local level in the corpus (the city's own plan beside the
+        national documents it implements): what a brief is about and what a department plan is
+        checked against, unless told otherwise."""
+        docs = self.documents()
+        for level in LOCAL_FIRST:
+            local = [d for d in docs if d.meta.level == level]
+            if local:
+                return local
+        return docs
 
     def document(self, doc_id: str) -> Document:
         if not isinstance(doc_id, str) or not _DOC_ID_RE.match(doc_id) or ".." in doc_id:

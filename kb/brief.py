@@ -22,7 +22,6 @@ from kb.types import Citation, Document, Fact
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-_LOCAL_FIRST = ("county", "municipal", "provincial", "national")
 _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
 MEASURES_PER_TASK = 12  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
@@ -205,11 +204,7 @@ def brief_documents(kb: KnowledgeBase, doc: str | None = None) -> list[Document]
         if not chosen:
             raise BadInput(f"语料库中没有文件 {doc}", "用 `kb docs` 查看文件编号，或用 all 表示全部文件")
         return chosen
-    for level in _LOCAL_FIRST:
-        local = [d for d in docs if d.meta.level == level]
-        if local:
-            return local
-    return docs
+    return kb.local_documents()
 
 
 def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str | None = None) -> Brief:

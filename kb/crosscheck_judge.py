@@ -129,7 +129,8 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
     f = claim.fact
     if f.kind == "responsibility":
         return _judge_responsibility(kb, claim)
-    pool = [s for s in kb.index.facts if s.kind == f.kind]
+    sources = {d.doc_id for d in kb.local_documents()}  # a department implements its city's plan
+    pool = [s for s in kb.index.facts if s.kind == f.kind and s.doc_id in sources]
     if f.kind == "target":
         scored = [(indicator_match(f, s, kb.index.tokenizer), s) for s in pool]
         scored = [x for x in scored if x[0] >= MIN_TARGET_MATCH]
@@ -183,7 +184,8 @@ def _partners(src: Fact) -> list[str]:
 
 
 def _judge_responsibility(kb: KnowledgeBase, claim: Claim) -> Finding:
-    pool = [s for s in kb.index.facts if s.kind == "responsibility"]
+    sources = {d.doc_id for d in kb.local_documents()}
+    pool = [s for s in kb.index.facts if s.kind == "responsibility" and s.doc_id in sources]
     scored = sorted(((_jaccard(claim.duty or claim.statement, s.scope or s.quote, kb.index.tokenizer), s) for s in pool), key=lambda x: -x[0])
     scored = [x for x in scored if x[0] >= MIN_DUTY_MATCH]
     if not scored:

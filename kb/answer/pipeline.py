@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from kb.answer.candidates import Asked, document_kind, prepare, propose
 from kb.answer.documents import attribute, merge_sides, not_found_text
 from kb.answer.explain import Candidate, Explain, coverage_score
+from kb.answer.parts import answer_parts
 from kb.cite import CitationBuilder, sentence_around
+from kb.query.documents import choose_documents
 from kb.retrieve import Filters
 from kb.select.features import Proposal, add_agreement, features
 from kb.select.model import load_model
@@ -39,13 +41,29 @@ def answer_question(kb: AnswerContext, question: str, k: int = 5, filters: Filte
 def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filters | None = None,
                      explain: bool = True) -> tuple[Answer, Explain]:
     """The answer and how it was reached: the typed query, every candidate with its score (the
-    model's probability of being right), the chosen strategy and the confidence."""
+    model's probability of being right), the chosen strategy and the confidence. A question of
+    several parts gets the parts its answer leaves out answered on their own (kb.answer.parts)."""
+    ans, e = _explain_whole(kb, question, k, filters, explain)
+    part_filters = filters
+    if not (filters and (filters.doc_id or filters.level or filters.doc_ids)):
+        # each part is asked of the documents the whole question names (「《意见》的主要目标……？到2035年
+        # 要实现什么？」: the second part is still about the 意见)
+        choice = choose_documents(e.query.text, kb.index.docs)
+        if choice.sides:
+            return ans, e
+        if choice.doc_ids:
+            part_filters = Filters(doc_ids=choice.doc_ids)
+    return answer_parts(kb, question, ans, e, lambda part: _explain_whole(kb, part, k, part_filters, explain))
+
+
+def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | None,
+                   explain: bool) -> tuple[Answer, Explain]:
     asked = prepare(kb, question, k, filters)
     choice = asked.choice
     if choice.sides:  # the city and a higher level asked together: one answer a side
         return _both_sides(kb, question, k, asked, explain)
     if choice.first:  # the higher document the city plan cites answers first
-        ans, e = explain_question(kb, question, k, Filters(doc_ids=choice.first), explain)
+        ans, e = _explain_whole(kb, question, k, Filters(doc_ids=choice.first), explain)
         if ans.status == "answered":
             return ans, e
     ans, e = _select(asked.context, asked, explain)
@@ -59,7 +77,7 @@ def _both_sides(kb: AnswerContext, question: str, k: int, asked: Asked,
     for side, ids in asked.choice.sides:
         levels = {kb.index.docs[d].meta.level for d in ids}
         side_filters = Filters(level=levels.pop() if len(levels) == 1 else "", doc_ids=ids)
-        ans, last = explain_question(kb, question, k, side_filters, explain)
+        ans, last = _explain_whole(kb, question, k, side_filters, explain)
         parts.append((side, ans))
     merged = merge_sides(question, parts)
     sure = [a.confidence for _, a in parts if a.status == "answered"]

@@ -1,0 +1,32 @@
+"""A question of several parts (kb/query/parts.py, kb/answer/parts.py): each part the first
+answer leaves out is answered on its own, of the documents the whole question names; a part that
+only points back (「……呢？」) is no part of its own. Questions written for these tests."""
+
+from kb.query.parts import question_parts
+
+
+def test_parts_split_where_one_question_ends_and_the_next_starts():
+    assert question_parts("第一阶段要实现什么？第三阶段要实现什么？") == ("第一阶段要实现什么？", "第三阶段要实现什么？")
+    assert question_parts("規劃的總體要求是什麼？有哪些專欄？") == ("規劃的總體要求是什麼？", "有哪些專欄？")
+
+
+def test_a_part_that_points_back_is_not_a_question_of_its_own():
+    assert question_parts("到2027年公交车的占比是多少？出租车呢？") == ("到2027年公交车的占比是多少？出租车呢？",)
+    assert question_parts("森林覆盖率到2027年要达到多少？") == ("森林覆盖率到2027年要达到多少？",)
+
+
+def test_each_part_is_answered_with_its_own_citations(kb):
+    ans = kb.ask("第一阶段要实现什么？第三阶段要实现什么？")
+    assert ans.status == "answered"
+    sections = " ".join(c.section + c.quote for c in ans.citations)
+    assert "2024—2027" in sections and "2031—2035" in sections, ans.answer
+    for c in ans.citations:
+        assert kb.index.docs[c.doc_id].text[c.start:c.end] == c.quote
+    markers = [int(n) for n in __import__("re").findall(r"\[(\d+)\]", ans.answer)]
+    assert sorted(set(markers)) == list(range(1, len(ans.citations) + 1))
+
+
+def test_a_later_part_is_asked_of_the_document_the_question_names(kb):
+    ans = kb.ask("《空气质量持续改善行动计划》的指导思想是什么？到2025年重度及以上污染天数比率要控制在多少？")
+    assert ans.status == "answered"
+    assert {c.doc_id for c in ans.citations} == {"national_air_quality_action_plan_2023"}, ans.citations
