@@ -101,7 +101,16 @@ def _stricter(dept: Fact, src: Fact) -> str:
 
 
 def _cmp_class(c: str) -> str:
-    return {"=": "≥", "力争": "≥", "左右": "≥"}.get(c, c)  # 达到X / X左右 count as reaching about X
+    return {"=": "≥", "力争": "≥"}.get(c, c)  # 达到X counts as reaching X
+
+
+def _cmp_differs(dept: str, src: str) -> bool:
+    """The department's comparator says something else: 「90%左右」 where the source says 「90%以上」
+    lets the figure fall below (looser); 「以上」 or 「达到」 where the source says 「左右」 does not."""
+    d, s = _cmp_class(dept), _cmp_class(src)
+    if s == "左右" and d in ("≥", "左右"):
+        return False
+    return d != s
 
 
 def _year_direction(dept: int | None, src: int | None) -> str:
@@ -148,7 +157,7 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
         if claim.value_range and _num(src.value) is not None:
             lo, hi = claim.value_range
             value_differs = not lo <= float(src.value) <= hi
-        if f.year != src.year:
+        if f.year != src.year and f.year is not None:  # a target restated without its year says the same
             diffs.append("年份不同：" + _year_direction(f.year, src.year))
         if _unit_kind(f.unit) != _unit_kind(src.unit):
             diffs.append(f"单位不同：部门方案“{f.unit}”，来源“{src.unit}”")
@@ -156,9 +165,10 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
             shown = f"{claim.value_range[0]:g}—{claim.value_range[1]:g}" if claim.value_range else f.value
             diffs.append(f"数值不同：部门方案{shown}{f.unit}，来源{src.value}{src.unit}（{_stricter(f, src)}）"
                          .replace("（）", ""))
-        elif _cmp_class(f.comparator) != _cmp_class(src.comparator) and not claim.value_range:
+        elif _cmp_differs(f.comparator, src.comparator) and not claim.value_range:
+            looser = "（部门方案更宽松）" if f.comparator == "左右" and _cmp_class(src.comparator) == "≥" else ""
             diffs.append(f"比较方式不同：部门方案“{BOUND.get(f.comparator, f.comparator) or '达到'}”，"
-                         f"来源“{BOUND.get(src.comparator, src.comparator) or '达到'}”")
+                         f"来源“{BOUND.get(src.comparator, src.comparator) or '达到'}”{looser}")
     elif f.year != src.year:
         diffs.append("期限不同：" + _year_direction(f.year, src.year))
     dept_value = value_str(f)
