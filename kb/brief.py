@@ -29,7 +29,7 @@ _LISTED = re.compile(r"[^，。；\n]+")  # the parts of a 专栏 sentence that 
 _DIGIT = re.compile(r"\d")
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 # The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
-_CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "以内", "以下", "以上", "左右")
+_CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "保持在", "以内", "以下", "以上", "左右")
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])\s*")
 
 
@@ -105,7 +105,8 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         seen.add(key)
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
-            word = next((w for w in _CMP_WORDS if w in f.quote), comparator_word(f.comparator))
+            own = next((c for c in CLAUSE_RE.findall(f.quote) if f.value and f.value in c), f.quote)
+            word = next((w for w in _CMP_WORDS if w in own), comparator_word(f.comparator))
             targets.append(Row((f.indicator, word, f.value, f.unit,
                                 f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), f.quote))
             dated.append(f)
@@ -186,8 +187,10 @@ def _projects(doc: Document, topic: str, cb: CitationBuilder) -> list[Row]:
     return [row for _, row in sorted(found, key=lambda x: x[0])]
 
 
-def _nearest_years(kb: KnowledgeBase, topic: str, year: int) -> list[int]:
-    years = sorted({f.year for f in kb.index.facts if f.kind == "target" and f.year
+def _nearest_years(kb: KnowledgeBase, topic: str, year: int, docs: list[Document]) -> list[int]:
+    """The two years nearest ``year`` for which the brief's own documents set targets on the topic."""
+    ids = {d.doc_id for d in docs}
+    years = sorted({f.year for f in kb.index.facts if f.kind == "target" and f.year and f.doc_id in ids
                     and text_in_topic(topic, f.indicator, f.subject, f.quote, " ".join(f.path))})
     return sorted(years, key=lambda y: (abs(y - year), y))[:2]
 
@@ -231,7 +234,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
     note = ""
     if year is not None and not targets:
-        near = _nearest_years(kb, topic, year)
+        near = _nearest_years(kb, topic, year, docs)
         for y in near:  # a trainer still needs the figures: those of the nearest years, said so
             for doc in docs:
                 extra, _, more = _facts(kb, doc, topic, y, cb, phases_too=False)

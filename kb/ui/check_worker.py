@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -25,6 +27,7 @@ from kb.ui.check_run import check_plan
 
 log = logging.getLogger("kb.app")
 PROGRESS_BYTES = 600
+PARENT_POLL_S = 2.0  # how often a worker looks whether the app is still there
 
 _pool: ProcessPoolExecutor | None = None
 _cancel = None      # multiprocessing.Event shared with the worker
@@ -38,6 +41,15 @@ _worker_kb = None
 def _init(cancel, progress) -> None:
     global _cancel, _progress
     _cancel, _progress = cancel, progress
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose app was killed (kill -9 skips the pool's shutdown) would wait on its queue
+    for ever: it leaves when its parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(0)
 
 
 def _set_progress(text: str) -> None:
