@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kb.cli_parser import LEVELS, build_parser, zh_argparse  # noqa: F401 - re-exported
 from kb.config import Settings, load_settings
-from kb.errors import BadInput, KBError
+from kb.errors import BadInput, KBError, os_reason
 from kb.labels import TARGET_FIELDS, comparator_word, completeness_label, level_label
 
 
@@ -213,7 +213,7 @@ def cmd_brief(args: argparse.Namespace, kb) -> int:
     try:
         path = write_brief(kb, args.topic, args.year, args.out, args.doc)
     except OSError as e:
-        raise BadInput(f"无法写入 {args.out}（{e.strerror or type(e).__name__}）", "换一个可写的位置") from e
+        raise BadInput(f"无法写入 {args.out}（{os_reason(e)}）", "换一个可写的位置") from e
     print(f"简报已写入 {path}")
     return 0
 

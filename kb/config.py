@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from kb.errors import ConfigError
+from kb.errors import ConfigError, os_reason
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _read_toml(path: Path) -> dict:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"设置文件 {path} 不是有效的 TOML（{e}）", "改正或删除这个文件") from e
     except OSError as e:
-        raise ConfigError(f"无法读取设置文件 {path}（{e.strerror or type(e).__name__}）", "检查文件权限") from e
+        raise ConfigError(f"无法读取设置文件 {path}（{os_reason(e)}）", "检查文件权限") from e
 
 
 def _thresholds(table: dict, origin: str) -> AnswerThresholds:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.errors import BadInput
+from kb.errors import BadInput, os_reason
 
 _HELP = 'each line must be a JSON object {"file", "original", "corrected", "count", "reason"}; see corpus/README.md'
 
@@ -43,7 +43,7 @@ def load_errata(path: Path) -> tuple[Erratum, ...]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise BadInput(f"{path}: cannot read errata file ({type(e).__name__})", "save it as UTF-8") from e
+        raise BadInput(f"{path}：无法读取勘误文件（{os_reason(e)}）", "把它存为 UTF-8 文本") from e
     errata: list[Erratum] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from kb import __version__
 from kb.config import Settings
 from kb.embed import get_embedder
-from kb.errors import IndexUnwritable, KBError
+from kb.errors import IndexUnwritable, KBError, os_reason
 from kb.index_read import (  # noqa: F401 - LoadedIndex, corpus_changes are read from kb.index too
     FORMAT_VERSION,
     PIPELINE_VERSION,
@@ -132,7 +132,7 @@ def build_index(settings: Settings, progress: bool | None = None, force: bool = 
             return _build_locked(settings, progress, force, t0, on_step or (lambda line: None))
         except OSError as e:
             where = e.filename or index_dir
-            raise IndexUnwritable(f"建索引时读写 {where} 出错（{e.strerror or type(e).__name__}）",
+            raise IndexUnwritable(f"建索引时读写 {where} 出错（{os_reason(e)}）",
                                   "检查磁盘空间和文件夹权限后再运行 `kb build`；正在使用的索引没有改动") from e
 
 

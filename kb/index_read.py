@@ -14,7 +14,7 @@ import jieba
 import numpy as np
 
 from kb.config import Settings
-from kb.errors import IndexCorrupt, IndexStale, KBError
+from kb.errors import IndexCorrupt, IndexStale, KBError, os_reason
 from kb.ingest import ERRATA, MANIFEST, corpus_files
 from kb.segment import index_tokenizer, lexicon_hash
 from kb.store import (
@@ -75,7 +75,7 @@ def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise IndexCorrupt(f"无法读取 {path}", _HINT) from e
+        raise IndexCorrupt(f"无法读取 {path}（{os_reason(e)}）", _HINT) from e
     shapes = {"fingerprint": str, "corpus": dict, "checksums": dict, "counts": dict, "settings": dict}
     if not isinstance(manifest, dict) or any(not isinstance(manifest.get(k), t) for k, t in shapes.items()):
         raise IndexCorrupt(f"{path} 的内容格式不对", _HINT)

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from kb import normalize as nz
 from kb.errata import Erratum, apply_errata, load_errata
-from kb.errors import BadInput, KBError
+from kb.errors import BadInput, KBError, os_reason
 from kb.labels import PROGRESS_FORMAT
 from kb.quality import find_suspicious
 from kb.readers import SUPPORTED_SUFFIXES, read_file
@@ -116,7 +116,7 @@ def ingest_file(path: Path, manifest: dict[str, dict], errata: tuple[Erratum, ..
     try:
         size = path.stat().st_size
     except OSError as e:
-        return None, QualityReport(name, doc_id, "skipped", reason=f"{name}：无法读取（{e.strerror}）")
+        return None, QualityReport(name, doc_id, "skipped", reason=f"{name}：无法读取（{os_reason(e)}）")
     if size > max_bytes:
         return None, QualityReport(name, doc_id, "skipped", reason=(
             f"{name}：文件有 {size / 1024 / 1024:.1f} MB，超过语料库单个文件 {max_bytes / 1024 / 1024:g} MB 的上限；"

@@ -25,7 +25,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from pypdf import PasswordType, PdfReader
 
-from kb.errors import ReadError
+from kb.errors import ReadError, os_reason
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -72,7 +72,7 @@ def read_file(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile:
     except FileNotFoundError as e:
         raise _fail(name, "文件不存在", "检查文件路径") from e
     except OSError as e:
-        raise _fail(name, f"无法打开（{type(e).__name__}）", "检查文件路径和权限") from e
+        raise _fail(name, f"无法打开（{os_reason(e)}）", "检查文件路径和权限") from e
     return read_bytes(data, name, max_bytes)
 
 

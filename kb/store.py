@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from kb.errors import IndexCorrupt, IndexMissing, IndexUnwritable, KBError
+from kb.errors import IndexCorrupt, IndexMissing, IndexUnwritable, KBError, os_reason
 from kb.types import Chunk, DocMeta, Document, Fact, QualityReport, Section, Sentence
 
 CURRENT = "CURRENT"
@@ -111,7 +111,7 @@ def current_version(index_dir: Path) -> Path:
     except FileNotFoundError:
         raise IndexMissing(f"{index_dir} 中还没有索引", "先运行 `kb build`") from None
     except OSError as e:
-        raise IndexCorrupt(f"无法读取 {pointer}（{e.strerror or type(e).__name__}）", _HINT) from e
+        raise IndexCorrupt(f"无法读取 {pointer}（{os_reason(e)}）", _HINT) from e
     try:
         name = raw.decode("utf-8").strip()
     except UnicodeDecodeError:
@@ -180,7 +180,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         index_dir.mkdir(parents=True, exist_ok=True)
         handle = (index_dir / LOCK).open("w")
     except OSError as e:
-        raise IndexUnwritable(f"无法在 {index_dir} 写入索引（{e.strerror or type(e).__name__}）",
+        raise IndexUnwritable(f"无法在 {index_dir} 写入索引（{os_reason(e)}）",
                               "把 --index 或 KB_INDEX 指向一个可写的文件夹") from e
     with handle:
         try:

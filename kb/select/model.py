@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.errors import SelectorModelError
+from kb.errors import SelectorModelError, os_reason
 
 FORMAT_VERSION = 1
 MODEL_FILE = "selector.json"
@@ -86,5 +86,5 @@ def load_model(path: str = "") -> SelectorModel:
     except FileNotFoundError as e:
         raise SelectorModelError(f"没有找到答案选择模型文件 {file}", "运行 `kb train` 训练答案选择模型") from e
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise SelectorModelError(f"无法读取答案选择模型文件 {file}（{e}）", "运行 `kb train` 重新训练答案选择模型") from e
+        raise SelectorModelError(f"无法读取答案选择模型文件 {file}（{os_reason(e)}）", "运行 `kb train` 重新训练答案选择模型") from e
     return parse_model(data, BASE_FEATURES)
