@@ -8,6 +8,7 @@ begun by then. Rendering (Markdown, docx) is kb.brief_render."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -247,8 +248,28 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     scope = f"范围：{titles}中与“{topic}”相关的内容" + (
         f"；目标与期限限{year}年（阶段目标列出到{year}年已开始的各阶段，各注明其起止年份）" if year else "")
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
-    return Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks), tuple(projects),
-                 tuple(dated), cb.citations(), note)
+    return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
+                          tuple(projects), tuple(dated), cb.citations(), note))
+
+
+def _compact(b: Brief) -> Brief:
+    """Only the references the brief cites, numbered in the order they are first cited (rows left
+    out after they were cited — a target's sentence listed once, another year's measure — leave
+    no unused reference behind)."""
+    rows = [*b.targets, *b.deadlines, *b.phases, *(r for t in b.tasks for r in (t.heading, *t.measures)),
+            *b.projects]
+    order = list(dict.fromkeys(n for r in rows for n in r.refs))
+    new = {old: i + 1 for i, old in enumerate(order)}
+    by_n = {c.n: c for c in b.references}
+
+    def row(r: Row) -> Row:
+        return dataclasses.replace(r, refs=tuple(new[n] for n in r.refs))
+
+    tasks = tuple(Task(row(t.heading), tuple(row(m) for m in t.measures), t.more) for t in b.tasks)
+    refs = tuple(dataclasses.replace(by_n[old], n=new[old]) for old in order)
+    return dataclasses.replace(b, targets=tuple(map(row, b.targets)), deadlines=tuple(map(row, b.deadlines)),
+                               phases=tuple(map(row, b.phases)), tasks=tasks, projects=tuple(map(row, b.projects)),
+                               references=refs)
 
 
 _VERB = {"以上": "达到{v}以上", "以下": "控制在{v}以下", "达到": "达到{v}", "左右": "保持在{v}左右",

@@ -59,7 +59,9 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
     if chart:
         out += ["## 时间轴", "", f"![时间轴]({chart})", ""]
     out += ["## 出处", ""]
-    out += [f"{c.n}. {c.title} › {c.section}：“{c.quote}”" for c in b.references]
+    for title, section, cites in reference_groups(b.references):
+        out += [f"**《{title}》 › {section}**", ""]
+        out += [f"- [{c.n}] “{c.quote}”" for c in cites] + [""]
     return "\n".join(out) + "\n"
 
 
@@ -117,10 +119,25 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
         d.add_heading("时间轴", level=1)
         d.add_picture(str(chart), width=Cm(16))
     d.add_heading("出处", level=1)
-    for c in b.references:
-        run = d.add_paragraph().add_run(f"[{c.n}] 《{c.title}》 › {c.section}：“{c.quote}”")
-        run.font.size = Pt(9)
+    for title, section, cites in reference_groups(b.references):
+        head = d.add_paragraph().add_run(f"《{title}》 › {section}")
+        head.font.size, head.bold = Pt(9), True
+        for c in cites:
+            run = d.add_paragraph().add_run(f"[{c.n}] “{c.quote}”")
+            run.font.size = Pt(9)
     d.save(str(path))
+
+
+def reference_groups(refs) -> list[tuple[str, str, list]]:
+    """Consecutive references from the same section, its path said once (a trainer's handout
+    should not repeat a three-level path before every quote)."""
+    groups: list[tuple[str, str, list]] = []
+    for c in refs:
+        if groups and groups[-1][:2] == (c.title, c.section):
+            groups[-1][2].append(c)
+        else:
+            groups.append((c.title, c.section, [c]))
+    return groups
 
 
 def write(b: Brief, out: Path) -> Path:
