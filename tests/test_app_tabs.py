@@ -163,7 +163,7 @@ def test_brief_year_filter(kb):
     message, preview, _, docx_file, _ = make_brief(kb, "新能源汽车", "2027")
     assert message == "" and "<h1>简报：新能源汽车（2027年）</h1>" in preview
     table = preview.split("<tbody>")[1].split("</tbody>")[0]
-    deadlines = [re.findall(r"<td>(.*?)</td>", tr)[4] for tr in table.split("</tr>") if tr]
+    deadlines = [re.findall(r"<td[^>]*>(.*?)</td>", tr)[4] for tr in table.split("</tr>") if tr]
     assert deadlines and set(deadlines) == {"2027年"}
     assert Path(docx_file).name == "简报_新能源汽车_2027年.docx"
 

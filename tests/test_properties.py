@@ -205,9 +205,9 @@ def _check_answer(kb, q: str) -> None:
         msg = e.one_line()
         assert msg and "\n" not in msg
         return
-    assert ans.status in ("answered", "not_found")
+    assert ans.status in ("answered", "related", "not_found")
     event(f"ask: {ans.status}")
-    if ans.status == "answered":
+    if ans.status in ("answered", "related"):  # related: the closest passage, quoted and cited
         assert ans.citations, ans
     for c in (*ans.citations, *ans.related):
         doc = kb.document(c.doc_id)

@@ -9,6 +9,7 @@ import gradio as gr
 
 from kb.compare import LEVEL_NAMES, Row, compare
 from kb.errors import KBError
+from kb.ui.cards import WIDE
 from kb.ui.render import esc, message_html
 
 log = logging.getLogger("kb.app")
@@ -31,19 +32,23 @@ def rows_html(rows: list[Row]) -> str:
         return '<div class="kb-dim">没有市级规划与上级文件都提出的指标。</div>'
     cards = []
     for r in rows:
-        lines = []
+        lines, phone = [], []
         for e in r.entries:
             value = f"{e.comparator} {e.value}{e.unit}" + (f"（比{e.base}）" if e.base else "")
             cells = (esc(LEVEL_NAMES.get(e.level, e.level)), f"《{esc(e.citation.title)}》", esc(e.year or "—"),
                      esc(e.scope or "—"), esc(value),
                      f'<span class="kb-dim">{esc(e.citation.section)}</span><br>“{esc(e.citation.quote)}”')
             lines.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
+            phone.append(f'<div class="kb-card"><div class="kb-card-title">{cells[0]} {cells[1]}</div><dl>'
+                         + "".join(f"<dt>{h}</dt><dd>{c}</dd>" for h, c in zip(DETAIL_COLUMNS[2:], cells[2:]))
+                         + "</dl></div>")
         cards.append(
             f'<div class="kb-q-card"><b>{esc(r.indicator)}</b> '
             f'<span class="kb-badge {VERDICT_BADGES[r.verdict]}">{esc(VERDICT_LABELS[r.verdict])}</span>'
             f"<div>{esc(r.reason)}</div>"
-            f"<table {_TABLE}><tr>" + "".join(f"<th {_CELL}>{h}</th>" for h in DETAIL_COLUMNS)
-            + f"</tr>{''.join(lines)}</table></div>")
+            f'<table class="kb-wide-only" {_TABLE}><tr>' + "".join(f"<th {_CELL}>{h}</th>" for h in DETAIL_COLUMNS)
+            + f"</tr>{''.join(lines)}</table>"
+            f'<div class="kb-cards kb-narrow-only">{"".join(phone)}</div></div>')
     return "".join(cards)
 
 
@@ -66,7 +71,7 @@ def build_compare_tab(kb) -> None:
         go = gr.Button("对标", variant="primary", scale=1)
     first_rows, first_html = compare_view(kb, "")
     table = gr.Dataframe(value=first_rows, headers=list(SUMMARY_COLUMNS), interactive=False, wrap=True,
-                         label="对标结论")
+                         label="对标结论", elem_classes=WIDE)
     detail = gr.HTML(first_html, elem_id="kb-compare-detail")
     go.click(lambda w: compare_view(kb, w), inputs=indicator, outputs=[table, detail], api_name=False)
     indicator.submit(lambda w: compare_view(kb, w), inputs=indicator, outputs=[table, detail], api_name=False)
