@@ -30,3 +30,12 @@ def test_a_later_part_is_asked_of_the_document_the_question_names(kb):
     ans = kb.ask("《空气质量持续改善行动计划》的指导思想是什么？到2025年重度及以上污染天数比率要控制在多少？")
     assert ans.status == "answered"
     assert {c.doc_id for c in ans.citations} == {"national_air_quality_action_plan_2023"}, ans.citations
+
+
+def test_a_national_part_and_a_city_part_get_both_sides(kb):
+    """「国家……？咱们市……？」: each side answered from its own documents (kb/query/documents.py)."""
+    ans = kb.ask("国家对燃煤锅炉有什么要求？吉林市规划里锅炉怎么治理？")
+    assert ans.status == "answered"
+    levels = {kb.index.docs[c.doc_id].meta.level for c in ans.citations}
+    assert levels == {"municipal", "national"}, ans.citations
+    assert ans.answer.startswith("市级规划")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kb.lexicon import pattern, word_list
+from kb.query.parts import question_parts
 from kb.segment import tokenize
 
 UPPER_WORDS = word_list("documents.toml", "upper")
@@ -22,6 +23,7 @@ KINDS = word_list("documents.toml", "kinds")
 SCOPES = word_list("documents.toml", "scopes")
 _UPPER_IN_TERM = pattern("documents.toml", "upper_in_term")
 _BOTH = pattern("documents.toml", "both_levels")
+_CITY = pattern("documents.toml", "city_named")
 _BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
 _TITLE_GENERIC = frozenset({"中共中央", "国务院", "关于", "意见", "指导", "的", "建设", "推进", "加快", "发展", "全面",
                             "行动计划", "计划", "规划", "年"})
@@ -105,6 +107,16 @@ def title_words_named(text: str, chosen: tuple[str, ...], docs: Mapping) -> tupl
     return tuple(out)
 
 
+def _parts_name_both(text: str, docs: Mapping, upper: tuple[str, ...]) -> bool:
+    """One part of the question asks a higher level (「国家要求……？」) and another the city
+    (「咱们市定的是多少？」): both sides are asked, each part in its own sentence."""
+    parts = question_parts(text)
+    if len(parts) < 2:
+        return False
+    asks_upper = [names_upper_level(p, weak=True) or any(d in upper for d in _by_title_run(p, docs)) for p in parts]
+    return any(asks_upper) and any(_CITY.search(p) and not up for p, up in zip(parts, asks_upper, strict=True))
+
+
 def _kind(text: str) -> str:
     return next((k for k in KINDS if k in text), "")
 
@@ -125,7 +137,7 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
     if named:
         numbers = tuple(docs[d].meta.doc_number for d in named)
         return DocChoice(named, reason="文号", routing=numbers + tuple(n.translate(_BRACKETS) for n in numbers))
-    if _BOTH.search(text) and names_upper_level(text, weak=True):
+    if _BOTH.search(text) and names_upper_level(text, weak=True) or _parts_name_both(text, docs, upper):
         return DocChoice(sides=(("city", primary), ("upper", upper)), reason="市与上级对照")
     upper_named = names_upper_level(text)
     kind = _kind(text)
