@@ -115,9 +115,9 @@ def _list_answer(q: Query, cb: CitationBuilder, doc: Document, lead: str, nodes:
 
 def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
               words: tuple[str, ...]) -> Answer | None:
-    node = _numbered_node(q, doc)
+    node, pool, unit, n = _walk(q, doc)
     if node is None:
-        return _missing_part(q, cb, doc)
+        return _missing(q, cb, doc, pool, unit, n) if unit else None
     rest = _other_words(kb, q, doc, words, _headings(doc, node))
     if rest:
         # 「第九部分讲……，具体要健全哪三个体系？」: the words left name one of its parts; else the
@@ -142,27 +142,9 @@ def _child_named(doc: Document, node: Section, rest: list[str]) -> Section | Non
     return min(named, key=lambda s: (len(s.path), s.start)) if named else None
 
 
-def _numbered_node(q: Query, doc: Document) -> Section | None:
-    top = top_nodes(doc)
-    articles = [s for s in doc.sections if s.kind == "article"]
-    node: Section | None = None
-    pool: list[Section] = []
-    for unit, n in q.outline.units:
-        if unit == "条":
-            pool = articles or top
-        elif unit == "节":
-            pool = [c for c in children(doc, node) if c.kind != "lead"] if node is not None else \
-                [s for s in doc.sections if s.kind == "section"]
-        else:
-            pool = top
-        if n > len(pool):
-            return None
-        node = pool[n - 1]
-    return node
-
-
-def _missing_part(q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
-    """The numbered part that does not exist, said with how many parts there are."""
+def _walk(q: Query, doc: Document) -> tuple[Section | None, list[Section], str, int]:
+    """Follow the numbered parts named (第二章第三节) down the tree: the node reached, or None with
+    the pool, unit and number of the first part that does not exist."""
     top = top_nodes(doc)
     articles = [s for s in doc.sections if s.kind == "article"]
     node: Section | None = None
@@ -175,9 +157,9 @@ def _missing_part(q: Query, cb: CitationBuilder, doc: Document) -> Answer | None
         else:
             pool = top
         if n > len(pool):
-            return _missing(q, cb, doc, pool, unit, n)
+            return None, pool, unit, n
         node = pool[n - 1]
-    return None
+    return node, [], "", 0
 
 
 def _missing(q: Query, cb: CitationBuilder, doc: Document, pool: list[Section], unit: str, n: int) -> Answer | None:
