@@ -4,6 +4,8 @@ index builds, and the page that tells Gradio to speak Chinese."""
 
 from __future__ import annotations
 
+import re
+
 import asyncio
 import socket
 import urllib.error
@@ -95,3 +97,28 @@ def test_page_tells_gradio_the_browser_prefers_chinese():
     length = dict(sent[0]["headers"])[b"content-length"]
     assert int(length) == len(body)
     assert asyncio.run(run("/gradio_api/info")) == page  # other paths pass untouched
+
+
+def _gradio_section(text: str, marker: str) -> dict[str, str]:
+    """The keys of the one flat object in Gradio's bundled locale that holds `marker:`."""
+    item = r"(?:[^{}`]|`[^`]*`)*"  # braces inside a `template` ({position}) do not close the object
+    found = re.search(r"\{" + item + r"\b" + marker + r":`[^`]*`" + item + r"\}", text)
+    return dict(re.findall(r"([\w$]+):`([^`]*)`", found.group(0))) if found else {}
+
+
+def test_gradio_words_the_app_can_show_are_all_chinese():
+    """Gradio's English `common` and `status` words (footer, queue line, loading) each have a
+    Chinese word, from Gradio's own zh-CN or from GRADIO_ZH; a Gradio upgrade that adds one fails here."""
+    import gradio
+    from kb.ui.style import GRADIO_ZH
+    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    english = "".join(p.read_text(encoding="utf-8") for p in assets.glob("core-*.js"))
+    chinese = "".join(p.read_text(encoding="utf-8") for p in assets.glob("zh-CN-*.js"))
+    ours = GRADIO_ZH["zh-CN"]
+    for section, marker in (("common", "built_with_gradio"), ("status", "queue_position")):
+        en = _gradio_section(english, marker)
+        assert en, f"Gradio's English {section} section not found"
+        zh = _gradio_section(chinese, marker)
+        missing = [k for k in en if k not in zh and f"{section}.{k}" not in ours]
+        assert not missing, f"Gradio {section} words without Chinese: {missing}"
+    assert {"{position}", "{size}"} <= set(re.findall(r"\{\w+\}", ours["status.queue_position"]))

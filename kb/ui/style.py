@@ -87,8 +87,24 @@ CSS = """
 }
 """
 
-# Gradio's words that its Simplified Chinese lacks (it would show the key, e.g. 「common.complete」)
-GRADIO_ZH = {"zh-CN": {"common.complete": "完成"}}
+# Gradio's words that its Simplified Chinese lacks: without them it shows the key (「common.complete」)
+# or falls back to English (「In queue: 1 of 1」 while a 核对 waits its turn). Every key of Gradio's
+# English `common` and `status` sections must be here or in its zh-CN (tests/test_ui_newcomer.py).
+GRADIO_ZH = {"zh-CN": {
+    "common.complete": "完成",
+    "status.queue_position": "排队中：第 {position} 位，共 {size} 位",
+    "common.download_all": "全部下载",
+    "common.runs": "运行记录",
+    "common.runs_description": "查看本浏览器保存的运行记录",
+    "common.back_to_app": "应用",
+    "common.back_to_app_description": "返回应用",
+    "common.progress": "进度",
+    "common.record": "录制",
+    "common.stop_recording": "停止录制",
+    "common.screen_studio": "屏幕录制",
+    "common.share_gradio_tab": "[分享] Gradio 标签页",
+    "common.run": "运行",
+}}
 
 # Gradio's own words (upload box, footer, loading messages) follow the browser's language; the app
 # is Chinese whatever the browser says (inserted into the page by kb/ui/boundary.py ChineseLocale).
