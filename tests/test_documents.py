@@ -110,3 +110,12 @@ def test_city_and_nation_each_cited_from_its_own_document(kb):
     docs = {c.doc_id for c in ans.citations}
     assert PLAN in docs and AIR in docs
     assert "国务院《空气质量持续改善行动计划》" in ans.answer
+
+
+@pytest.mark.parametrize(("question", "doc"), [
+    ("资源化意见里再生水利用率要达到多少？", "WATER"),
+    ("国家那个转型的意见对煤炭消费怎么要求？", "GREEN"),
+])
+def test_a_short_name_before_the_kind_names_one_document(corpus_docs, question, doc):
+    # 「绿色转型意见」: title words right before the document's kind name it as surely as its title
+    assert choose_documents(question, corpus_docs).doc_ids == (globals()[doc],)

@@ -207,3 +207,72 @@ def test_fixture_dates(scheme):
     ans = scheme.ask("这个方案的落款日期是哪天？")
     assert ans.status == "answered" and "2025年3月1日" in ans.answer and "4月1日" not in ans.answer
     _verbatim(scheme, ans)
+
+
+# --- a second layout: run-in principle lines, lead items, a closing date line ------------------
+
+@pytest.fixture(scope="module")
+def opinions(tmp_path_factory):
+    from kb.api import KnowledgeBase
+    from kb.config import load_settings
+    from kb.index import build_index
+
+    settings = load_settings(env={}, corpus=FIXTURE.parent / "outline_corpus2",
+                             index=tmp_path_factory.mktemp("outline_index2"))
+    build_index(settings, progress=False)
+    return KnowledgeBase(settings)
+
+
+def _lines(doc, start, end):
+    return [x.strip() for x in doc.text[start:end].split("\n") if x.strip()]
+
+
+def test_run_in_head_lines_are_the_items_of_a_part(opinions):
+    doc = _doc(opinions)
+    part = next(s for s in doc.sections if "基本原则" in s.title)
+    heads = [x for x in _lines(doc, part.start, part.end)[1:] if len(x) <= 16]
+    explained = [x for x in _lines(doc, part.start, part.end)[1:] if len(x) > 16]
+    ans = opinions.ask("这份意见确定了哪几条基本原则？")
+    assert ans.status == "answered" and len(heads) == 3
+    assert all(h.rstrip("。") in ans.answer for h in heads)
+    assert not any(x.rstrip("。") in ans.answer for x in explained)  # the explanations are not items
+    _verbatim(opinions, ans)
+
+
+def test_the_items_several_words_name_between_them(opinions):
+    doc = _doc(opinions)
+    node = next(s for s in doc.sections if s.kind == "section" and any(k.kind == "lead" for k in doc.sections
+                                                                        if k.path[:-1] == s.path))
+    leads = [k for k in doc.sections if k.kind == "lead" and k.path[:-1] == node.path]
+    ans = opinions.ask("第二部分具体要健全哪几个责任和行动体系？")
+    assert ans.status == "answered" and len(leads) == 3
+    assert node.title in ans.answer and all(k.title in ans.answer for k in leads)
+
+
+def test_words_the_document_never_uses_do_not_stop_a_structure_answer(opinions):
+    doc = _doc(opinions)
+    part = next(s for s in _top(doc) if "组织实施" in s.title)
+    ans = opinions.ask("组织实施那部分有哪些安排？我要整理好发给同事。")
+    assert ans.status == "answered" and len(ans.citations) >= 3
+    assert all(part.start <= c.start < part.end for c in ans.citations)
+    assert doc.meta.date[:4] + "年" not in ans.answer  # the closing date line is no arrangement
+
+
+def test_a_body_named_asks_its_duty_not_the_parts_items(opinions):
+    from kb.answer.candidates import prepare, propose
+
+    asked = prepare(opinions.context, "组织实施部分县生态环境局要做什么？")
+    assert "outline" not in {p.strategy for p in propose(asked.context, asked)}
+    ans = opinions.ask("组织实施部分县生态环境局要做什么？")
+    assert ans.status != "answered" or "县生态环境局" in ans.answer
+
+
+def test_a_named_part_inside_a_numbered_one(opinions):
+    ans = opinions.ask("第一部分的基本原则有哪几条？")
+    assert ans.status == "answered" and "统筹推进" in ans.answer and "健全" not in ans.answer
+
+
+def test_a_missing_part_of_a_partial_document_says_it_is_partial(kb):
+    partial = next(d for d in kb.index.docs.values() if d.meta.completeness == "partial")
+    ans = kb.ask(f"{partial.meta.title}第九部分讲的是什么？")
+    assert ans.status == "not_found" and "部分内容" in ans.answer and "第九部分" in ans.answer

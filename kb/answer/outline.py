@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder
-from kb.lexicon import word_list
+from kb.lexicon import pattern, word_list
 from kb.query import Query
 from kb.query.outline import named_parts
 from kb.types import Answer, Document, Hit, Section
@@ -34,6 +34,11 @@ def chinese(n: int) -> str:
     if n < 100:
         return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
     return str(n)
+
+
+def count(n: int) -> str:
+    """2 → 两 (「下设两项」, 「共两个部分」): a count, not a heading's number."""
+    return "两" if n == 2 else chinese(n)
 
 
 def main_document(kb: AnswerContext, q: Query, hits: list[Hit], allowed: set[str]) -> Document | None:
@@ -85,12 +90,33 @@ def _item_line(cb: CitationBuilder, doc: Document, node: Section) -> str:
     return line
 
 
+_DATE_LINE = pattern("outline.toml", "date_line")
+_HEAD_LINE_MAX = 16  # a line this short that is one sentence heads the paragraph after it
+
+
+def _head_lines(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """Short lines of one sentence that head the paragraphs of a part (「节水优先、统筹推进。」 then
+    its explanation): when there are two or more, they are the part's items."""
+    out, at = [], start
+    for line in doc.text[start:end].split("\n"):
+        text = line.strip()
+        if 3 <= len(text) <= _HEAD_LINE_MAX and text.endswith("。") and text.count("。") == 1:
+            s0 = doc.text.find(text, at)
+            out.append((s0, s0 + len(text)))
+        at += len(line) + 1
+    return out if len(out) >= 2 else []
+
+
 def _body_lines(kb: AnswerContext, cb: CitationBuilder, doc: Document, node: Section) -> list[str]:
-    """A part without children: its own sentences, up to the section limits."""
+    """A part without children: the heads of its paragraphs if they have run-in heads, else its
+    own sentences, up to the section limits."""
     s1 = _title_span(doc, node)[1]
+    heads = _head_lines(doc, s1, node.end)
+    if heads:
+        return [cb.quote_sentence(doc.doc_id, a, b) for a, b in heads]
     lines, chars = [], 0
     for s in doc.sentences:
-        if s1 <= s.start < node.end and s.start >= s1:
+        if s1 <= s.start < node.end and not _DATE_LINE.match(s.text.rstrip("。")):
             if len(lines) >= kb.settings.answering.section_max_sentences or chars > kb.settings.answering.section_max_chars:
                 break
             lines.append(cb.quote_sentence(doc.doc_id, s.start, s.end))
@@ -103,7 +129,7 @@ def _node_answer(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document
     kids = children(doc, node)
     if kids:
         body = "\n".join(_item_line(cb, doc, k) for k in kids)
-        return Answer(q.raw, "answered", f"{head}，下设{chinese(len(kids))}项：\n{body}", cb.citations())
+        return Answer(q.raw, "answered", f"{head}，下设{count(len(kids))}项：\n{body}", cb.citations())
     lines = _body_lines(kb, cb, doc, node)
     return Answer(q.raw, "answered", f"{head}：\n" + "\n".join(lines) if lines else head + "。", cb.citations())
 
@@ -118,15 +144,29 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
     node, pool, unit, n = _walk(q, doc)
     if node is None:
         return _missing(q, cb, doc, pool, unit, n) if unit else None
-    rest = _other_words(kb, q, doc, words, _headings(doc, node))
+    if q.outline.part:  # 「第一部分结尾要坚持做到的有哪几条」: the named part inside the numbered one
+        return _named(kb, q, cb, doc, _topic_words(kb, doc, _other_words(kb, q, doc, words, _headings(doc, node))),
+                      within=node)
+    rest = _topic_words(kb, doc, _other_words(kb, q, doc, words, _headings(doc, node)))
     if rest:
-        # 「第九部分讲……，具体要健全哪三个体系？」: the words left name one of its parts; else the
-        # question asks something inside the part, not its structure.
-        child = _child_named(doc, node, rest)
+        # 「第九部分讲……，具体要健全哪三个体系？」: the words left name one of its parts (looked for
+        # with every topic word but the part's own heading); else the question asks something
+        # inside the part, not its structure.
+        named = [w for w in _topic_words(kb, doc, _other_words(kb, q, doc, words)) if w not in node.title]
+        child = _child_named(doc, node, named or rest)
         if child is None:
             return None
         node = child
     return _node_answer(kb, q, cb, doc, node)
+
+
+def _topic_words(kb: AnswerContext, doc: Document, rest: list[str]) -> list[str]:
+    """The words left that could name a topic of the document: a word the document never uses
+    (「我要整理成几条发给学员」) tells what the asker will do with the answer, not what is asked. The
+    body is read from its first numbered part: the issuing notice (「印发给你们」) names no topic."""
+    top = top_nodes(doc)
+    body = doc.text[top[0].start:] if top else doc.text
+    return [w for w in rest if kb.relevance.present(w, body)]
 
 
 def _headings(doc: Document, node: Section) -> str:
@@ -139,6 +179,12 @@ def _child_named(doc: Document, node: Section, rest: list[str]) -> Section | Non
     below = [s for s in doc.sections if node.start <= s.start < node.end and len(s.path) > len(node.path)
              and s.kind != "item"]
     named = [s for s in below if all(w in s.title for w in rest)]
+    if not named:
+        # 「健全哪三个责任和行动体系」: no one heading holds every word, but the parts of one node
+        # do between them (领导责任体系、企业责任体系、全民行动体系): that node's list is asked
+        named = [s for s in [node, *below] if (kids := children(doc, s))
+                 and all(w in s.title or any(w in k.title for k in kids) for w in rest)]
+        named = [s for s in named if not any(o is not s and s.start <= o.start < s.end for o in named)]
     return min(named, key=lambda s: (len(s.path), s.start)) if named else None
 
 
@@ -167,27 +213,64 @@ def _missing(q: Query, cb: CitationBuilder, doc: Document, pool: list[Section], 
     if not pool:
         return None
     first, last = _heading(cb, doc, pool[0]), _heading(cb, doc, pool[-1])
-    text = f"文件正文共{chinese(len(pool))}个部分（从「{first}」到「{last}」），没有第{chinese(n)}{unit}。"
+    text = f"文件正文共{count(len(pool))}个部分（从「{first}」到「{last}」），没有第{chinese(n)}{unit}。"
+    if doc.meta.completeness == "partial":
+        text = f"语料库只收录了这份文件的部分内容：收录的{text[2:]}其余部分请查阅原文。"
     return Answer(q.raw, "not_found", text, cb.citations())
 
 
-def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
+def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest: list[str],
+           within: Section | None = None) -> Answer | None:
+    """The part named by its kind (组织实施, 基本原则), inside ``within`` when a numbered part is
+    named too; ``rest``, the question's topic words besides it, must all stand in that part, else
+    the question asks something else."""
     part_words = named_parts()[q.outline.part]
-    heads = [s for s in doc.sections if s.kind in _NODE_KINDS and any(w in s.title for w in part_words)]
+    lo, hi = (within.start, within.end) if within is not None else (0, len(doc.text))
+    heads = [s for s in doc.sections if s.kind in _NODE_KINDS and any(w in s.title for w in part_words)
+             and lo <= s.start < hi]
     if heads:
-        return _node_answer(kb, q, cb, doc, min(heads, key=lambda s: (len(s.path), s.start)))
+        node = min(heads, key=lambda s: (len(s.path), s.start))
+        return None if _asks_else(kb, q, doc, node, rest) else _node_answer(kb, q, cb, doc, node)
+    if rest and within is None:
+        return None
     # 「要坚持做到：」 and the lead sentences right after it.
     for s in doc.sentences:
-        if s.text.endswith("：") and any(w in s.text for w in part_words):
+        if lo <= s.start < hi and s.text.endswith("：") and any(w in s.text for w in part_words):
             leads = _leads_after(doc, s.end)
             if leads:
                 intro = cb.quote_sentence(doc.doc_id, s.start, s.end)
                 return _list_answer(q, cb, doc, intro, leads)
+    if within is not None:  # 「第六部分讲的是啥？主要任务有哪些？」: the numbered part itself
+        return None if _asks_else(kb, q, doc, within, rest) else _node_answer(kb, q, cb, doc, within)
     if q.outline.part == "主要任务":
         tasks = [s for s in top_nodes(doc) if not any(w in s.title for w in _TASK_FRAME)]
         if tasks:
             return _list_answer(q, cb, doc, "文件没有以“主要任务”为题的部分；部署任务的是以下各部分：", tasks)
     return None
+
+
+_BODY_MIN, _BODY_MAX = 3, 12  # characters of a body's name (县环保局 … 国家发展改革委)
+
+
+def _body_named(question: str, text: str) -> bool:
+    """A body's name (ending 委/局/部 …) in the question that the text names too."""
+    for m in pattern("outline.toml", "body_named").finditer(question):
+        end = m.end()
+        if any(question[i:end] in text for i in range(max(0, end - _BODY_MAX), end - _BODY_MIN + 1)):
+            return True
+    return False
+
+
+def _asks_else(kb: AnswerContext, q: Query, doc: Document, node: Section, rest: list[str]) -> bool:
+    """Whether the topic words left ask something else than the part's items: a word the part
+    does not use names another topic; and a question of its own kind (谁负责, 多少) asks a fact
+    inside the part. Words the part uses, in a question for its items (「确定了哪几条原则」), do not."""
+    text = doc.text[node.start:node.end]
+    if _body_named(q.text, text):
+        return True  # 「国家发展改革委承担哪些职责？」: what a body the part names must do
+    if not rest:
+        return False
+    return q.intent not in ("list", "general") or not all(kb.relevance.present(w, text) for w in rest)
 
 
 def _leads_after(doc: Document, at: int) -> list[Section]:
@@ -225,9 +308,9 @@ def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     if ref.units:
         return _numbered(kb, q, cb, doc, words)
     if ref.part:
-        return None if _other_words(kb, q, doc, words) else _named(kb, q, cb, doc)
+        return _named(kb, q, cb, doc, _topic_words(kb, doc, _other_words(kb, q, doc, words)))
     nodes = [s for s in doc.sections if s.kind == "column"] if ref.columns else top_nodes(doc)
     if not nodes or _other_words(kb, q, doc, words, " ".join(s.title for s in nodes)):
         return None
-    lead = f"文件共有{chinese(len(nodes))}个专栏：" if ref.columns else f"文件正文分{chinese(len(nodes))}个部分："
+    lead = f"文件共有{count(len(nodes))}个专栏：" if ref.columns else f"文件正文分{count(len(nodes))}个部分："
     return _list_answer(q, cb, doc, lead, nodes)

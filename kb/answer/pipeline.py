@@ -64,8 +64,8 @@ def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | 
         return _both_sides(kb, question, k, asked, explain)
     if choice.first:  # the higher document the city plan cites answers first
         ans, e = _explain_whole(kb, question, k, Filters(doc_ids=choice.first), explain)
-        if ans.status == "answered":
-            return ans, e
+        if ans.status == "answered" or (ans.status == "not_found" and e.strategy):
+            return ans, e  # its answer, or a strategy's reasoned refusal about it (没有第六部分)
     ans, e = _select(asked.context, asked, explain)
     ans = attribute(ans, kb.index.docs)  # an answer from a national document names it
     return dataclasses.replace(ans, confidence=round(e.confidence, 3)), e

@@ -90,10 +90,17 @@ def _by_title_words(text: str, candidates: tuple[str, ...], docs: Mapping) -> tu
     for d in candidates:
         own = words[d] - set().union(*(words[o] for o in candidates if o != d))
         named = [w for w in own if w in text]
-        hits[d] = sum(1 for w in named if not any(w != o and w in o for o in named))  # 经济社会 counts once
+        hits[d] = sum(_TITLE_WORDS_MIN if _before_kind(w, text, kind_of(docs[d].meta.title)) else 1
+                      for w in named if not any(w != o and w in o for o in named))  # 经济社会 counts once
     best = max(hits.values(), default=0)
     winners = tuple(d for d in candidates if hits[d] == best)
     return winners if best >= _TITLE_WORDS_MIN and len(winners) == 1 else candidates
+
+
+def _before_kind(word: str, text: str, kind: str) -> bool:
+    """A title word right before the document's kind (「美丽中国意见」, 「绿色转型的意见」): the short
+    name people give a document, which names it as surely as two of its title words."""
+    return bool(re.search(re.escape(word) + r"[^，。？！、\s]{0,3}?" + re.escape(kind), text)) if kind != "文件" else False
 
 
 def title_words_named(text: str, chosen: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
@@ -150,6 +157,10 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
     if upper_named:
         pool = tuple(d for d in upper if d in kind_docs) if kind_docs and all(d in upper for d in kind_docs) else upper
         chosen = _by_title_words(text, pool, docs)
+        if len(chosen) == 1 and docs[chosen[0]].meta.completeness == "partial":
+            # the corpus holds only part of the document named: it answers first, the rest after
+            return DocChoice(pool, chosen, first=chosen, reason="上级文件（部分收录）",
+                             routing=tuple(w for w in UPPER_WORDS if w in text))
         prefer = tuple(d for d in chosen if any(_title_core(docs[d].meta.title) in _title_core(c) for c in cited))
         routing = tuple(w for w in UPPER_WORDS if w in text)
         first = prefer if len(chosen) > 1 else ()
