@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb.answer.evidence import evidence_answer, where_answer
+from kb.answer.goals import year_goals_answer
 from kb.answer.fact_answers import deadline_answer, issued_answer, responsibility_answer, target_answer
 from kb.answer.lists import column_answer, project_answer, section_answer
 from kb.answer.notice import notice_answer
@@ -36,6 +37,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("notice", "印发通知", _asks("notice"), notice_answer),
     Strategy("phases", "规划阶段划分", _asks("phases"), phases_answer),
     Strategy("named_phase", "某一阶段的内容", _asks("one_phase"), named_phase_answer),
+    Strategy("year_goals", "某年的各项目标（按主题）", _asks("goals"), year_goals_answer),
     Strategy("column", "专栏列表", lambda q: "column" in q.asks and q.intent in ("list", "general"), column_answer),
     Strategy("where", "在哪里（地点）", _asks("where"), where_answer),
     Strategy("section_list", "标题下的列表", lambda q: q.intent == "list", section_answer),

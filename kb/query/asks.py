@@ -43,6 +43,8 @@ def question_asks(text: str, intent: str, tokens: tuple[str, ...], years: tuple[
     if (_p("named_phase").search(text) or _p("year_span").search(text) or _outcome_at_year(tokens, years, indicators)) \
             and (intent in ("list", "general") or (intent == "deadline" and _p("named_phase").search(text))):
         asks.add("one_phase")
+    if years and not indicators and _p("goals").search(text):
+        asks.add("goals")
     for flag in ("column", "where", "which_works", "person"):
         if _p(flag).search(text):
             asks.add(flag)
@@ -81,3 +83,10 @@ def structure_refs(text: str) -> tuple[str, ...]:
 
 __all__ = ["column_number", "named_phase", "notice_kind", "patterns", "question_asks", "quoted_phrases",
            "structure_refs", "year_span"]
+
+
+def topic_list(text: str) -> tuple[str, ...]:
+    """The items of the first list of topics in the question (「空气、水、土壤、森林都要」 → 空气, 水,
+    土壤, 森林都要), as typed: the answer side trims them to words the documents use."""
+    m = _p("topic_list").search(text)
+    return tuple(m.group(0).split("、")) if m else ()

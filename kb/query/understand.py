@@ -14,7 +14,7 @@ from kb.lexicon import pattern as lexicon_pattern
 from kb.lexicon import patterns, word_list
 from kb.lexicon import terms as lexicon_terms
 from kb.normalize import CJK_CLASS, normalize_query
-from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, year_span
+from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, topic_list, year_span
 from kb.query.figure import FigureAsk, figure_ask
 from kb.query.framing import scope_text, set_apart
 from kb.query.outline import OutlineRef, outline_ref
@@ -62,6 +62,7 @@ class Query:
     figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
     outline: OutlineRef | None = None  # the part of the section tree named (kb/query/outline.py)
     scope: str = ""  # a region a higher document names (京津冀): only what is said of it (kb/query/documents.py)
+    topic_list: tuple[str, ...] = ()  # topics listed in the question (空气、水、土壤、森林), as typed
 
     def to_dict(self) -> dict:
         """The typed query as JSON (for --explain)."""
@@ -72,7 +73,7 @@ class Query:
                 "column": self.column, "phase": self.phase, "key_tokens": list(self.tokens),
                 "canonical": self.canonical, "plan_words": list(self.plan_words),
                 "speaker": self.speaker, "condition": self.condition, "figure": self.figure.to_dict(),
-                "outline": self.outline.to_dict() if self.outline else None}
+                "outline": self.outline.to_dict() if self.outline else None, "topic_list": list(self.topic_list)}
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -252,7 +253,7 @@ def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokeniz
                  question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
                  named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text),
                  framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text),
-                 outline_ref(text))
+                 outline_ref(text), topic_list=topic_list(text))
 
 
 _LEVEL_IN_TERM_RE = lexicon_pattern("places.toml", "level_in_term")

@@ -32,7 +32,7 @@ INTENTS = ("target", "deadline", "responsibility", "list", "general")
 # listed (added later) has kind "" and fits no intent; its name is still learned by `kb train`.
 _KIND = {"target": "figure", "deadline": "time", "issued": "time", "responsibility": "body",
          "section_list": "list", "list_sentences": "list", "projects": "list", "column": "list",
-         "phases": "structure", "named_phase": "structure", "notice": "structure", "where": "structure",
+         "year_goals": "figure", "phases": "structure", "named_phase": "structure", "notice": "structure", "where": "structure",
          "evidence": "passage", "passage": "passage"}
 _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"}, "list": {"list"},
          "structure": {"list", "general", "deadline"}, "passage": {"general", "target", "deadline", "responsibility"}}
@@ -42,7 +42,7 @@ _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"},
 # the document's structure). A question that asks one of these is answered by that strategy or
 # by none that knows it: the candidate serves the ask, or leaves it unserved.
 _SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_phase": "one_phase",
-           "column": "column", "where": "where", "outline": "outline"}
+           "column": "column", "where": "where", "outline": "outline", "year_goals": "goals"}
 
 
 def _specific_asks(q: Query) -> set[str]:

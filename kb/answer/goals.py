@@ -1,0 +1,111 @@
+"""The goals a document sets for a year, asked without naming one indicator (「行动计划定的2025年
+目标有哪些？」, 「交通这块2027年要达到啥指标？」, 「到2027年的硬指标，空气、水、土壤、森林都要」):
+every sentence of one document that states a target of that year, of the topics the question
+names (kb/lexicon/topics.toml), each cited whole; with no topic, the sentences of the document's
+goals part first. Also the topics a question lists, trimmed to words the documents use, for any
+strategy that must cover each of them."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.cite import CitationBuilder, sentence_around
+from kb.lexicon import pattern, word_list
+from kb.query import Query
+from kb.query.outline import named_parts
+from kb.topic_match import fact_in_topic
+from kb.topics import TOPIC_SYNONYMS
+from kb.types import Answer, Fact, Hit
+
+if TYPE_CHECKING:
+    from kb.answer.context import AnswerContext
+
+
+def listed_topics(kb: AnswerContext, q: Query) -> tuple[str, ...]:
+    """The topics the question lists (空气、水、土壤、森林都要), each trimmed to its longest start (the
+    last item) or end (the first) that the documents use: 「森林都要」 → 森林, 「帮我列空气」 → 空气."""
+    items = list(q.topic_list)
+    if len(items) < 2:
+        return ()
+    out = []
+    for i, item in enumerate(items):
+        if i == 0:
+            cuts = [item[j:] for j in range(len(item))]
+        elif i == len(items) - 1:
+            cuts = [item[:j] for j in range(len(item), 0, -1)]
+        else:
+            cuts = [item]
+        word = next((c for c in cuts if c in TOPIC_SYNONYMS or kb.relevance.df(c) > 0), "")
+        if word:
+            out.append(word)
+    return tuple(dict.fromkeys(out)) if len(out) >= 2 else ()
+
+
+def _named_topics(q: Query, words: tuple[str, ...]) -> tuple[str, ...]:
+    """Topics the question names by a word of kb/lexicon/topics.toml (交通, 空气)."""
+    return tuple(w for w in words if w in TOPIC_SYNONYMS)
+
+
+def _doc_rank(hits: list[Hit], doc_id: str) -> int:
+    return next((i for i, h in enumerate(hits) if h.chunk.doc_id == doc_id), len(hits))
+
+
+def _in_goals_part(f: Fact) -> bool:
+    goal_words = named_parts().get("主要目标", ()) + ("目标指标",)
+    return any(w in p for p in f.path for w in goal_words)
+
+
+_GOAL_WORDS = frozenset(word_list("asks.toml", "goal_words"))
+_GOALS = pattern("asks.toml", "goals")
+_PART_END = re.compile(r"[？?。！!；;]")
+
+
+def _asked_words(kb: AnswerContext, q: Query, words: tuple[str, ...], topics: tuple[str, ...]) -> list[str]:
+    """The words of the clause that asks for the goals, besides the goal words and the topics: what
+    else it names (「地下水的水质到2035年有啥指标」 → 地下水, 水质)."""
+    clause = next((c for c in _PART_END.split(q.text) if _GOALS.search(c)), q.text)
+    return [w for w in words if w in clause and len(w) >= 2 and w not in _GOAL_WORDS and not w.isdigit()
+            and not any(w in t or t in w for t in topics) and kb.relevance.df(w) > 0]
+
+
+def year_goals_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
+                      words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    if not q.years or q.indicators:
+        return None
+    topics = listed_topics(kb, q) or _named_topics(q, words)
+    facts = [f for f in kb.index.facts if f.kind == "target" and f.doc_id in allowed and f.year in q.years
+             and (not q.scope or q.scope in f.quote)]
+    if topics:
+        facts = [f for f in facts if any(fact_in_topic(t, f) for t in topics)]
+    if not facts:
+        return None
+    doc_id = min({f.doc_id for f in facts}, key=lambda d: (_doc_rank(hits, d), d))
+    facts = sorted((f for f in facts if f.doc_id == doc_id), key=lambda f: f.start)
+    title = kb.index.docs[doc_id].meta.title
+    rest = [w for w in _asked_words(kb, q, words, topics) if w not in title]  # 行动计划 names the document
+    if any(w in f.indicator for w in rest for f in facts):
+        return None  # one indicator named (地下水 …): the target strategy's question
+    if not topics and any(_in_goals_part(f) for f in facts):
+        facts = [f for f in facts if _in_goals_part(f)]
+    doc = kb.index.docs[doc_id]
+    spans = list(dict.fromkeys(sentence_around(doc, f.start, f.end) for f in facts))
+    if not topics:  # 「主要目标是：到2030年，……」: the document's own summing-up of that year, first
+        goal_words = named_parts().get("主要目标", ())
+        stated = [(s.start, s.end) for s in doc.sentences if any(w in s.text for w in goal_words)
+                  and any(f"{y}年" in s.text for y in q.years)]
+        spans = list(dict.fromkeys(stated + spans))
+    cap = kb.settings.answering.section_max_sentences
+    if topics:  # the first sentence of each topic, then the rest in the document's order
+        firsts = [next((sentence_around(doc, f.start, f.end) for f in facts if fact_in_topic(t, f)), None)
+                  for t in topics]
+        chosen = list(dict.fromkeys([s for s in firsts if s is not None] + spans))[:cap]
+        spans = sorted(chosen)
+    else:
+        spans = spans[:cap]
+    said = " ".join(doc.text[s0:s1] for s0, s1 in spans) + " " + " ".join(" ".join(f.path) for f in facts)
+    if rest and kb.relevance.coverage(tuple(rest), said) < kb.settings.answering.sentence_min:
+        return None  # the question names something these goals do not speak of (执法水平, 综合指数)
+    lines = [cb.quote_sentence(doc_id, s0, s1) for s0, s1 in spans]
+    used = tuple(f for f in facts if any(s0 <= f.start < s1 for s0, s1 in spans))
+    return Answer(q.raw, "answered", "\n".join(lines), cb.citations(), used)

@@ -1,0 +1,59 @@
+"""The goals a document sets for a year, asked without naming one indicator (kb/answer/goals.py):
+every target sentence of that year in one document, of the topics the question lists, each cited
+whole. Expectations come from the extracted facts, not from literals of one plan."""
+
+from __future__ import annotations
+
+from kb.answer.candidates import prepare, propose
+from kb.query import understand
+from kb.topic_match import fact_in_topic
+
+AIR = "national_air_quality_action_plan_2023"
+PLAN = "jilin_meili_jiangcheng_plan_2024_2035"
+
+
+def _proposal(kb, question):
+    asked = prepare(kb.context, question)
+    return next((p for p in propose(asked.context, asked) if p.strategy == "year_goals"), None)
+
+
+def _verbatim(kb, ans):
+    for c in ans.citations:
+        assert kb.index.docs[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def test_the_goals_ask_is_read():
+    assert "goals" in understand("行动计划2025年的目标都有哪些？").asks
+    assert "goals" in understand("到2027年要达到哪些硬指标？").asks
+    assert "goals" not in understand("行动计划有哪些目标？").asks  # no year: the outline's 主要目标
+    assert understand("到2027年，空气、土壤、森林方面有什么指标？").topic_list[:2] == ("空气", "土壤")
+
+
+def test_a_years_goals_are_the_goals_part_of_the_document_named(kb):
+    goals = [f for f in kb.index.facts if f.doc_id == AIR and f.kind == "target" and f.year == 2025
+             and any("目标" in p for p in f.path)]
+    ans = kb.ask("那个空气质量的行动计划，2025年的目标都有哪些？")
+    assert ans.status == "answered" and goals
+    assert all(f.value in ans.answer for f in goals)
+    assert all(c.doc_id == AIR for c in ans.citations)
+    _verbatim(kb, ans)
+
+
+def test_each_topic_listed_gets_its_sentence(kb):
+    ans = kb.ask("到2027年，空气、土壤、森林方面都有哪些硬指标？")
+    assert ans.status == "answered"
+    for topic in ("空气", "土壤", "森林"):
+        facts = [f for f in kb.index.facts if f.doc_id == PLAN and f.kind == "target" and f.year == 2027
+                 and fact_in_topic(topic, f)]
+        assert facts and any(any(f.start >= c.start and f.end <= c.end for c in ans.citations) for f in facts), topic
+    _verbatim(kb, ans)
+
+
+def test_one_indicator_named_is_not_a_list_of_goals(kb):
+    fact = next(f for f in kb.index.facts if f.doc_id == PLAN and f.kind == "target" and f.year == 2027
+                and len(f.indicator) >= 4)
+    assert _proposal(kb, f"到2027年，{fact.indicator}有啥指标？") is None
+
+
+def test_a_year_without_goals_gives_no_list(kb):
+    assert _proposal(kb, "到2029年，规划的硬指标都有哪些？") is None
