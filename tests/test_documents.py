@@ -119,3 +119,10 @@ def test_city_and_nation_each_cited_from_its_own_document(kb):
 def test_a_short_name_before_the_kind_names_one_document(corpus_docs, question, doc):
     # 「绿色转型意见」: title words right before the document's kind name it as surely as its title
     assert choose_documents(question, corpus_docs).doc_ids == (globals()[doc],)
+
+
+def test_a_place_the_higher_document_names_is_asked_about_in_it(kb):
+    ans = kb.ask("国家那个空气质量行动计划里，北京的PM2.5要控制在多少以内？")
+    assert ans.status == "answered" and ans.citations[0].doc_id == AIR and "北京" in ans.citations[0].quote
+    # the city plan is no other city's plan: another city named gets no figure of this one
+    assert kb.ask("长春市的森林覆盖率要达到多少？").status != "answered"

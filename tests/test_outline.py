@@ -276,3 +276,42 @@ def test_a_missing_part_of_a_partial_document_says_it_is_partial(kb):
     partial = next(d for d in kb.index.docs.values() if d.meta.completeness == "partial")
     ans = kb.ask(f"{partial.meta.title}第九部分讲的是什么？")
     assert ans.status == "not_found" and "部分内容" in ans.answer and "第九部分" in ans.answer
+
+
+# --- a third layout: 「工作中要做到：」 leads, a 「主要目标是：」 paragraph, parts named by quoted headings --
+
+@pytest.fixture(scope="module")
+def green(tmp_path_factory):
+    from kb.api import KnowledgeBase
+    from kb.config import load_settings
+    from kb.index import build_index
+
+    settings = load_settings(env={}, corpus=FIXTURE.parent / "outline_corpus3",
+                             index=tmp_path_factory.mktemp("outline_index3"))
+    build_index(settings, progress=False)
+    return KnowledgeBase(settings)
+
+
+def test_the_leads_after_a_work_principles_sentence(green):
+    leads = [s for s in _doc(green).sections if s.kind == "lead"]
+    ans = green.ask("意见在「工作中要做到」里提了几个「坚持」？分别是什么？")
+    assert ans.status == "answered" and len(leads) == 3
+    assert all(k.title in ans.answer for k in leads)
+    _verbatim(green, ans)
+
+
+def test_a_paragraph_that_opens_with_the_parts_name(green):
+    doc = _doc(green)
+    line = next(x for x in doc.text.split("\n") if x.startswith("主要目标"))
+    ans = green.ask("这个意见的主要目标分几步走？")
+    assert ans.status == "answered" and len(ans.citations) >= 2
+    assert all(c.quote in line for c in ans.citations)
+
+
+def test_a_part_named_by_its_quoted_heading(green):
+    doc = _doc(green)
+    node = next(s for s in _top(doc) if "政策体系" in s.title)
+    kids = [s for s in doc.sections if s.path[:-1] == node.path and len(s.path) == 2]
+    ans = green.ask("意见中“完善绿色转型政策体系”这一部分包括哪些方面？")
+    assert ans.status == "answered" and len(kids) == 2
+    assert node.title in ans.answer and all(k.title in ans.answer for k in kids)

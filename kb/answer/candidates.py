@@ -70,6 +70,11 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
             return Asked(q, (), (), frozenset(), None, choice, kb)
         if choice.scope:  # a region a higher document names is its scope, not another city
             q = dataclasses.replace(q, place="", scope=choice.scope)
+        elif q.place and choice.doc_ids and all(kb.index.docs[d].meta.level in _HIGHER for d in choice.doc_ids) \
+                and any(q.place in kb.index.docs[d].text for d in choice.doc_ids):
+            # 「行动计划里……北京卡在多少以内」: a place the higher documents asked about speak of is
+            # asked about in them, not another city's own plan (which the corpus lacks)
+            q = dataclasses.replace(q, place="")
         if choice.doc_ids:
             filters, level = Filters(filters.doc_id, "", filters.section, choice.doc_ids), ""
             kb = scoped_context(kb, choice.doc_ids)
@@ -157,6 +162,9 @@ def _level_by_document_kind(kb: AnswerContext, q: Query) -> str:
         return ""
     levels = {d.meta.level for d in kb.index.docs.values() if kinds[0] in d.meta.title}
     return levels.pop() if len(levels) == 1 else ""
+
+
+_HIGHER = ("national", "provincial")
 
 
 def _out_of_corpus(kb: AnswerContext, q: Query) -> str | None:

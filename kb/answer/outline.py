@@ -144,6 +144,22 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
     node, pool, unit, n = _walk(q, doc)
     if node is None:
         return _missing(q, cb, doc, pool, unit, n) if unit else None
+    return _in_node(kb, q, cb, doc, words, node)
+
+
+def _titled(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
+            words: tuple[str, ...]) -> Answer | None:
+    """A part named by its quoted heading (「“完善绿色转型政策体系”这一部分」)."""
+    named = [s for s in doc.sections if s.kind in _NODE_KINDS and any(t in s.title for t in q.outline.titles)]
+    if not named:
+        return None
+    return _in_node(kb, q, cb, doc, words, min(named, key=lambda s: (len(s.path), s.start)))
+
+
+def _in_node(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, words: tuple[str, ...],
+             node: Section) -> Answer | None:
+    """The answer about one node of the tree: a named part inside it, the part below it that the
+    question's other words name, or the node itself."""
     if q.outline.part:  # 「第一部分结尾要坚持做到的有哪几条」: the named part inside the numbered one
         return _named(kb, q, cb, doc, _topic_words(kb, doc, _other_words(kb, q, doc, words, _headings(doc, node))),
                       within=node)
@@ -231,15 +247,24 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
     if heads:
         node = min(heads, key=lambda s: (len(s.path), s.start))
         return None if _asks_else(kb, q, doc, node, rest) else _node_answer(kb, q, cb, doc, node)
-    if rest and within is None:
-        return None
-    # 「要坚持做到：」 and the lead sentences right after it.
+    # 「要坚持做到：」 and the lead sentences right after it; words left must stand in them.
     for s in doc.sentences:
         if lo <= s.start < hi and s.text.endswith("：") and any(w in s.text for w in part_words):
             leads = _leads_after(doc, s.end)
-            if leads:
+            said = s.text + " ".join(k.title for k in leads)
+            if leads and all(w in said for w in rest):
                 intro = cb.quote_sentence(doc.doc_id, s.start, s.end)
                 return _list_answer(q, cb, doc, intro, leads)
+    # 「主要目标是：到2030年，……。到2035年，……。」: a paragraph that opens with the part's name
+    for line_start, line in _lines_in(doc, lo, hi):
+        head = next((w for w in part_words if line.startswith(w)), "")
+        if head and "：" in line[len(head):len(head) + 3]:
+            lines = [cb.quote_sentence(doc.doc_id, x.start, x.end) for x in doc.sentences
+                     if line_start <= x.start < line_start + len(line)]
+            if lines and all(w in line for w in rest):
+                return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
+    if rest and within is None:
+        return None
     if within is not None:  # 「第六部分讲的是啥？主要任务有哪些？」: the numbered part itself
         return None if _asks_else(kb, q, doc, within, rest) else _node_answer(kb, q, cb, doc, within)
     if q.outline.part == "主要任务":
@@ -271,6 +296,14 @@ def _asks_else(kb: AnswerContext, q: Query, doc: Document, node: Section, rest: 
     if not rest:
         return False
     return q.intent not in ("list", "general") or not all(kb.relevance.present(w, text) for w in rest)
+
+
+def _lines_in(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
+    out, at = [], lo
+    for line in doc.text[lo:hi].split("\n"):
+        out.append((at, line))
+        at += len(line) + 1
+    return out
 
 
 def _leads_after(doc: Document, at: int) -> list[Section]:
@@ -307,6 +340,8 @@ def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
         return None
     if ref.units:
         return _numbered(kb, q, cb, doc, words)
+    if ref.titles:
+        return _titled(kb, q, cb, doc, words)
     if ref.part:
         return _named(kb, q, cb, doc, _topic_words(kb, doc, _other_words(kb, q, doc, words)))
     nodes = [s for s in doc.sections if s.kind == "column"] if ref.columns else top_nodes(doc)

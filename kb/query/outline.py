@@ -4,11 +4,13 @@ the parts of the whole document, or a named part (主要任务, 保障措施, �
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kb.lexicon import pattern, words
 
 FILE = "outline.toml"
+_QUOTES = re.compile(r"[“”「」『』\"‘’]")
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # Rows of outline.toml that are not named parts.
 _NOT_PARTS = ("outline_filler", "task_frame", "span_asked")
@@ -26,10 +28,11 @@ class OutlineRef:
     whole: bool = False  # the parts of the whole document asked
     children: bool = False  # the sections under the named part asked
     phrases: tuple[str, ...] = ()  # the question's own words that name the part
+    titles: tuple[str, ...] = ()  # a part named by its quoted heading (“完善绿色转型政策体系”这一部分)
 
     def to_dict(self) -> dict:
         return {"units": [list(u) for u in self.units], "part": self.part, "columns": self.columns,
-                "whole": self.whole, "children": self.children}
+                "whole": self.whole, "children": self.children, "titles": list(self.titles)}
 
 
 def chinese_number(text: str) -> int:
@@ -64,18 +67,21 @@ def outline_ref(text: str) -> OutlineRef | None:
             units.append((m.group(2), n))
             phrases.append(m.group(0))
     part, part_words = "", ()
+    plain = _QUOTES.sub("", text)  # 「提了几个“坚持”」 names the part as 几个坚持 does
     for name, ws in named_parts().items():
-        found = tuple(w for w in ws if w in text)
+        found = tuple(w for w in ws if w in plain)
         if found:
             part, part_words = name, found
             phrases.extend(found)
             break
+    titles = tuple(m.group(1) for m in pattern(FILE, "titled_part").finditer(text))
+    phrases.extend(titles)
     columns = bool(pattern(FILE, "column_list").search(text))
     whole = not units and not part and bool(pattern(FILE, "whole_parts").search(text))
     children = bool(pattern(FILE, "children").search(text))
-    if not (units or part or columns or whole):
+    if not (units or part or columns or whole or titles):
         return None
-    return OutlineRef(tuple(units), part, part_words, columns, whole, children, tuple(phrases))
+    return OutlineRef(tuple(units), part, part_words, columns, whole and not titles, children, tuple(phrases), titles)
 
 
 def in_force_asked(text: str) -> bool:
