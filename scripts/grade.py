@@ -3,7 +3,8 @@
 summarize the reader's grades with the asserted-wrong rate apart from refusals.
 
     python scripts/grade.py run SET.jsonl ANSWERS.jsonl          # answers at the current commit
-    python scripts/grade.py packet SET.jsonl ANSWERS.jsonl PACKET.md
+    python scripts/grade.py packet SET.jsonl ANSWERS.jsonl PACKET.md [--changed-since EARLIER.jsonl]
+    python scripts/grade.py merge ANSWERS.jsonl EARLIER.jsonl EARLIER_GRADES.jsonl NEW_GRADES.jsonl OUT.jsonl
     python scripts/grade.py summary SET.jsonl ANSWERS.jsonl GRADES.jsonl [--json]
 
 GRADES.jsonl: one {"id", "grade": "right|partial|wrong|refused", "why"} a line, written by the
@@ -47,10 +48,19 @@ def run(set_path: Path, out: Path) -> None:
             f.write(json.dumps(a, ensure_ascii=False) + "\n")
 
 
-def packet(set_path: Path, ans_path: Path, out: Path) -> None:
+def _changed(answers: dict, before: dict) -> set[str]:
+    """The questions whose status or answer text differ from an earlier, graded run."""
+    return {i for i, a in answers.items() if i not in before or
+            (a.get("status"), a.get("answer")) != (before[i].get("status"), before[i].get("answer"))}
+
+
+def packet(set_path: Path, ans_path: Path, out: Path, before_path: Path | None = None) -> None:
     answers = {a["id"]: a for a in _jsonl(ans_path)}
+    only = _changed(answers, {a["id"]: a for a in _jsonl(before_path)}) if before_path else set(answers)
     lines = ["# 评分材料", ""]
     for r in _jsonl(set_path):
+        if r["id"] not in only:
+            continue
         a = answers[r["id"]]
         key = "（文件中没有答案：应当说没找到）" if not r.get("answerable", True) else \
             f"{r.get('note', '')} 关键：{'、'.join(r.get('answer_contains', []))}"
@@ -99,19 +109,38 @@ def summary(set_path: Path, ans_path: Path, grades_path: Path) -> dict:
     return out
 
 
+def merge(ans_path: Path, before_path: Path, before_grades: Path, new_grades: Path, out: Path) -> None:
+    """Grades for a new run: the earlier grade where the answer did not change, the new one where it did."""
+    answers = {a["id"]: a for a in _jsonl(ans_path)}
+    changed = _changed(answers, {a["id"]: a for a in _jsonl(before_path)})
+    old = {g["id"]: g for g in _jsonl(before_grades)}
+    new = {g["id"]: g for g in _jsonl(new_grades)} if new_grades.exists() else {}
+    missing = sorted(i for i in changed if i not in new)
+    if missing:
+        sys.exit(f"changed answers without a new grade: {missing}")
+    with out.open("w", encoding="utf-8") as f:
+        for i in answers:
+            f.write(json.dumps(new[i] if i in changed else old[i], ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("run"); a.add_argument("set", type=Path); a.add_argument("out", type=Path)
     b = sub.add_parser("packet"); b.add_argument("set", type=Path); b.add_argument("answers", type=Path)
     b.add_argument("out", type=Path)
+    b.add_argument("--changed-since", type=Path, help="earlier graded answers: only the changed answers go in the packet")
+    m = sub.add_parser("merge"); m.add_argument("answers", type=Path); m.add_argument("before", type=Path)
+    m.add_argument("before_grades", type=Path); m.add_argument("new_grades", type=Path); m.add_argument("out", type=Path)
     c = sub.add_parser("summary"); c.add_argument("set", type=Path); c.add_argument("answers", type=Path)
     c.add_argument("grades", type=Path); c.add_argument("--json", action="store_true")
     args = p.parse_args()
     if args.cmd == "run":
         run(args.set, args.out)
     elif args.cmd == "packet":
-        packet(args.set, args.answers, args.out)
+        packet(args.set, args.answers, args.out, args.changed_since)
+    elif args.cmd == "merge":
+        merge(args.answers, args.before, args.before_grades, args.new_grades, args.out)
     else:
         s = summary(args.set, args.answers, args.grades)
         if args.json:
