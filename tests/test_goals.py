@@ -26,7 +26,7 @@ def test_the_goals_ask_is_read():
     assert "goals" in understand("行动计划2025年的目标都有哪些？").asks
     assert "goals" in understand("到2027年要达到哪些硬指标？").asks
     assert "goals" not in understand("行动计划有哪些目标？").asks  # no year: the outline's 主要目标
-    assert understand("到2027年，空气、土壤、森林方面有什么指标？").topic_list[:2] == ("空气", "土壤")
+    assert understand("到2027年，空气、土壤、森林方面都有什么指标？").topic_list[:2] == ("空气", "土壤")
 
 
 def test_a_years_goals_are_the_goals_part_of_the_document_named(kb):
@@ -57,3 +57,16 @@ def test_one_indicator_named_is_not_a_list_of_goals(kb):
 
 def test_a_year_without_goals_gives_no_list(kb):
     assert _proposal(kb, "到2029年，规划的硬指标都有哪些？") is None
+
+
+def test_topics_listed_one_by_one_each_get_their_sentence(kb):
+    ans = kb.ask("规划里磐石、蛟河、永吉各自重点发展什么？")
+    assert ans.status == "answered"
+    for county in ("磐石", "蛟河", "永吉"):
+        assert any(county in c.quote for c in ans.citations), county
+    _verbatim(kb, ans)
+
+
+def test_a_list_of_examples_is_not_asked_one_by_one():
+    assert understand("山上的林子、河里的水这些自然资源归谁管？").topic_list == ()
+    assert understand("磐石、蛟河、永吉各自重点发展什么？").topic_list == ("磐石", "蛟河", "永吉")

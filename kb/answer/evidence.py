@@ -12,10 +12,12 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
+from kb.answer.goals import listed_topics
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern, word_list
 from kb.query.figure import kinds_conflict
 from kb.query.understand import Query
+from kb.topic_match import text_in_topic
 from kb.types import Answer, Document, Hit, Sentence
 
 if TYPE_CHECKING:
@@ -90,6 +92,11 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
     # score alike.
     scored: list[tuple[float, float, Document, Sentence]] = []
     about_content = not (q.asks & NOTICE_ASKS)
+    # Topics listed (「永吉、舒兰、蛟河、桦甸」) are asked one by one: a sentence about one of them
+    # answers its share, so they count as one word that any of them fulfils.
+    topics = listed_topics(kb, q)
+    if topics:
+        words = tuple(w for w in words if not any(w in t or t in w for t in topics)) + topics[:1]
     for rank, h in enumerate(hits[:5]):
         doc = kb.index.docs[h.chunk.doc_id]
         for s in doc.sentences:
@@ -123,10 +130,13 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
             # A sentence is read with its headings, down to its paragraph's lead sentence
             # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).
             context = f"{doc.meta.title} {' '.join(s.path)}"
-            own = rel.coverage(words, s.text)
+            if topics and not any(text_in_topic(t, s.text) for t in topics):
+                continue
+            said = f"{s.text} {topics[0]}" if topics else s.text  # one of the topics listed is said
+            own = rel.coverage(words, said)
             if q.intent in ("deadline", "target") and own == 0.0:
                 continue  # a year or figure must be said of the subject itself, not of its heading
-            score = 0.75 * rel.coverage(words, s.text + " " + context) + 0.25 * own
+            score = 0.75 * rel.coverage(words, said + " " + context) + 0.25 * own
             tie = kb.settings.answering.soft_weight * rel.coverage(soft, s.text) if soft else 0.0
             sim = kb.retriever.sentence_similarity(q.expansion, doc.doc_id, s.start)
             if sim is not None and q.figure.project and any(w in s.text for w in _PROJECT_WORDS):
@@ -170,8 +180,27 @@ def evidence_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
         head = cb.quote_sentence(doc.doc_id, first.start, first.end)
         lines = [cb.quote_sentence(doc.doc_id, *_first_sentence(doc, lead.start)) for lead in leads]
         return Answer(q.raw, "answered", head + "\n" + "\n".join(lines), cb.citations())
+    chosen = _each_listed_topic(kb, q, chosen)
     text = "".join(cb.quote_sentence(d.doc_id, s.start, s.end) for d, s in chosen)
     return Answer(q.raw, "answered", text, cb.citations())
+
+
+def _each_listed_topic(kb: AnswerContext, q: Query,
+                       chosen: list[tuple[Document, Sentence]]) -> list[tuple[Document, Sentence]]:
+    """Topics the question lists (「永吉、舒兰、蛟河、桦甸都往哪个方向发展」): for each one the chosen
+    sentences leave out, the sentence of the same part that speaks of it, in the text's order."""
+    topics = listed_topics(kb, q)
+    if not topics:
+        return chosen
+    doc, first = chosen[0]
+    out = list(chosen)
+    for t in topics:
+        if any(text_in_topic(t, s.text) for _, s in out):
+            continue
+        same_part = [s for s in doc.sentences if s.path == first.path and text_in_topic(t, s.text)]
+        if same_part:
+            out.append((doc, min(same_part, key=lambda s: abs(s.start - first.start))))
+    return sorted(dict.fromkeys(out), key=lambda x: x[1].start)
 
 
 def introduced_leads(doc: Document, s: Sentence) -> list:
