@@ -126,3 +126,19 @@ def test_a_place_the_higher_document_names_is_asked_about_in_it(kb):
     assert ans.status == "answered" and ans.citations[0].doc_id == AIR and "北京" in ans.citations[0].quote
     # the city plan is no other city's plan: another city named gets no figure of this one
     assert kb.ask("长春市的森林覆盖率要达到多少？").status != "answered"
+
+
+def test_a_higher_document_that_never_names_the_place_sets_nothing_of_its_own(kb):
+    assert "吉林" not in kb.index.docs[AIR].text
+    ans = kb.ask("国家空气质量行动计划给吉林市定的PM2.5下降目标是多少？")
+    assert ans.status == "not_found" and "没有单独提到吉林市" in ans.answer
+    assert ans.citations and all(c.doc_id == AIR for c in ans.citations)  # its general requirement, cited
+    # both sides asked: each side answers from its own documents, unchanged
+    both = kb.ask("国家和吉林市对重度及以上污染天数比率的要求分别是多少？")
+    assert both.status == "answered" and {c.doc_id for c in both.citations} >= {AIR, PLAN}
+
+
+def test_a_short_name_is_routing_not_topic(kb):
+    # 「空气质量行动计划」 names the document; what is asked is the PM2.5 figure
+    ans = kb.ask("国家空气质量行动计划要求PM2.5下降多少？")
+    assert ans.status == "answered" and "%" in ans.answer and ans.citations[0].doc_id == AIR

@@ -165,3 +165,13 @@ def test_stopword_rows_leave_their_words_out_of_the_example():
     for row in words("stopwords.toml").values():
         kept = [t for t in tokenize(row.example) if t in row.words]
         assert not kept, f"stopwords.toml:{row.name}: {kept} kept in {row.example!r}"
+
+
+def test_a_stated_number_is_not_a_name():
+    from kb.lexicon import pattern
+
+    number = pattern("text.toml", "number")
+    for text in ("以降低细颗粒物（PM2.5）浓度为主线", "深入贯彻党的二十大精神", "减少NO2排放"):
+        assert not number.search(text), text
+    for text in ("下降10%", "持续打好三大保卫战", "建成三处污水处理厂", "控制在1.2%以内"):
+        assert number.search(text), text

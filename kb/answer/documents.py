@@ -92,3 +92,24 @@ def merge_sides(question: str, parts: list[tuple[str, Answer]]) -> Answer:
     related = tuple(c for _, a in parts for c in a.related)[:3]
     return Answer(question, "answered" if answered else "not_found", "\n".join(lines), tuple(cites), tuple(facts),
                   related if not answered else ())
+
+
+_ASKED_PLACES = word_list("places.toml", "asked_places")
+_HIGHER = ("national", "provincial")
+
+
+def place_not_named(ans: Answer, question: str, docs: Mapping) -> Answer:
+    """「国家空气计划给吉林这边定了降多少」: when every citation is from a higher document that never
+    names the place asked, that document sets nothing of its own for the place: say so, and show
+    its general requirement as such (not_found), never as the place's own figure."""
+    if ans.status != "answered" or not ans.citations:
+        return ans
+    cited = {docs[c.doc_id] for c in ans.citations if c.doc_id in docs}
+    if not cited or any(d.meta.level not in _HIGHER for d in cited):
+        return ans
+    place = next((p for p in _ASKED_PLACES if p in question), "")
+    if not place or any(place in d.text for d in cited):
+        return ans
+    kind = "、".join(dict.fromkeys(f"《{kind_of(d.meta.title)}》" for d in cited))
+    lead = f"{kind}没有单独提到{place}，没有专门针对{place}的规定。下面是文件的一般要求，不是{place}自己的目标：{ans.answer}"
+    return dataclasses.replace(ans, status="not_found", answer=lead, confidence=0.0)

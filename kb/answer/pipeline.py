@@ -17,7 +17,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from kb.answer.candidates import Asked, document_kind, prepare, propose
-from kb.answer.documents import attribute, merge_sides, not_found_text
+from kb.answer.documents import attribute, merge_sides, not_found_text, place_not_named
 from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.answer.parts import answer_parts
 from kb.cite import CitationBuilder, sentence_around
@@ -57,7 +57,7 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
 
 
 def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | None,
-                   explain: bool) -> tuple[Answer, Explain]:
+                   explain: bool, side: bool = False) -> tuple[Answer, Explain]:
     asked = prepare(kb, question, k, filters)
     choice = asked.choice
     if choice.sides:  # the city and a higher level asked together: one answer a side
@@ -68,7 +68,10 @@ def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | 
             return ans, e  # its answer, or a strategy's reasoned refusal about it (没有第六部分)
     ans, e = _select(asked.context, asked, explain)
     ans = attribute(ans, kb.index.docs)  # an answer from a national document names it
-    return dataclasses.replace(ans, confidence=round(e.confidence, 3)), e
+    ans = dataclasses.replace(ans, confidence=round(e.confidence, 3))
+    if not side:  # a higher document that never names the place asked sets nothing of its own for it
+        ans = place_not_named(ans, asked.query.text, kb.index.docs)
+    return ans, e
 
 
 def _both_sides(kb: AnswerContext, question: str, k: int, asked: Asked,
@@ -77,7 +80,7 @@ def _both_sides(kb: AnswerContext, question: str, k: int, asked: Asked,
     for side, ids in asked.choice.sides:
         levels = {kb.index.docs[d].meta.level for d in ids}
         side_filters = Filters(level=levels.pop() if len(levels) == 1 else "", doc_ids=ids)
-        ans, last = _explain_whole(kb, question, k, side_filters, explain)
+        ans, last = _explain_whole(kb, question, k, side_filters, explain, side=True)
         parts.append((side, ans))
     merged = merge_sides(question, parts)
     sure = [a.confidence for _, a in parts if a.status == "answered"]

@@ -103,6 +103,17 @@ def _before_kind(word: str, text: str, kind: str) -> bool:
     return bool(re.search(re.escape(word) + r"[^，。？！、\s]{0,3}?" + re.escape(kind), text)) if kind != "文件" else False
 
 
+def _short_name(text: str, chosen: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
+    """The words of a short name that chose one document (「空气质量行动计划」 → 空气质量, 行动计划):
+    they say which document, not what is asked of it."""
+    if len(chosen) != 1:
+        return ()
+    kind = kind_of(docs[chosen[0]].meta.title)
+    named = tuple(w for w in tokenize(_title_core(docs[chosen[0]].meta.title))
+                  if len(w) >= 2 and w not in _TITLE_GENERIC and _before_kind(w, text, kind))
+    return named + (kind,) if named else ()
+
+
 def title_words_named(text: str, chosen: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
     """The words of the chosen documents' titles the question names (「空气质量持续改善行动计划」):
     they say which document, not what is asked of it, so they are routing, not topic."""
@@ -162,7 +173,7 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
             return DocChoice(pool, chosen, first=chosen, reason="上级文件（部分收录）",
                              routing=tuple(w for w in UPPER_WORDS if w in text))
         prefer = tuple(d for d in chosen if any(_title_core(docs[d].meta.title) in _title_core(c) for c in cited))
-        routing = tuple(w for w in UPPER_WORDS if w in text)
+        routing = tuple(w for w in UPPER_WORDS if w in text) + _short_name(text, chosen, docs)
         first = prefer if len(chosen) > 1 else ()
         return DocChoice(chosen, prefer, first=first, reason="上级文件", routing=routing)
     for scope in SCOPES:
