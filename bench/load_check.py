@@ -130,7 +130,7 @@ def run_load(url: str, pid: int, plan: Path, users: int, checks: int, warmup_s: 
         window = r.pop("_window")
         r["app_peak_rss_mb"] = round(sampler.peak(*window), 1)
         r["worker_peak_rss_mb"] = round(sampler.peak(*window, which=2), 1)
-    bad = [st for _, _, st in asks if st not in ("answered", "not_found")]
+    bad = [st for _, _, st in asks if st not in ("answered", "related", "not_found")]  # every status of DESIGN.md
     return {
         "users": users, "checks": checks, "asks": len(asks), "asks_during_checks": len(during),
         "ask_errors": len(bad) + len(errors), "ask_error_samples": (bad + errors)[:5],
