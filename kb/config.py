@@ -30,6 +30,7 @@ class AnswerThresholds:
     list_max: int = 4  # sentences a list answer may quote from one section
     notice_head_chars: int = 1500  # the notice part of a document: title, addressees, signature, date
     part_covered: float = 0.5  # a question of several parts: share of a part's key words the answer must hold
+    phase_topic_min: float = 0.2  # a phase named (第二阶段): coverage its topic sentence must reach beside its summing-up
     # The learned answer selector (kb/select): a candidate whose calibrated probability of being
     # right is at least answer_min is asserted (answered); below it, the best passage is shown as
     # related when its probability is at least related_min; else not_found. -1 takes the value

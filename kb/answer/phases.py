@@ -72,9 +72,17 @@ def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citatio
                 continue
             # The question may ask about one topic of the phase (「第一阶段的森林覆盖率」).
             best = max(body, key=lambda s: kb.relevance.coverage(rest, s.text)) if rest else body[0]
-            if rest and kb.relevance.coverage(rest, best.text) < kb.settings.answering.sentence_min:
-                return None  # the phase does not speak of it: let the other answers try
+            # A phase named by its number anchors the answer: its summing-up sentence answers, and a
+            # sentence of it that speaks of the topic at all is added; a phase found by its years
+            # must speak of the topic as any sentence must.
+            need = kb.settings.answering.phase_topic_min if named else kb.settings.answering.sentence_min
+            if rest and kb.relevance.coverage(rest, best.text) < need:
+                if not named:
+                    return None  # the phase does not speak of it: let the other answers try
+                best = body[0]
             head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
-            return Answer(q.raw, "answered", f"{head}：{cb.quote_sentence(doc.doc_id, best.start, best.end)}",
-                          cb.citations())
+            # its summing-up sentence (the phase's 定位) first, then the one about the topic asked
+            said = [body[0]] if best is body[0] or not named else [body[0], best]
+            text = "".join(cb.quote_sentence(doc.doc_id, x.start, x.end) for x in said)
+            return Answer(q.raw, "answered", f"{head}：{text}", cb.citations())
     return None
