@@ -315,3 +315,14 @@ def test_a_part_named_by_its_quoted_heading(green):
     ans = green.ask("意见中“完善绿色转型政策体系”这一部分包括哪些方面？")
     assert ans.status == "answered" and len(kids) == 2
     assert node.title in ans.answer and all(k.title in ans.answer for k in kids)
+
+
+def test_a_named_phase_gives_its_summing_up_and_the_topic_sentence(kb):
+    doc = kb.index.docs[PLAN]
+    phase = [s for s in doc.sections if s.kind == "phase"][1]
+    body = [s for s in doc.sentences if phase.start + len(phase.title) < s.start < phase.end]
+    topical = next(s for s in body if "碳达峰" in s.text)
+    ans = kb.ask("规划第二阶段怎么定位的？对碳达峰怎么说？")
+    assert ans.status == "answered"
+    quotes = [c.quote for c in ans.citations]
+    assert body[0].text.rstrip("。") in "".join(quotes) and topical.text.rstrip("。") in "".join(quotes)
