@@ -70,3 +70,10 @@ def test_topics_listed_one_by_one_each_get_their_sentence(kb):
 def test_a_list_of_examples_is_not_asked_one_by_one():
     assert understand("山上的林子、河里的水这些自然资源归谁管？").topic_list == ()
     assert understand("磐石、蛟河、永吉各自重点发展什么？").topic_list == ("磐石", "蛟河", "永吉")
+
+
+def test_a_measure_no_quote_states_is_never_asserted(kb):
+    # the plan states no 污水集中收集率 (only 农村 figures): the closest passage is shown, not asserted
+    ans = kb.ask("规划对城镇污水集中收集率有什么要求，要达到多少？")
+    assert ans.status != "answered"
+    assert not any("集中收集率" in c.quote for c in ans.citations)

@@ -326,3 +326,22 @@ def test_a_named_phase_gives_its_summing_up_and_the_topic_sentence(kb):
     assert ans.status == "answered"
     quotes = [c.quote for c in ans.citations]
     assert body[0].text.rstrip("。") in "".join(quotes) and topical.text.rstrip("。") in "".join(quotes)
+
+
+def test_a_part_named_by_its_heading_words_unquoted(kb):
+    doc = kb.index.docs[PLAN]
+    node = next(s for s in doc.sections if "净土保卫战" in s.title)
+    kids = [s for s in doc.sections if s.path[:-1] == node.path and s.kind != "item"]
+    ans = kb.ask("规划里净土保卫战这一节下面分了哪几块？")
+    assert ans.status == "answered" and kids
+    assert node.title in ans.answer and all(k.title in ans.answer for k in kids)
+
+
+def test_the_works_part_of_the_document_that_has_one(kb):
+    water = "national_wastewater_reuse_opinions_2021"
+    doc = kb.index.docs[water]
+    node = next(s for s in _top(doc) if "重点工程" in s.title)
+    kids = [s for s in doc.sections if s.path[:-1] == node.path and len(s.path) == 2]
+    ans = kb.ask("那个污水资源化的意见里，重点工程有哪几项？")
+    assert ans.status == "answered" and all(c.doc_id == water for c in ans.citations)
+    assert all(k.title in ans.answer for k in kids)

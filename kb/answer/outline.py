@@ -48,6 +48,10 @@ def main_document(kb: AnswerContext, q: Query, hits: list[Hit], allowed: set[str
     kinds = [k for k in _DOC_KINDS if k in q.text]
     named = [d for d in docs if any(k in d.meta.title for k in kinds)]
     docs = named or docs
+    if q.outline is not None and q.outline.part:  # 「意见里的重点工程」: the document that has such a part
+        words = named_parts().get(q.outline.part, ())
+        holding = [d for d in docs if any(w in s.title for s in d.sections for w in words)]
+        docs = holding or docs
     if not docs:
         return None
     return max(docs, key=lambda d: (d.meta.completeness != "partial", len(d.text)))
@@ -150,7 +154,11 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
 def _titled(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
             words: tuple[str, ...]) -> Answer | None:
     """A part named by its quoted heading (「“完善绿色转型政策体系”这一部分」)."""
-    named = [s for s in doc.sections if s.kind in _NODE_KINDS and any(t in s.title for t in q.outline.titles)]
+    nodes = [s for s in doc.sections if s.kind in _NODE_KINDS]
+    named: list[Section] = []
+    for title in q.outline.titles:  # the longest end of the words that a heading holds (「规划里碧水保卫战」)
+        end = next((title[i:] for i in range(len(title) - 1) if any(title[i:] in s.title for s in nodes)), "")
+        named += [s for s in nodes if end and end in s.title]
     if not named:
         return None
     return _in_node(kb, q, cb, doc, words, min(named, key=lambda s: (len(s.path), s.start)))
@@ -246,6 +254,11 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
              and lo <= s.start < hi]
     if heads:
         node = min(heads, key=lambda s: (len(s.path), s.start))
+        peers = [s for s in heads if len(s.path) == len(node.path)]
+        if len(peers) > 1 and "where" in q.asks:
+            return None  # 「……的重大工程在哪个专栏」: which one of them is the where-answer's question
+        if len(peers) > 1 and not rest:  # 「重大工程有哪些」: one 专栏 of works a chapter, all of them
+            return _list_answer(q, cb, doc, f"文件中以此为题的部分共{count(len(peers))}个：", peers)
         return None if _asks_else(kb, q, doc, node, rest) else _node_answer(kb, q, cb, doc, node)
     # 「要坚持做到：」 and the lead sentences right after it; words left must stand in them.
     for s in doc.sentences:

@@ -21,6 +21,7 @@ from kb.answer.documents import attribute, merge_sides, not_found_text, place_no
 from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.answer.parts import answer_parts
 from kb.cite import CitationBuilder, sentence_around
+from kb.lexicon import pattern
 from kb.query.documents import choose_documents
 from kb.retrieve import Filters
 from kb.select.features import Proposal, add_agreement, features
@@ -69,9 +70,34 @@ def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | 
     ans, e = _select(asked.context, asked, explain)
     ans = attribute(ans, kb.index.docs)  # an answer from a national document names it
     ans = dataclasses.replace(ans, confidence=round(e.confidence, 3))
+    ans = _measure_not_stated(asked, ans)
     if not side:  # a higher document that never names the place asked sets nothing of its own for it
         ans = place_not_named(ans, asked.query.text, kb.index.docs)
     return ans, e
+
+
+_MEASURE = pattern("figure.toml", "measure")
+_NUMBER_ASK = pattern("figure.toml", "ask")
+
+
+def _measure_not_stated(asked: Asked, ans: Answer) -> Answer:
+    """「城市生活污水集中收集率是多少」 with no known indicator named: an answer whose quotes never
+    state that measure (a 农村 figure, 「收集效能显著提升」) answers another question. It is shown as
+    the closest passage (related), never asserted."""
+    q = asked.query
+    number_asked = q.intent == "target" or bool(_NUMBER_ASK.search(q.asked_text or q.text))
+    if ans.status != "answered" or not number_asked or q.indicators or not ans.citations:
+        return ans
+    found = _MEASURE.search(q.asked_text or q.text)
+    if found is None:
+        return ans
+    quotes = " ".join(c.quote + " " + c.section for c in ans.citations)
+    if asked.context.relevance.present(found.group(0), quotes):
+        return ans
+    doc = asked.context.index.docs.get(ans.citations[0].doc_id)
+    kind = document_kind(doc.meta.title) if doc is not None else "文件"
+    return dataclasses.replace(ans, status="related", answer=f"{kind}中与此最相关的表述是：{ans.answer}{RELATED_TAIL}",
+                               confidence=0.0)
 
 
 def _both_sides(kb: AnswerContext, question: str, k: int, asked: Asked,

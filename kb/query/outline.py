@@ -74,7 +74,8 @@ def outline_ref(text: str) -> OutlineRef | None:
             part, part_words = name, found
             phrases.extend(found)
             break
-    titles = tuple(m.group(1) for m in pattern(FILE, "titled_part").finditer(text))
+    titles = tuple(m.group(1) for m in pattern(FILE, "titled_part").finditer(text)) or \
+        tuple(m.group(1) for m in pattern(FILE, "section_named").finditer(_QUOTES.sub("", text)))
     phrases.extend(titles)
     columns = bool(pattern(FILE, "column_list").search(text))
     whole = not units and not part and bool(pattern(FILE, "whole_parts").search(text))
