@@ -150,8 +150,8 @@ def decode_text(data: bytes, name: str) -> str:
         return text
     for codec in filter(None, [_utf16_guess(data), None if b"\x00" in data else "gb18030"]):
         if (text := _try(data, codec)) is not None:
-            return text
-    return data.decode("utf-8", errors="replace")
+            return _check_binary(text, name)  # random bytes decode as GB18030 too: not questions
+    return _check_binary(data.decode("utf-8", errors="replace"), name)
 
 
 def _utf8_cut_short(data: bytes) -> str | None:

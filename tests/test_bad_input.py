@@ -253,3 +253,19 @@ def test_read_plan_size_limit_is_exact():
     assert "新能源公交车" in read_plan(data, "p.txt", limit)
     with pytest.raises(BadInput, match="过大"):
         read_plan(data + b"x", "p.txt", limit)
+
+
+def test_a_binary_question_file_is_refused_and_a_garbled_line_is_an_error(tmp_path):
+    import random
+
+    from kb.errors import BadInput
+    from kb.query.understand import validate
+    from kb.readers import decode_text
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(3000))
+    with pytest.raises(BadInput, match="二进制"):
+        decode_text(noise, "q.bin")
+    with pytest.raises(BadInput, match="无法识别的字符"):
+        validate("森林\ufffd覆盖率")
+    assert validate("\x1b[31m森林覆盖率\x1b[0m") == validate("森林覆盖率")  # a pasted colour code is no text

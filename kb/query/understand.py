@@ -28,6 +28,7 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _YEAR_RE = lexicon_pattern("places.toml", "year")
 _SHORT_YEAR_RE = lexicon_pattern("places.toml", "short_year")
 _CONTENT_RE = re.compile(rf"[{CJK_CLASS}A-Za-z0-9]")
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # a terminal colour code pasted with the question
 LEVEL_WORDS = {level: word_list("places.toml", f"level_{level}") for level in ("national", "provincial", "municipal")}
 COUNTIES = word_list("places.toml", "counties")
 OTHER_PLACES = word_list("places.toml", "other_places")
@@ -95,7 +96,9 @@ def validate(question: object, max_chars: int = 2000) -> str:
         raise BadInput("问题为空", "请输入一个问题，例如：到2027年细颗粒物浓度要降到多少？")
     if len(question) > max_chars:
         raise BadInput(f"问题太长（{len(question)}字）", f"请把问题控制在{max_chars}字以内")
-    text = normalize_query(question)
+    if "\ufffd" in question:  # a line of a question file whose bytes were not text in any encoding
+        raise BadInput("问题中有无法识别的字符（可能是文件编码不对，或不是文本文件）", "把问题另存为 UTF-8 文本再问")
+    text = normalize_query(_ANSI_RE.sub("", question))
     if not _CONTENT_RE.search(text):
         raise BadInput("问题中没有可识别的文字（只有标点、符号或表情）", "请用文字提问")
     return text
