@@ -15,6 +15,8 @@ from kb.types import Answer, Document, Hit, Sentence
 _COLUMN = word_list("text.toml", "column")  # 专栏
 _COLUMN_ALT = "|".join(re.escape(w) for w in _COLUMN)
 _PROJECT_LEAD = word_list("text.toml", "project_lead")
+_FILLER = frozenset(word_list("outline.toml", "outline_filler"))
+_WORKS_KIND = word_list("text.toml", "project") + word_list("text.toml", "works")
 _ISSUING = word_list("text.toml", "issuing")
 NOTICE_ASKS = frozenset({"issued", "in_force", "notice"})  # questions about the issuing notice itself
 
@@ -77,21 +79,28 @@ def column_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
 
 def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    """Projects named in the best-covering 专栏 paragraph among the top passages."""
+    """Projects named in the best-covering 专栏 paragraph: among the top passages, or any 专栏
+    paragraph of the documents in view (a 专栏 list is short and names its works plainly, so the
+    retriever may rank it low), the latter a little behind."""
     rel = kb.relevance
+    # what kind of thing is asked (重点工程, 项目, 列出) is not its topic: every 专栏 lists works
+    words = tuple(w for w in words if w not in _FILLER and not any(k in w for k in _WORKS_KIND)) or words
+    ranked = [h.chunk for h in hits[:5]]
+    pool = ranked + [c for c in kb.index.chunks if c.doc_id in allowed and c not in ranked]
     best = None
-    for rank, h in enumerate(hits[:5]):
-        if not any(w in p for p in h.chunk.path for w in _COLUMN):
+    for c in pool:
+        if not any(w in p for p in c.path for w in _COLUMN):
             continue
-        cov = rel.coverage(words, h.chunk.text + " " + h.chunk.section) - 0.05 * rank
+        rank = ranked.index(c) if c in ranked else len(ranked)
+        cov = rel.coverage(words, c.text + " " + c.section) - 0.05 * rank
         if best is None or cov > best[0]:
-            best = (cov, h)
+            best = (cov, c)
     if best is None or best[0] < kb.settings.answering.sentence_min:
         return None
-    h = best[1]
-    doc = kb.index.docs[h.chunk.doc_id]
-    sents = [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end and s.text.startswith(_PROJECT_LEAD)]
-    sents = sents or [s for s in doc.sentences if h.chunk.start <= s.start < h.chunk.end][:2]
+    chunk = best[1]
+    doc = kb.index.docs[chunk.doc_id]
+    sents = [s for s in doc.sentences if chunk.start <= s.start < chunk.end and s.text.startswith(_PROJECT_LEAD)]
+    sents = sents or [s for s in doc.sentences if chunk.start <= s.start < chunk.end][:2]
     sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2]
     text = "".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start))
     return Answer(q.raw, "answered", text, cb.citations())

@@ -42,13 +42,16 @@ _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"},
 # the document's structure). A question that asks one of these is answered by that strategy or
 # by none that knows it: the candidate serves the ask, or leaves it unserved.
 _SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_phase": "one_phase",
-           "column": "column", "where": "where", "outline": "outline", "year_goals": "goals"}
+           "column": "column", "where": "where", "outline": "outline", "year_goals": "goals",
+           "projects": "works"}
 
 
 def _specific_asks(q: Query) -> set[str]:
     asks = {a for a in q.asks if a in _SERVES.values()}
     if q.outline is not None:
         asks.add("outline")
+        if q.outline.part == "重点工程":  # 「……方面的重点工程有哪些」: the works the 专栏 list
+            asks.add("works")
     return asks
 
 
