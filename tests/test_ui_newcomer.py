@@ -4,9 +4,8 @@ index builds, and the page that tells Gradio to speak Chinese."""
 
 from __future__ import annotations
 
-import re
-
 import asyncio
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -110,6 +109,7 @@ def test_gradio_words_the_app_can_show_are_all_chinese():
     """Gradio's English `common` and `status` words (footer, queue line, loading) each have a
     Chinese word, from Gradio's own zh-CN or from GRADIO_ZH; a Gradio upgrade that adds one fails here."""
     import gradio
+
     from kb.ui.style import GRADIO_ZH
     assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
     english = "".join(p.read_text(encoding="utf-8") for p in assets.glob("core-*.js"))

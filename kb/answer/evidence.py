@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
 from kb.answer.goals import listed_topics
+from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern, word_list
 from kb.query.figure import kinds_conflict

@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kb.answer.outline_tree import (
+    DOC_KINDS,
+    NODE_KINDS,
+    children,
+    chinese,
+    count,
+    heading,
+    list_answer,
+    main_document,
+    node_answer,
+    top_nodes,
+)
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern, word_list
 from kb.query import Query
@@ -20,127 +32,7 @@ if TYPE_CHECKING:
 
 _FILLER = frozenset(word_list("outline.toml", "outline_filler"))
 _TASK_FRAME = word_list("outline.toml", "task_frame")
-_DOC_KINDS = word_list("words.toml", "doc_kinds")
-_NODE_KINDS = ("chapter", "section", "column", "phase", "article")
-_CN = "零一二三四五六七八九"
-
-
-def chinese(n: int) -> str:
-    """12 → 十二 (counts in the answer are written as the documents write their headings)."""
-    if n < 10:
-        return _CN[n]
-    if n < 20:
-        return "十" + (_CN[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
-    return str(n)
-
-
-def count(n: int) -> str:
-    """2 → 两 (「下设两项」, 「共两个部分」): a count, not a heading's number."""
-    return "两" if n == 2 else chinese(n)
-
-
-def main_document(kb: AnswerContext, q: Query, hits: list[Hit], allowed: set[str]) -> Document | None:
-    """The document a structure question is about: the one whose kind the question names (规划,
-    意见), else the fullest document in view (「这个文件」 means the main document)."""
-    docs = [d for d in kb.index.docs.values() if d.doc_id in allowed]
-    kinds = [k for k in _DOC_KINDS if k in q.text]
-    named = [d for d in docs if any(k in d.meta.title for k in kinds)]
-    docs = named or docs
-    if q.outline is not None and q.outline.part:  # 「意见里的重点工程」: the document that has such a part
-        words = named_parts().get(q.outline.part, ())
-        holding = [d for d in docs if any(w in s.title for s in d.sections for w in words)]
-        docs = holding or docs
-    if not docs:
-        return None
-    return max(docs, key=lambda d: (d.meta.completeness != "partial", len(d.text)))
-
-
-def top_nodes(doc: Document) -> list[Section]:
-    return [s for s in doc.sections if len(s.path) == 1 and s.kind in _NODE_KINDS]
-
-
-def children(doc: Document, node: Section) -> list[Section]:
-    return [s for s in doc.sections if len(s.path) == len(node.path) + 1 and s.path[:-1] == node.path
-            and node.start <= s.start < node.end and s.kind != "item"]
-
-
-def _title_span(doc: Document, node: Section) -> tuple[int, int]:
-    at = doc.text.find(node.title, node.start, node.end)
-    at = node.start if at < 0 else at
-    return at, at + len(node.title)
-
-
-def _heading(cb: CitationBuilder, doc: Document, node: Section) -> str:
-    return cb.quote_span(doc.doc_id, *_title_span(doc, node))
-
-
-def _first_sentence(doc: Document, node: Section, after: int):
-    return next((s for s in doc.sentences if after < s.start < node.end), None)
-
-
-def _item_line(cb: CitationBuilder, doc: Document, node: Section) -> str:
-    """One line for a child: its heading, and for a phase or a lead its summing-up sentence."""
-    s0, s1 = _title_span(doc, node)
-    if node.kind == "lead":  # 「——全领域推动绿色低碳转型发展。」: the lead sentence itself
-        end = s1 + 1 if doc.text[s1:s1 + 1] == "。" else s1
-        return cb.quote_sentence(doc.doc_id, s0, end)
-    line = cb.quote_span(doc.doc_id, s0, s1)
-    if node.kind == "phase":
-        first = _first_sentence(doc, node, s1)
-        if first is not None:
-            line += "：" + cb.quote_sentence(doc.doc_id, first.start, first.end)
-    return line
-
-
-_DATE_LINE = pattern("outline.toml", "date_line")
-_HEAD_LINE_MAX = 16  # a line this short that is one sentence heads the paragraph after it
-
-
-def _head_lines(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
-    """Short lines of one sentence that head the paragraphs of a part (「节水优先、统筹推进。」 then
-    its explanation): when there are two or more, they are the part's items."""
-    out, at = [], start
-    for line in doc.text[start:end].split("\n"):
-        text = line.strip()
-        if 3 <= len(text) <= _HEAD_LINE_MAX and text.endswith("。") and text.count("。") == 1:
-            s0 = doc.text.find(text, at)
-            out.append((s0, s0 + len(text)))
-        at += len(line) + 1
-    return out if len(out) >= 2 else []
-
-
-def _body_lines(kb: AnswerContext, cb: CitationBuilder, doc: Document, node: Section) -> list[str]:
-    """A part without children: the heads of its paragraphs if they have run-in heads, else its
-    own sentences, up to the section limits."""
-    s1 = _title_span(doc, node)[1]
-    heads = _head_lines(doc, s1, node.end)
-    if heads:
-        return [cb.quote_sentence(doc.doc_id, a, b) for a, b in heads]
-    lines, chars = [], 0
-    for s in doc.sentences:
-        if s1 <= s.start < node.end and not _DATE_LINE.match(s.text.rstrip("。")):
-            if len(lines) >= kb.settings.answering.section_max_sentences or chars > kb.settings.answering.section_max_chars:
-                break
-            lines.append(cb.quote_sentence(doc.doc_id, s.start, s.end))
-            chars += len(s.text)
-    return lines
-
-
-def _node_answer(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, node: Section) -> Answer:
-    head = _heading(cb, doc, node)
-    kids = children(doc, node)
-    if kids:
-        body = "\n".join(_item_line(cb, doc, k) for k in kids)
-        return Answer(q.raw, "answered", f"{head}，下设{count(len(kids))}项：\n{body}", cb.citations())
-    lines = _body_lines(kb, cb, doc, node)
-    return Answer(q.raw, "answered", f"{head}：\n" + "\n".join(lines) if lines else head + "。", cb.citations())
-
-
-def _list_answer(q: Query, cb: CitationBuilder, doc: Document, lead: str, nodes: list[Section]) -> Answer:
-    body = "\n".join(_item_line(cb, doc, n) for n in nodes)
-    return Answer(q.raw, "answered", f"{lead}\n{body}", cb.citations())
+__all__ = ["children", "chinese", "count", "main_document", "outline_answer", "top_nodes"]
 
 
 def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
@@ -154,7 +46,7 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
 def _titled(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
             words: tuple[str, ...]) -> Answer | None:
     """A part named by its quoted heading (「“完善绿色转型政策体系”这一部分」)."""
-    nodes = [s for s in doc.sections if s.kind in _NODE_KINDS]
+    nodes = [s for s in doc.sections if s.kind in NODE_KINDS]
     named: list[Section] = []
     for title in q.outline.titles:  # the longest end of the words that a heading holds (「规划里碧水保卫战」)
         end = next((title[i:] for i in range(len(title) - 1) if any(title[i:] in s.title for s in nodes)), "")
@@ -181,7 +73,7 @@ def _in_node(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, wo
         if child is None:
             return None
         node = child
-    return _node_answer(kb, q, cb, doc, node)
+    return node_answer(kb, q, cb, doc, node)
 
 
 def _topic_words(kb: AnswerContext, doc: Document, rest: list[str]) -> list[str]:
@@ -236,7 +128,7 @@ def _missing(q: Query, cb: CitationBuilder, doc: Document, pool: list[Section], 
     """A numbered part that does not exist: say how many parts the document has."""
     if not pool:
         return None
-    first, last = _heading(cb, doc, pool[0]), _heading(cb, doc, pool[-1])
+    first, last = heading(cb, doc, pool[0]), heading(cb, doc, pool[-1])
     text = f"文件正文共{count(len(pool))}个部分（从「{first}」到「{last}」），没有第{chinese(n)}{unit}。"
     if doc.meta.completeness == "partial":
         text = f"语料库只收录了这份文件的部分内容：收录的{text[2:]}其余部分请查阅原文。"
@@ -250,7 +142,7 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
     the question asks something else."""
     part_words = named_parts()[q.outline.part]
     lo, hi = (within.start, within.end) if within is not None else (0, len(doc.text))
-    heads = [s for s in doc.sections if s.kind in _NODE_KINDS and any(w in s.title for w in part_words)
+    heads = [s for s in doc.sections if s.kind in NODE_KINDS and any(w in s.title for w in part_words)
              and lo <= s.start < hi]
     if heads:
         node = min(heads, key=lambda s: (len(s.path), s.start))
@@ -258,8 +150,8 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
         if len(peers) > 1 and "where" in q.asks:
             return None  # 「……的重大工程在哪个专栏」: which one of them is the where-answer's question
         if len(peers) > 1 and not rest:  # 「重大工程有哪些」: one 专栏 of works a chapter, all of them
-            return _list_answer(q, cb, doc, f"文件中以此为题的部分共{count(len(peers))}个：", peers)
-        return None if _asks_else(kb, q, doc, node, rest) else _node_answer(kb, q, cb, doc, node)
+            return list_answer(q, cb, doc, f"文件中以此为题的部分共{count(len(peers))}个：", peers)
+        return None if _asks_else(kb, q, doc, node, rest) else node_answer(kb, q, cb, doc, node)
     # 「要坚持做到：」 and the lead sentences right after it; words left must stand in them.
     for s in doc.sentences:
         if lo <= s.start < hi and s.text.endswith("：") and any(w in s.text for w in part_words):
@@ -267,7 +159,7 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
             said = s.text + " ".join(k.title for k in leads)
             if leads and all(w in said for w in rest):
                 intro = cb.quote_sentence(doc.doc_id, s.start, s.end)
-                return _list_answer(q, cb, doc, intro, leads)
+                return list_answer(q, cb, doc, intro, leads)
     # 「主要目标是：到2030年，……。到2035年，……。」: a paragraph that opens with the part's name
     for line_start, line in _lines_in(doc, lo, hi):
         head = next((w for w in part_words if line.startswith(w)), "")
@@ -279,11 +171,11 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
     if rest and within is None:
         return None
     if within is not None:  # 「第六部分讲的是啥？主要任务有哪些？」: the numbered part itself
-        return None if _asks_else(kb, q, doc, within, rest) else _node_answer(kb, q, cb, doc, within)
+        return None if _asks_else(kb, q, doc, within, rest) else node_answer(kb, q, cb, doc, within)
     if q.outline.part == "主要任务":
         tasks = [s for s in top_nodes(doc) if not any(w in s.title for w in _TASK_FRAME)]
         if tasks:
-            return _list_answer(q, cb, doc, "文件没有以“主要任务”为题的部分；部署任务的是以下各部分：", tasks)
+            return list_answer(q, cb, doc, "文件没有以“主要任务”为题的部分；部署任务的是以下各部分：", tasks)
     return None
 
 
@@ -322,7 +214,7 @@ def _lines_in(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
 def _leads_after(doc: Document, at: int) -> list[Section]:
     """The lead nodes of consecutive paragraphs that follow position ``at``."""
     out: list[Section] = []
-    nodes = sorted((s for s in doc.sections if s.start >= at and s.kind in (*_NODE_KINDS, "lead")),
+    nodes = sorted((s for s in doc.sections if s.start >= at and s.kind in (*NODE_KINDS, "lead")),
                    key=lambda s: s.start)
     for s in nodes:
         if s.kind != "lead":
@@ -340,7 +232,7 @@ def _other_words(kb: AnswerContext, q: Query, doc: Document, words: tuple[str, .
     ref = q.outline
     named = " ".join(ref.phrases) + " " + " ".join(named_parts().get(ref.part, ()))
     return [w for w in words if w not in _FILLER and w not in named and not kb.relevance.present(w, doc.meta.title)
-            and not any(w in p or p in w for p in ref.phrases) and w not in _DOC_KINDS and w not in headings]
+            and not any(w in p or p in w for p in ref.phrases) and w not in DOC_KINDS and w not in headings]
 
 
 def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -361,4 +253,4 @@ def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     if not nodes or _other_words(kb, q, doc, words, " ".join(s.title for s in nodes)):
         return None
     lead = f"文件共有{count(len(nodes))}个专栏：" if ref.columns else f"文件正文分{count(len(nodes))}个部分："
-    return _list_answer(q, cb, doc, lead, nodes)
+    return list_answer(q, cb, doc, lead, nodes)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb.answer.evidence import evidence_answer, where_answer
-from kb.answer.goals import year_goals_answer
 from kb.answer.fact_answers import deadline_answer, issued_answer, responsibility_answer, target_answer
+from kb.answer.goals import year_goals_answer
 from kb.answer.lists import column_answer, project_answer, section_answer
 from kb.answer.notice import notice_answer
 from kb.answer.outline import outline_answer

@@ -14,7 +14,15 @@ from kb.lexicon import pattern as lexicon_pattern
 from kb.lexicon import patterns, word_list
 from kb.lexicon import terms as lexicon_terms
 from kb.normalize import CJK_CLASS, normalize_query
-from kb.query.asks import column_number, named_phase, question_asks, quoted_phrases, structure_refs, topic_list, year_span
+from kb.query.asks import (
+    column_number,
+    named_phase,
+    question_asks,
+    quoted_phrases,
+    structure_refs,
+    topic_list,
+    year_span,
+)
 from kb.query.figure import FigureAsk, figure_ask
 from kb.query.framing import scope_text, set_apart
 from kb.query.outline import OutlineRef, outline_ref
