@@ -158,15 +158,20 @@ def test_a_county_in_the_preamble_gets_the_city_figure(kb):
 
 # --- a fixture document of another layout ----------------------------------------------------
 
-@pytest.fixture(scope="module")
-def scheme(tmp_path_factory):
+def _fixture_kb(tmp_path_factory, corpus):
+    """A knowledge base built from one small fixture corpus of another layout."""
     from kb.api import KnowledgeBase
     from kb.config import load_settings
     from kb.index import build_index
 
-    settings = load_settings(env={}, corpus=FIXTURE, index=tmp_path_factory.mktemp("outline_index"))
+    settings = load_settings(env={}, corpus=corpus, index=tmp_path_factory.mktemp(corpus.name + "_index"))
     build_index(settings, progress=False)
     return KnowledgeBase(settings)
+
+
+@pytest.fixture(scope="module")
+def scheme(tmp_path_factory):
+    return _fixture_kb(tmp_path_factory, FIXTURE)
 
 
 def _doc(kb):
@@ -213,14 +218,7 @@ def test_fixture_dates(scheme):
 
 @pytest.fixture(scope="module")
 def opinions(tmp_path_factory):
-    from kb.api import KnowledgeBase
-    from kb.config import load_settings
-    from kb.index import build_index
-
-    settings = load_settings(env={}, corpus=FIXTURE.parent / "outline_corpus2",
-                             index=tmp_path_factory.mktemp("outline_index2"))
-    build_index(settings, progress=False)
-    return KnowledgeBase(settings)
+    return _fixture_kb(tmp_path_factory, FIXTURE.parent / "outline_corpus2")
 
 
 def _lines(doc, start, end):
@@ -282,14 +280,7 @@ def test_a_missing_part_of_a_partial_document_says_it_is_partial(kb):
 
 @pytest.fixture(scope="module")
 def green(tmp_path_factory):
-    from kb.api import KnowledgeBase
-    from kb.config import load_settings
-    from kb.index import build_index
-
-    settings = load_settings(env={}, corpus=FIXTURE.parent / "outline_corpus3",
-                             index=tmp_path_factory.mktemp("outline_index3"))
-    build_index(settings, progress=False)
-    return KnowledgeBase(settings)
+    return _fixture_kb(tmp_path_factory, FIXTURE.parent / "outline_corpus3")
 
 
 def test_the_leads_after_a_work_principles_sentence(green):
