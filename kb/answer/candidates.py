@@ -72,7 +72,7 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
             q = dataclasses.replace(q, place="", scope=choice.scope)
         elif q.place and choice.doc_ids and all(kb.index.docs[d].meta.level in _HIGHER for d in choice.doc_ids) \
                 and any(q.place in kb.index.docs[d].text for d in choice.doc_ids):
-            # 「行动计划里……北京卡在多少以内」: a place the higher documents asked about speak of is
+            # 「那个计划里，某地的浓度要控制在多少」: a place the higher documents asked about speak of is
             # asked about in them, not another city's own plan (which the corpus lacks)
             q = dataclasses.replace(q, place="")
         if choice.doc_ids:

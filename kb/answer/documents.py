@@ -99,7 +99,7 @@ _HIGHER = ("national", "provincial")
 
 
 def place_not_named(ans: Answer, question: str, docs: Mapping) -> Answer:
-    """「国家空气计划给吉林这边定了降多少」: when every citation is from a higher document that never
+    """「国家文件给本市定了多少」: when every citation is from a higher document that never
     names the place asked, that document sets nothing of its own for the place: say so, and show
     its general requirement as such (not_found), never as the place's own figure."""
     if ans.status != "answered" or not ans.citations:

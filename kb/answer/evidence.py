@@ -92,7 +92,7 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
     # score alike.
     scored: list[tuple[float, float, Document, Sentence]] = []
     about_content = not (q.asks & NOTICE_ASKS)
-    # Topics listed (「永吉、舒兰、蛟河、桦甸」) are asked one by one: a sentence about one of them
+    # Topics listed (「甲、乙、丙各自……」) are asked one by one: a sentence about one of them
     # answers its share, so they count as one word that any of them fulfils.
     topics = listed_topics(kb, q)
     if topics:
@@ -187,7 +187,7 @@ def evidence_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
 
 def _each_listed_topic(kb: AnswerContext, q: Query,
                        chosen: list[tuple[Document, Sentence]]) -> list[tuple[Document, Sentence]]:
-    """Topics the question lists (「永吉、舒兰、蛟河、桦甸都往哪个方向发展」): for each one the chosen
+    """Topics the question lists (「甲、乙、丙各自重点发展什么」): for each one the chosen
     sentences leave out, the sentence of the same part that speaks of it, in the text's order."""
     topics = listed_topics(kb, q)
     if not topics:

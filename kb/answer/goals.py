@@ -1,5 +1,5 @@
-"""The goals a document sets for a year, asked without naming one indicator (「行动计划定的2025年
-目标有哪些？」, 「交通这块2027年要达到啥指标？」, 「到2027年的硬指标，空气、水、土壤、森林都要」):
+"""The goals a document sets for a year, asked without naming one indicator (「这份计划某年的
+目标有哪些？」, 「某个领域某年要达到啥指标？」, 「某年的指标，甲、乙、丙都要」):
 every sentence of one document that states a target of that year, of the topics the question
 names (kb/lexicon/topics.toml), each cited whole; with no topic, the sentences of the document's
 goals part first. Also the topics a question lists, trimmed to words the documents use, for any
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 
 def listed_topics(kb: AnswerContext, q: Query) -> tuple[str, ...]:
-    """The topics the question lists (空气、水、土壤、森林都要), each trimmed to its longest start (the
-    last item) or end (the first) that the documents use: 「森林都要」 → 森林, 「帮我列空气」 → 空气."""
+    """The topics the question lists (甲、乙、丙都要), each trimmed to its longest start (the
+    last item) or end (the first) that the documents use: 「丙都要」 → 丙, 「帮我列甲」 → 甲."""
     items = list(q.topic_list)
     if len(items) < 2:
         return ()
@@ -63,7 +63,7 @@ _PART_END = re.compile(r"[？?。！!；;]")
 
 def _asked_words(kb: AnswerContext, q: Query, words: tuple[str, ...], topics: tuple[str, ...]) -> list[str]:
     """The words of the clause that asks for the goals, besides the goal words and the topics: what
-    else it names (「地下水的水质到2035年有啥指标」 → 地下水, 水质)."""
+    else it names (「某年某种水的水质有啥指标」 → 水质 names one indicator)."""
     clause = next((c for c in _PART_END.split(q.text) if _GOALS.search(c)), q.text)
     return [w for w in words if w in clause and len(w) >= 2 and w not in _GOAL_WORDS and not w.isdigit()
             and not any(w in t or t in w for t in topics) and kb.relevance.df(w) > 0]
@@ -105,7 +105,7 @@ def year_goals_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citation
         spans = spans[:cap]
     said = " ".join(doc.text[s0:s1] for s0, s1 in spans) + " " + " ".join(" ".join(f.path) for f in facts)
     if rest and kb.relevance.coverage(tuple(rest), said) < kb.settings.answering.sentence_min:
-        return None  # the question names something these goals do not speak of (执法水平, 综合指数)
+        return None  # the question names something these goals do not speak of (a quality the figures do not measure)
     lines = [cb.quote_sentence(doc_id, s0, s1) for s0, s1 in spans]
     used = tuple(f for f in facts if any(s0 <= f.start < s1 for s0, s1 in spans))
     return Answer(q.raw, "answered", "\n".join(lines), cb.citations(), used)

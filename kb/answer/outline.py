@@ -45,7 +45,7 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
 
 def _titled(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
             words: tuple[str, ...]) -> Answer | None:
-    """A part named by its quoted heading (「“完善绿色转型政策体系”这一部分」)."""
+    """A part named by its quoted heading (「“……体系”这一部分」)."""
     nodes = [s for s in doc.sections if s.kind in NODE_KINDS]
     named: list[Section] = []
     for title in q.outline.titles:  # the longest end of the words that a heading holds (「规划里碧水保卫战」)
@@ -60,12 +60,12 @@ def _in_node(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, wo
              node: Section) -> Answer | None:
     """The answer about one node of the tree: a named part inside it, the part below it that the
     question's other words name, or the node itself."""
-    if q.outline.part:  # 「第一部分结尾要坚持做到的有哪几条」: the named part inside the numbered one
+    if q.outline.part:  # 「第一部分的基本原则有哪几条」: the named part inside the numbered one
         return _named(kb, q, cb, doc, _topic_words(kb, doc, _other_words(kb, q, doc, words, _headings(doc, node))),
                       within=node)
     rest = _topic_words(kb, doc, _other_words(kb, q, doc, words, _headings(doc, node)))
     if rest:
-        # 「第九部分讲……，具体要健全哪三个体系？」: the words left name one of its parts (looked for
+        # 「第二部分……具体要健全哪几个体系？」: the words left name one of its parts (looked for
         # with every topic word but the part's own heading); else the question asks something
         # inside the part, not its structure.
         named = [w for w in _topic_words(kb, doc, _other_words(kb, q, doc, words)) if w not in node.title]
@@ -78,7 +78,7 @@ def _in_node(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, wo
 
 def _topic_words(kb: AnswerContext, doc: Document, rest: list[str]) -> list[str]:
     """The words left that could name a topic of the document: a word the document never uses
-    (「我要整理成几条发给学员」) tells what the asker will do with the answer, not what is asked. The
+    (「我要整理好发给同事」) tells what the asker will do with the answer, not what is asked. The
     body is read from its first numbered part: the issuing notice (「印发给你们」) names no topic."""
     top = top_nodes(doc)
     body = doc.text[top[0].start:] if top else doc.text
@@ -96,8 +96,8 @@ def _child_named(doc: Document, node: Section, rest: list[str]) -> Section | Non
              and s.kind != "item"]
     named = [s for s in below if all(w in s.title for w in rest)]
     if not named:
-        # 「健全哪三个责任和行动体系」: no one heading holds every word, but the parts of one node
-        # do between them (领导责任体系、企业责任体系、全民行动体系): that node's list is asked
+        # 「哪几个责任和行动体系」: no one heading holds every word, but the parts of one node
+        # do between them (one child heading holds one word, another the other): that node's list is asked
         named = [s for s in [node, *below] if (kids := children(doc, s))
                  and all(w in s.title or any(w in k.title for k in kids) for w in rest)]
         named = [s for s in named if not any(o is not s and s.start <= o.start < s.end for o in named)]
@@ -149,7 +149,7 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
         peers = [s for s in heads if len(s.path) == len(node.path)]
         if len(peers) > 1 and "where" in q.asks:
             return None  # 「……的重大工程在哪个专栏」: which one of them is the where-answer's question
-        if len(peers) > 1 and not rest:  # 「重大工程有哪些」: one 专栏 of works a chapter, all of them
+        if len(peers) > 1 and not rest:  # several parts at one depth hold the part's word (a 专栏 of works a chapter): all of them
             return list_answer(q, cb, doc, f"文件中以此为题的部分共{count(len(peers))}个：", peers)
         return None if _asks_else(kb, q, doc, node, rest) else node_answer(kb, q, cb, doc, node)
     # 「要坚持做到：」 and the lead sentences right after it; words left must stand in them.
@@ -197,7 +197,7 @@ def _asks_else(kb: AnswerContext, q: Query, doc: Document, node: Section, rest: 
     inside the part. Words the part uses, in a question for its items (「确定了哪几条原则」), do not."""
     text = doc.text[node.start:node.end]
     if _body_named(q.text, text):
-        return True  # 「国家发展改革委承担哪些职责？」: what a body the part names must do
+        return True  # 「县生态环境局要做什么？」: what a body the part names must do
     if not rest:
         return False
     return q.intent not in ("list", "general") or not all(kb.relevance.present(w, text) for w in rest)

@@ -81,7 +81,7 @@ _NUMBER_ASK = pattern("figure.toml", "ask")
 
 
 def _measure_not_stated(asked: Asked, ans: Answer) -> Answer:
-    """「城市生活污水集中收集率是多少」 with no known indicator named: an answer whose quotes never
+    """「某某处理率是多少」 with no known indicator named: an answer whose quotes never
     state that measure (a 农村 figure, 「收集效能显著提升」) answers another question. It is shown as
     the closest passage (related), never asserted."""
     q = asked.query

@@ -86,7 +86,7 @@ __all__ = ["column_number", "named_phase", "notice_kind", "patterns", "question_
 
 
 def topic_list(text: str) -> tuple[str, ...]:
-    """The items of the first list of topics in the question (「空气、水、土壤、森林都要」 → 空气, 水,
-    土壤, 森林都要), as typed: the answer side trims them to words the documents use."""
+    """The items of the first list of topics in the question (「甲、乙、丙都要」 → 甲, 乙,
+    丙都要), as typed: the answer side trims them to words the documents use."""
     m = _p("topic_list").search(text)
     return tuple(m.group(0).split("、")) if m else ()

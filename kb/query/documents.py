@@ -98,7 +98,7 @@ def _by_title_words(text: str, candidates: tuple[str, ...], docs: Mapping) -> tu
 
 
 def _before_kind(word: str, text: str, kind: str) -> bool:
-    """A title word right before the document's kind (「美丽中国意见」, 「绿色转型的意见」): the short
+    """A title word right before the document's kind (「<title words>意见」, 「<title words>的行动计划」): the short
     name people give a document, which names it as surely as two of its title words."""
     return bool(re.search(re.escape(word) + r"[^，。？！、\s]{0,3}?" + re.escape(kind), text)) if kind != "文件" else False
 

@@ -28,7 +28,7 @@ class OutlineRef:
     whole: bool = False  # the parts of the whole document asked
     children: bool = False  # the sections under the named part asked
     phrases: tuple[str, ...] = ()  # the question's own words that name the part
-    titles: tuple[str, ...] = ()  # a part named by its quoted heading (“完善绿色转型政策体系”这一部分)
+    titles: tuple[str, ...] = ()  # a part named by its quoted heading (“……政策体系”这一部分)
 
     def to_dict(self) -> dict:
         return {"units": [list(u) for u in self.units], "part": self.part, "columns": self.columns,
@@ -67,7 +67,7 @@ def outline_ref(text: str) -> OutlineRef | None:
             units.append((m.group(2), n))
             phrases.append(m.group(0))
     part, part_words = "", ()
-    plain = _QUOTES.sub("", text)  # 「提了几个“坚持”」 names the part as 几个坚持 does
+    plain = _QUOTES.sub("", text)  # a quoted 「“坚持”」 names the part as 几个坚持 does
     for name, ws in named_parts().items():
         found = tuple(w for w in ws if w in plain)
         if found:

@@ -71,7 +71,7 @@ class Query:
     figure: FigureAsk = field(default_factory=FigureAsk)  # what kind of figure is asked (kb/query/figure.py)
     outline: OutlineRef | None = None  # the part of the section tree named (kb/query/outline.py)
     scope: str = ""  # a region a higher document names (京津冀): only what is said of it (kb/query/documents.py)
-    topic_list: tuple[str, ...] = ()  # topics listed in the question (空气、水、土壤、森林), as typed
+    topic_list: tuple[str, ...] = ()  # topics listed in the question (甲、乙、丙都……), as typed
 
     def to_dict(self) -> dict:
         """The typed query as JSON (for --explain)."""
