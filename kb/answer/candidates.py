@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kb.answer.documents import scoped_context
+from kb.answer.documents import HIGHER_LEVELS, scoped_context
 from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
 from kb.answer.registry import applicable
 from kb.cite import CitationBuilder, ungrounded_numbers
@@ -70,7 +70,7 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
             return Asked(q, (), (), frozenset(), None, choice, kb)
         if choice.scope:  # a region a higher document names is its scope, not another city
             q = dataclasses.replace(q, place="", scope=choice.scope)
-        elif q.place and choice.doc_ids and all(kb.index.docs[d].meta.level in _HIGHER for d in choice.doc_ids) \
+        elif q.place and choice.doc_ids and all(kb.index.docs[d].meta.level in HIGHER_LEVELS for d in choice.doc_ids) \
                 and any(q.place in kb.index.docs[d].text for d in choice.doc_ids):
             # 「那个计划里，某地的浓度要控制在多少」: a place the higher documents asked about speak of is
             # asked about in them, not another city's own plan (which the corpus lacks)
@@ -162,9 +162,6 @@ def _level_by_document_kind(kb: AnswerContext, q: Query) -> str:
         return ""
     levels = {d.meta.level for d in kb.index.docs.values() if kinds[0] in d.meta.title}
     return levels.pop() if len(levels) == 1 else ""
-
-
-_HIGHER = ("national", "provincial")
 
 
 def _out_of_corpus(kb: AnswerContext, q: Query) -> str | None:

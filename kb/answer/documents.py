@@ -95,7 +95,7 @@ def merge_sides(question: str, parts: list[tuple[str, Answer]]) -> Answer:
 
 
 _ASKED_PLACES = word_list("places.toml", "asked_places")
-_HIGHER = ("national", "provincial")
+HIGHER_LEVELS = ("national", "provincial")  # levels above the city plan
 
 
 def place_not_named(ans: Answer, question: str, docs: Mapping) -> Answer:
@@ -105,7 +105,7 @@ def place_not_named(ans: Answer, question: str, docs: Mapping) -> Answer:
     if ans.status != "answered" or not ans.citations:
         return ans
     cited = {docs[c.doc_id] for c in ans.citations if c.doc_id in docs}
-    if not cited or any(d.meta.level not in _HIGHER for d in cited):
+    if not cited or any(d.meta.level not in HIGHER_LEVELS for d in cited):
         return ans
     place = next((p for p in _ASKED_PLACES if p in question), "")
     if not place or any(place in d.text for d in cited):
