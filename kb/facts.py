@@ -24,10 +24,25 @@ from dataclasses import dataclass, field
 
 from kb.clauses import clauses as _clauses
 from kb.clauses import make_fact as _fact
-from kb.clauses import split_top as _split_top
+from kb.facts_grammar import (
+    ACTION_RE,
+    BASE_RE,
+    BOUND_CMP,
+    MINES_RE,
+    SHARE_RE,
+    VALUE_RE,
+    VERB_RE,
+    VERBS,
+    clean_indicator,
+    in_title,
+    is_marker_clause,
+    phase_year,
+    split_list,
+    year_markers,
+)
 from kb.facts_roles import is_heading as _is_heading
 from kb.facts_roles import projects, responsibilities
-from kb.facts_scope import respectively, span_markers, split_scope
+from kb.facts_scope import respectively
 from kb.indicators import INDICATOR_SYNONYMS, canonical_indicator
 from kb.types import Document, Fact
 
@@ -35,122 +50,6 @@ YearOf = Callable[[int], int | None]
 Path = tuple[str, ...]
 
 __all__ = ["INDICATOR_SYNONYMS", "canonical_indicator", "extract_document", "extract_sentence", "year_markers"]
-
-# ---------------------------------------------------------------------------------------------- tables
-_UNITS = sorted(
-    (
-        "%", "％", "‰", "个百分点", "百分点", "微克/立方米", "毫克/立方米", "毫克/升", "克/千克", "蒸吨/小时",
-        "立方米/秒", "亿立方米", "万立方米", "立方米", "平方千米", "平方公里", "万平方米", "平方米", "万公顷", "公顷",
-        "万亩", "亩", "千米", "公里", "米", "万亿元", "亿元", "万元", "元", "万吨标准煤", "吨标准煤", "亿吨", "万吨", "吨", "万头", "头",
-        "万株", "株", "万只", "只", "万人", "人", "万户", "户", "万千瓦时", "亿千瓦时", "千瓦时", "亿千瓦", "万千瓦", "千瓦", "兆瓦",
-        "MW", "GW", "kW", "处", "个", "座", "家", "条", "所", "辆", "台", "套", "项", "批", "次", "天", "小时", "分贝", "倍",
-    ),
-    key=len, reverse=True,
-)
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_VALUE_RE = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<unit>{'|'.join(map(re.escape, _UNITS))})(?P<bound>及以上|及以下|以上|以下|以内|之内|左右)?"
-)
-_VERBS: dict[str, str] = {}
-for _words, _cmp in (
-    (("达到 保持在 稳定在 维持在 保持 达 为 发展到 发展至 提高到 提升到 提高至 提升至 增加到 增加至 增长到 增长至 "
-     "增至 扩大到 扩大至"), "="),
-    (("控制在 控制到 下降到 下降至 降到 降至 降低到 降低至 减少到 减少至 减至 压减到 压减至 不高于 不超过 低于 少于 "
-     "小于 不大于"), "≤"),
-    ("不低于 不少于 超过 高于 大于 多于 不小于 达到或超过", "≥"),
-    ("提高 提升 增加 增长 上升", "+"),
-    ("下降 降低 减少 削减 压减", "−"),
-):
-    _VERBS.update(dict.fromkeys(_words.split(), _cmp))
-_VERB_RE = re.compile(
-    r"(?P<mods>(?:力争|均|平均|分别|要|将|应|须|进一步|稳定|逐步|累计)*)"
-    rf"(?P<verb>{'|'.join(sorted(_VERBS, key=len, reverse=True))})(?P<avg>平均)?$"
-)
-_BOUND_CMP = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "左右": "左右"}
-_SHARE_RE = re.compile(r"(?:占(?P<obj>[^，；。]{1,20}?)(?:的)?|(?:达到|为|占)(?P<of>[^，；。\d]{2,20}?)的)(?:比重|比例)?(?:为|达到)?$")
-_ACTION_RE = re.compile(r"^(?:累计)?(?:完成|新增|新建|建成|创建|培育|治理|修复|改造|造林|种植|整治)")
-_BASE_RE = re.compile(r"(?:比|较)(?P<base>20\d{2}年(?:底|末)?)")
-_MINES_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％])(?P<noun>[^、，；。\d%％]{2,12}?)(?=、\s*\d|均?达到)")
-_YEAR_RE = re.compile(
-    r"(?P<pre>力争到|力争在|到|至|于|在|截至|截止)?(?<![\d—–\-~～.])(?P<y>20\d{2})\s*年(?P<suf>年底前|年底|年末|底前|底|末|前)?"
-)
-_PHASE_RE = re.compile(r"第[一二三四五六七八九十]阶段（\d{4}\s*[—–\-]+\s*(\d{4})年）")
-_LEAD_WORDS = ("其中", "同时", "累计", "完成", "并且", "并", "且", "以及", "和", "与", "及", "使", "让", "确保", "力争", "实现", "推动",
-               "促进", "要", "将", "的", "、")
-_TAIL_WORDS = ("力争", "均", "平均", "分别", "要", "将", "应", "须", "进一步", "稳定", "逐步", "累计", "的")
-_RATE_SUFFIXES = ("占比", "比例", "比重", "比率", "率", "浓度", "面积", "产值", "总量", "量", "含量")
-
-
-
-# --------------------------------------------------------------------------------------------- helpers
-def year_markers(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, year) of deadline-like year mentions: 到2027年, 2025年年底前, 2027年，…
-
-    Not: ranges （2024—2035年）, dates 2024年12月3日, base years 比2020年, titles in 《》."""
-    out = []
-    for m in _YEAR_RE.finditer(text):
-        after = text[m.end():m.end() + 3]
-        before = text[max(0, m.start() - 1):m.start()]
-        if re.match(r"\s*(?:\d|[—–\-~～])", after) or before in ("比", "较", "同") or _in_title(text, m.start()):
-            continue
-        if m.group("pre") or m.group("suf") or after[:1] in ("，", ","):
-            out.append((m.start(), m.end(), int(m.group("y"))))
-    return sorted(out + span_markers(text))
-
-
-def _in_title(text: str, pos: int) -> bool:
-    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
-
-
-def _phase_year(path: tuple[str, ...]) -> tuple[int | None, str]:
-    for p in reversed(path):
-        m = _PHASE_RE.search(p)
-        if m:
-            return int(m.group(1)), p
-    return None, ""
-
-
-def _is_marker_clause(s: str) -> bool:
-    return bool(re.fullmatch(r"\s*(?:力争|确保|计划)?" + _YEAR_RE.pattern + r"\s*", s))
-
-
-def _strip_words(s: str, words: tuple[str, ...], lead: bool) -> str:
-    changed = True
-    while changed and s:
-        changed = False
-        for w in words:
-            if (s.startswith(w) if lead else s.endswith(w)) and len(s) > len(w):
-                s = s[len(w):] if lead else s[: -len(w)]
-                changed = True
-    return s
-
-
-def _clean_indicator(raw: str, split: bool = True) -> tuple[str, str]:
-    """(indicator, scope): drop year markers, connectives and leading verbs; split off a place
-    (a region or city class: 「京津冀地区」 alone is a scope with no indicator of its own)."""
-    s = re.sub(r"^(?:力争|确保|计划)?(?:到|至|截至)?(?:20\d{2}年(?:年底|底|末)?(?:前)?|[“\"]?十[一二三四五六七八九]五[”\"]?"
-               r"(?:期间|时期|期末|末)?)[，,]?", "", raw.strip())
-    s = _strip_words(s, _LEAD_WORDS, lead=True)
-    s = _strip_words(s, _TAIL_WORDS, lead=False)
-    scope = ""
-    if split:
-        scope, s = split_scope(s)
-    s = re.sub(r"（[^（）]{4,}）", "", s)  # explanations such as （通硬化路、通客车、通邮路）
-    return s.strip(" 　"), scope
-
-
-def _split_list(ind: str, both: bool) -> list[str]:
-    """「新能源公交车、新能源出租车占比均…」 → two indicators; 「大、中型…」 stays one."""
-    parts = [ind[a:b] for a, b in _split_top(ind, "、")]
-    if len(parts) < 2 or any(len(p) < 3 for p in parts):
-        return [ind]
-    ends = [next((x for x in _RATE_SUFFIXES if p.endswith(x)), "") for p in parts]
-    if all(ends):
-        return parts
-    if both and ends[-1]:
-        return [p if e else p + ends[-1] for p, e in zip(parts, ends)]
-    return [ind]
-
 
 # ------------------------------------------------------------------------------------------------ targets
 @dataclass
@@ -178,44 +77,44 @@ def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf, co
     in_column = any(p.startswith("专栏") for p in path)
     quote_from: dict[int, int] = {}
     for ci, (ca, cb) in enumerate(clauses):
-        qa = clauses[ci - 1][0] if ci and _is_marker_clause(text[clauses[ci - 1][0]:clauses[ci - 1][1]]) else ca
+        qa = clauses[ci - 1][0] if ci and is_marker_clause(text[clauses[ci - 1][0]:clauses[ci - 1][1]]) else ca
         quote_from[ci] = qa
         seg, prev_ind, found = ca, (facts[-1].indicator if facts else ""), []
         consumed = ca
-        for m in _VALUE_RE.finditer(text, ca, cb):
+        for m in VALUE_RE.finditer(text, ca, cb):
             if m.start() < consumed or _skip_number(text, m, ca):
                 continue
             left = text[seg:m.start()]
             bound = m.group("bound") or ""
-            vm = _VERB_RE.search(left)
-            sm = _SHARE_RE.search(left) if not vm else None
+            vm = VERB_RE.search(left)
+            sm = SHARE_RE.search(left) if not vm else None
             extra: list[tuple[str, str]] = []
             if vm:
                 verb = vm.group("verb")
-                cmp = _VERBS[verb]
+                cmp = VERBS[verb]
                 if cmp in ("+", "−"):
                     if bound:
-                        extra.append(("bound", _BOUND_CMP[bound]))
+                        extra.append(("bound", BOUND_CMP[bound]))
                 elif bound:
-                    cmp = _BOUND_CMP[bound]
+                    cmp = BOUND_CMP[bound]
                 raw = left[: vm.start()]
                 if "平均" in vm.group(0):
                     extra.append(("average", "平均"))
                 each = "均" in vm.group("mods")
             elif sm:
-                cmp = _BOUND_CMP.get(bound, "=")
-                subject = _clean_indicator(left[: sm.start()])[0] or prev_ind
+                cmp = BOUND_CMP.get(bound, "=")
+                subject = clean_indicator(left[: sm.start()])[0] or prev_ind
                 raw = f"{subject}占{sm.group('obj') or sm.group('of')}比例"
                 each = False
                 if ci and not left[: sm.start()].strip():
                     quote_from[ci] = quote_from[ci - 1]
-            elif not in_column and not text[m.end():cb].strip() and (bound or _ACTION_RE.match(left.strip())):
-                cmp, raw, each = _BOUND_CMP.get(bound, "="), left, False
+            elif not in_column and not text[m.end():cb].strip() and (bound or ACTION_RE.match(left.strip())):
+                cmp, raw, each = BOUND_CMP.get(bound, "="), left, False
             else:
                 continue
             if "力争" in text[quote_from[ci]:m.start()]:
                 extra.append(("force", "力争"))
-            base = _BASE_RE.search(raw)
+            base = BASE_RE.search(raw)
             if base:
                 extra.append(("base", base.group("base")))
                 raw = raw[: base.start()] + raw[base.end():]
@@ -226,7 +125,7 @@ def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf, co
             one_fact = _one_target(doc_id, text, start, path, quote_from[ci], cb, year_of)
             if vm and "分别" in vm.group("mods"):
                 more = _following_values(text, m.end(), cb)
-                pairs = respectively(_clean_indicator(raw, split=False)[0], 1 + len(more))
+                pairs = respectively(clean_indicator(raw, split=False)[0], 1 + len(more))
                 if pairs:
                     values = [m, *more] if len(pairs) == 1 + len(more) else [m] * len(pairs)
                     last_bound = values[-1].group("bound") or ""  # 「10%和5%左右」: 左右 holds for both
@@ -236,12 +135,12 @@ def _targets(doc_id: str, text: str, start: int, path: Path, year_of: YearOf, co
                     prev_ind, seg = found[-1].indicator, values[-1].end()
                     consumed = seg
                     continue
-            ind, scope = _clean_indicator(raw)
+            ind, scope = clean_indicator(raw)
             if not ind:
                 ind = prev_ind  # a follow-on target: 「……达到25%以上，京津冀地区达到35%以上」
             if len(ind) < 2:
                 continue
-            for one in _split_list(ind, each):
+            for one in split_list(ind, each):
                 found.append(one_fact(one, scope, cmp, m, extra))
             prev_ind, seg = found[-1].indicator, m.end()
             if base:
@@ -267,7 +166,7 @@ def _following_values(text: str, pos: int, hi: int) -> list[re.Match[str]]:
     out = []
     while True:
         sep = re.match(r"\s*(?:、|和|及)\s*", text[pos:hi])
-        m = _VALUE_RE.match(text, pos + sep.end(), hi) if sep else None
+        m = VALUE_RE.match(text, pos + sep.end(), hi) if sep else None
         if not m:
             return out
         out.append(m)
@@ -277,9 +176,9 @@ def _following_values(text: str, pos: int, hi: int) -> list[re.Match[str]]:
 def _level(cmp: str, verb: str, bound: str, extra: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
     """Comparator and extra of one value of a 「分别」 list, with that value's own bound."""
     ex = [e for e in extra if e[0] != "bound"]
-    if _VERBS[verb] in ("+", "−"):
-        return _VERBS[verb], ex + ([("bound", _BOUND_CMP[bound])] if bound else [])
-    return (_BOUND_CMP[bound] if bound else _VERBS[verb]), ex
+    if VERBS[verb] in ("+", "−"):
+        return VERBS[verb], ex + ([("bound", BOUND_CMP[bound])] if bound else [])
+    return (BOUND_CMP[bound] if bound else VERBS[verb]), ex
 
 
 def _skip_number(text: str, m: re.Match[str], lo: int) -> bool:
@@ -289,7 +188,7 @@ def _skip_number(text: str, m: re.Match[str], lo: int) -> bool:
         return True
     # 「低于40微克/立方米的未达标城市」「80%以上的钢铁产能」: a number that qualifies a noun is a condition
     attributive = text.startswith("的", m.end()) and not text.startswith(("的比例", "的比重"), m.end())
-    return after in ("×", "号") or attributive or _in_title(text, m.start())
+    return after in ("×", "号") or attributive or in_title(text, m.start())
 
 
 def _mines(doc_id: str, text: str, start: int, path: Path, ca: int, cb: int, qa: int, year_of: YearOf
@@ -301,9 +200,9 @@ def _mines(doc_id: str, text: str, start: int, path: Path, ca: int, cb: int, qa:
         return []
     criterion = clause[verb + 2:].strip()
     out, scope = [], ""
-    for m in _MINES_RE.finditer(clause, 0, verb + 3):
+    for m in MINES_RE.finditer(clause, 0, verb + 3):
         if not out:
-            scope = _clean_indicator(clause[: m.start()])[0].rstrip("的")
+            scope = clean_indicator(clause[: m.start()])[0].rstrip("的")
         noun = m.group("noun").strip("、 ")
         out.append(_fact("target", doc_id, text, start, qa, cb, path, indicator=f"{noun}达到{criterion}的比例",
                          comparator="=", value=m.group("num"), unit=m.group("unit"),
@@ -314,12 +213,12 @@ def _mines(doc_id: str, text: str, start: int, path: Path, ca: int, cb: int, qa:
 # ---------------------------------------------------------------------------------------------- deadlines
 def _deadlines(doc_id: str, text: str, start: int, path: Path, markers: list[tuple[int, int, int]],
                target_clauses: list[tuple[int, int]]) -> list[Fact]:
-    phase_year, phase = _phase_year(path)
+    p_year, phase = phase_year(path)
     if markers:
         spans = [(m[1], markers[i + 1][0] if i + 1 < len(markers) else len(text), m[2], m[0])
                  for i, m in enumerate(markers)]
-    elif phase_year and not _is_heading(text, path) and "本世纪中叶" not in text and not text.rstrip().endswith("："):
-        spans = [(0, len(text), phase_year, None)]
+    elif p_year and not _is_heading(text, path) and "本世纪中叶" not in text and not text.rstrip().endswith("："):
+        spans = [(0, len(text), p_year, None)]
     else:
         return []
     out = []
@@ -350,7 +249,7 @@ def extract_sentence(doc_id: str, text: str, start: int, path: tuple[str, ...],
     markers = year_markers(text)
     context = context or Context()
     context.markers, context.text = markers, text
-    fallback = context_year or _phase_year(path)[0]
+    fallback = context_year or phase_year(path)[0]
 
     def year_of(pos: int) -> int | None:
         before = [y for s, _, y in markers if s < pos]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kb.answer.documents import display_name, merge_sides, not_found_text
+from kb.cite import ungrounded_numbers
 from kb.query.documents import DocChoice, choose_documents, kind_of
 from kb.types import Answer, Citation
 
@@ -142,3 +143,11 @@ def test_a_short_name_is_routing_not_topic(kb):
     # 「空气质量行动计划」 names the document; what is asked is the PM2.5 figure
     ans = kb.ask("国家空气质量行动计划要求PM2.5下降多少？")
     assert ans.status == "answered" and "%" in ans.answer and ans.citations[0].doc_id == AIR
+
+
+@pytest.mark.parametrize("question", ["规划里“到2099年建成9座示范站”这句在哪？", "实施“一2.“无废城市”"])
+def test_a_quote_the_corpus_lacks_is_refused_without_repeating_its_numbers(kb, question):
+    """The refusal names the quote but never repeats a number that no cited quote holds."""
+    ans = kb.ask(question)
+    assert ans.status == "not_found" and "没有您引用" in ans.answer
+    assert ungrounded_numbers(ans.answer, ans.citations) == []

@@ -19,6 +19,7 @@ WORD_FOLDERS = {"lexicon", "query"}
 # facts and structure out of documents), the tools built on facts, and the UI's labels.
 NOT_ANSWERING = {
     "facts.py": "build: extracts targets from document text",
+    "facts_grammar.py": "build: the units, verbs and year markers targets are read with",
     "facts_roles.py": "build: extracts responsibilities from document text",
     "structure.py": "build: reads the section layout of 公文",
     "ingest.py": "build: reads the corpus and its manifest",

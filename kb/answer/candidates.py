@@ -172,7 +172,9 @@ def _out_of_corpus(kb: AnswerContext, q: Query) -> str | None:
             return f"语料库中没有您提到的文件（{title}），无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
     for phrase in q.quoted:  # a quoted part the corpus lacks (short quotes are paraphrase)
         if len(phrase) >= kb.settings.answering.quoted_min and not any(phrase in d.text for d in kb.index.docs.values()):
-            return f"语料库中没有您引用的“{phrase}”，无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
+            # a refusal never repeats a number no quote holds: a quote with digits is not echoed
+            shown = "这段话" if re.search(r"\d", phrase) else f"“{phrase}”"
+            return f"语料库中没有您引用的{shown}，无法据此回答。下面列出语料库中最接近的段落，仅供参考。"
     if q.level and not any(d.meta.level == q.level for d in kb.index.docs.values()):
         name = {"national": "国家级", "provincial": "省级", "municipal": "市级"}[q.level]
         return f"语料库中没有{name}文件，无法回答关于{name}文件的问题。下面列出最接近的段落，仅供参考。"
