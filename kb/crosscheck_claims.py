@@ -126,6 +126,12 @@ def _responsibility(sentence: str) -> tuple[str, str] | None:
             lo = max(sentence.rfind(c, 0, m.start()) for c in "，；。") + 1
             hi = min((i for i in (sentence.find(c, m.end()) for c in "，；。") if i >= 0), default=len(sentence))
             after = re.sub(p["partners_after_lead"], "", sentence[m.end(): hi])
+            # 「X由A牵头，会同B、C制定」: the clause of the partners carries the duty's verb
+            nxt = sentence[hi:].lstrip("，")
+            with_partners = re.match(p["partners"], nxt)
+            if with_partners:
+                end = min((i for i in (nxt.find(c) for c in "，；。") if i >= 0), default=len(nxt))
+                after += re.sub(p["partners_tail"], "", nxt[with_partners.end("partners"): end])
             return body, (sentence[lo: m.start()] + after).strip("，。；")
     return None
 

@@ -26,6 +26,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PasswordType, PdfReader
 
 from kb.errors import ReadError, os_reason
+from kb.pdf_text import join_pages
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -266,7 +267,7 @@ def _read_pdf(data: bytes, name: str) -> str:
     if not any(p.strip() for p in pages):
         raise _fail(name, f"没有文字层（共 {len(pages)} 页，像是扫描件）",
                     "先做 OCR 文字识别（例如 ocrmypdf），再用识别后的 PDF")
-    return "\n".join(pages)
+    return join_pages(pages)
 
 
 def _read_html(data: bytes, name: str) -> tuple[str, str]:

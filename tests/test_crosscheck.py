@@ -123,3 +123,14 @@ def test_responsibility_duty_is_its_own_clause(kb) -> None:
     assert "各县区" not in led[0].indicator
     same = check_text(kb, "由市生态环境局会同市发展改革委、市住房城乡建设局等有关部门制定年度行动方案，推动任务落实。")
     assert [f.verdict for f in same] == ["consistent"]
+
+
+@pytest.mark.parametrize("statement", [
+    "（一）本市建设年度行动方案由市住房城乡建设局牵头，会同市发展改革委、市生态环境局制定。",
+    "（一）由市发展改革委牵头，会同市住房城乡建设局等有关部门制定本市建设年度行动方案。",
+])
+def test_a_lead_whose_duty_stands_in_the_partners_clause_is_checked(kb, statement) -> None:
+    """「X由A牵头，会同B制定」: the verb and the work can stand in the clause after the lead."""
+    found = check_text(kb, statement)
+    assert [f.verdict for f in found] == ["conflict"]
+    assert "会同" not in found[0].indicator and "行动方案" in found[0].indicator

@@ -30,6 +30,7 @@ NOT_ANSWERING = {
     "brief.py": "tool 简报: groups targets by phase",
     "facts_scope.py": "build: reads the region or city class a target is set for",
     "normalize.py": "build: joins a number cut from its unit in damaged text",
+    "pdf_text.py": "build: a PDF's visual lines into paragraphs (where a numbered part starts)",
     "compare.py": "tool 对标: which scopes of a national target apply to a city",
     "cli_parser.py": "CLI: argparse's English messages said in Chinese",
 }

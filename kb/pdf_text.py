@@ -1,0 +1,89 @@
+"""Text of a PDF's pages as the writer typed it, not as the page drew it (used by kb.readers).
+
+A PDF holds lines as drawn: a paragraph is cut at the right margin (「交通运」 / 「输领域」), and a
+page can carry punctuation set in a fallback font as a separate text object, which text
+extraction then puts beside the line instead of in it (「公路 新三通 比例 … “ ” “ ”」, a space
+left where each mark stood). Two repairs, both from the layout alone (no words):
+
+- **Displaced marks** (quote marks, 「Ⅰ—Ⅳ」: punctuation, symbols, Roman numerals) of one visual
+  line are put back, in order, into the gaps between two CJK characters that line left, when the
+  counts agree; otherwise the line is kept as it was.
+- **Wrapped lines** are joined: a line as wide as the page's full lines (``FULL_LINE`` of a
+  high quantile of its line widths) that does not end a sentence continues on the next line, unless the next line starts a
+  numbered part (一、 （一） 1. 第一条 …). The same holds across a page break.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+FULL_LINE = 0.9  # a line at least this share of the page's full width was cut by the margin
+FULL_QUANTILE = 0.8  # the page's full width: this quantile of its line widths (one odd wide line does not set it)
+_ENDS = "。！？；：…」』”）)"
+_PART_START = re.compile(r"\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百\d]+[章节条部])")
+_MAIN_MARKS = "，。、；：？！（）《》%％.．"  # punctuation set in the text's own font, never displaced
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+_CJK_OR_MARK = r"[\u3400-\u9fff\uf900-\ufaff，。、；：？！（）《》]"
+_GAP = re.compile(rf"(?<={_CJK_OR_MARK}) (?={_CJK_OR_MARK})")
+_TOKEN = r"[^\sA-Za-z0-9_\u3400-\u9fff\uf900-\ufaff]+"
+_RUN = re.compile(rf"(?:(?<=\s)|^){_TOKEN}(?:\s+{_TOKEN})*\s*")
+
+
+def width(line: str) -> int:
+    """Display width: a full-width character counts two, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _displaced(token: str) -> bool:
+    """A mark of a fallback font: punctuation, symbols or Roman numerals only (「“」「Ⅰ—Ⅳ」)."""
+    return all(unicodedata.category(ch)[0] in "PS" or unicodedata.category(ch) == "Nl" for ch in token) \
+        and not any(ch in _MAIN_MARKS for ch in token)
+
+
+def place_displaced(line: str) -> str:
+    """「点位 类水 … 2035 Ⅰ—Ⅳ年」 → 「点位Ⅰ—Ⅳ类水」: the one run of displaced marks of a line goes back,
+    token by token in order, into the gaps between CJK characters, when the counts agree."""
+    runs = [m for m in _RUN.finditer(line) if all(_displaced(t) for t in m.group().split())]
+    if len(runs) != 1:
+        return line
+    run = runs[0]
+    marks = run.group().split()
+    rest = line[:run.start()] + line[run.end():]
+    gaps = list(_GAP.finditer(rest))
+    if len(gaps) != len(marks):
+        return line
+    out, last = [], 0
+    for gap, mark in zip(gaps, marks):
+        out += [rest[last:gap.start()], mark]
+        last = gap.end()
+    return "".join(out) + rest[last:]
+
+
+def _full_width(lines: list[str]) -> int:
+    widths = sorted(w for x in lines if (w := width(x.rstrip())))
+    return widths[min(len(widths) - 1, int(FULL_QUANTILE * len(widths)))] if widths else 0
+
+
+def _continues(prev: str, nxt: str, full: int) -> bool:
+    body = prev.rstrip()
+    return (bool(body) and bool(nxt.strip()) and width(body) >= FULL_LINE * full
+            and body[-1] not in _ENDS and not _PART_START.match(nxt))
+
+
+def join_pages(pages: list[str]) -> str:
+    """The pages' text with quote marks put back and margin wraps joined; page breaks are line
+    breaks unless a wrapped line continues on the next page."""
+    lines_of = [[place_displaced(x) for x in page.split("\n")] for page in pages]
+    fulls = [_full_width(lines) for lines in lines_of]
+    out: list[str] = []
+    full_prev = 0
+    for lines, full in zip(lines_of, fulls):
+        for i, line in enumerate(lines):
+            limit = full_prev if i == 0 else full
+            if out and limit and _continues(out[-1], line, limit):
+                out[-1] = out[-1].rstrip() + line.lstrip()
+            else:
+                out.append(line)
+        full_prev = full
+    return "\n".join(out)
