@@ -15,8 +15,16 @@ left where each mark stood). Two repairs, both from the layout alone (no words):
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 import unicodedata
+from collections.abc import Callable
+
+from pypdf import PasswordType, PdfReader
+
+logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings are not ours to print
+logging.getLogger("pypdf").propagate = False
 
 FULL_LINE = 0.9  # a line at least this share of the page's full width was cut by the margin
 FULL_QUANTILE = 0.8  # the page's full width: this quantile of its line widths (one odd wide line does not set it)
@@ -87,3 +95,27 @@ def join_pages(pages: list[str]) -> str:
                 out.append(line)
         full_prev = full
     return "\n".join(out)
+
+
+def read_pdf(data: bytes, name: str, fail: Callable[[str, str, str], Exception]) -> str:
+    """The text layer of a PDF, repaired as above; ``fail(name, what, fix)`` makes the error raised."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+    except Exception as e:
+        raise fail(name, "不是有效的 PDF（已损坏或不完整）", "重新导出 PDF") from e
+    if encrypted:
+        try:  # an empty user password (permissions-only protection) still opens
+            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+        except Exception:  # noqa: BLE001 - e.g. AES without the cryptography package
+            opened = False
+        if not opened:
+            raise fail(name, "是加了密码的 PDF", "去掉密码后重新导出")
+    try:
+        pages = [(page.extract_text() or "").rstrip("\n") for page in reader.pages]
+    except Exception as e:
+        raise fail(name, "PDF 已损坏（无法提取文字）", "重新导出 PDF") from e
+    if not any(p.strip() for p in pages):
+        raise fail(name, f"没有文字层（共 {len(pages)} 页，像是扫描件）",
+                    "先做 OCR 文字识别（例如 ocrmypdf），再用识别后的 PDF")
+    return join_pages(pages)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -23,10 +22,9 @@ from charset_normalizer import from_bytes
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from pypdf import PasswordType, PdfReader
 
 from kb.errors import ReadError, os_reason
-from kb.pdf_text import join_pages
+from kb.pdf_text import read_pdf
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -46,8 +44,6 @@ _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-
 _HTML_NOISE = (Comment, Declaration, Doctype, ProcessingInstruction)
 _GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "euc-cn"}
 
-logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings are not ours to print
-logging.getLogger("pypdf").propagate = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,7 @@ def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Ra
         if fmt == "docx":
             text, encoding = _read_docx(data, name), "docx"
         elif fmt == "pdf":
-            text, encoding = _read_pdf(data, name), "pdf"
+            text, encoding = read_pdf(data, name, _fail), "pdf"
         elif fmt == "html":
             text, charset = _read_html(data, name)
             encoding = f"html:{charset}"
@@ -245,29 +241,6 @@ def _docx_lines(parent: Any, doc: Any) -> list[str]:
             if content is not None:
                 lines.extend(_docx_lines(content, doc))
     return lines
-
-
-def _read_pdf(data: bytes, name: str) -> str:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        encrypted = reader.is_encrypted
-    except Exception as e:
-        raise _fail(name, "不是有效的 PDF（已损坏或不完整）", "重新导出 PDF") from e
-    if encrypted:
-        try:  # an empty user password (permissions-only protection) still opens
-            opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-        except Exception:  # noqa: BLE001 - e.g. AES without the cryptography package
-            opened = False
-        if not opened:
-            raise _fail(name, "是加了密码的 PDF", "去掉密码后重新导出")
-    try:
-        pages = [(page.extract_text() or "").rstrip("\n") for page in reader.pages]
-    except Exception as e:
-        raise _fail(name, "PDF 已损坏（无法提取文字）", "重新导出 PDF") from e
-    if not any(p.strip() for p in pages):
-        raise _fail(name, f"没有文字层（共 {len(pages)} 页，像是扫描件）",
-                    "先做 OCR 文字识别（例如 ocrmypdf），再用识别后的 PDF")
-    return join_pages(pages)
 
 
 def _read_html(data: bytes, name: str) -> tuple[str, str]:
