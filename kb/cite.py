@@ -12,6 +12,7 @@ from kb.types import Citation, Document, Fact
 _MARKER_RE = re.compile(r"\[\d+\]")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _PHASE_RE = pattern("text.toml", "phase_heading")
+_YEAR_MARKER_RE = pattern("text.toml", "year_marker")
 
 
 def numbers_in(text: str) -> list[str]:
@@ -23,6 +24,19 @@ def ungrounded_numbers(answer: str, citations: tuple[Citation, ...] | list[Citat
     quoted = " ".join(c.quote for c in citations)
     have = set(numbers_in(quoted))
     return [n for n in numbers_in(answer) if n not in have and n not in quoted]
+
+
+def paragraph_year(doc: Document, year: int | None, before: int) -> tuple[int, int] | None:
+    """The span of the nearest 「到2025年」 (or 「2025年」) before ``before`` in the same paragraph: the
+    year a sentence cut off by 「；」 or 。 from its year marker is dated by."""
+    if not year:
+        return None
+    para = doc.text.rfind("\n", 0, before) + 1
+    found = None
+    for m in _YEAR_MARKER_RE.finditer(doc.text, para, before):
+        if int(m.group("year")) == year:
+            found = (m.start(), m.end())
+    return found
 
 
 _BOUNDS: dict[int, tuple[tuple, list[int], list[int]] | None] = {}
@@ -116,13 +130,17 @@ class CitationBuilder:
             return f"{clause}[{self.cite(fact.doc_id, fact.start, fact.end)}]。"
         if year not in doc.text[s_start:s_end]:
             phase = self._phase_heading(doc, fact)
-        # The heading is cited first when it comes first, so the markers read [1] … [2].
+        marker = paragraph_year(doc, fact.year, s_start) if phase is None and year not in doc.text[s_start:s_end] else None
+        # The heading (or the year marker) is cited first when it comes first, so the markers read [1] … [2].
         m = self.cite(fact.doc_id, *phase) if phase is not None else 0
+        y = self.cite(fact.doc_id, *marker) if marker is not None else 0
         n = self.cite(fact.doc_id, s_start, s_end)
         if phase is not None:
             return f"{doc.text[phase[0]:phase[1]].rstrip('。')}[{m}]：{clause}[{n}]。"
         if year and year not in clause and year in doc.text[s_start:s_end]:
             return f"到{year}年，{clause}[{n}]。"
+        if marker is not None:  # 「到2025年，……；（this sentence）」: the year stands earlier in the paragraph
+            return f"{doc.text[marker[0]:marker[1]]}[{y}]，{clause}[{n}]。"
         return f"{clause}[{n}]。"
 
     def _phase_heading(self, doc: Document, fact: Fact) -> tuple[int, int] | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from kb.answer.evidence import after_event, evidence_answer
 from kb.answer.notice import DATE_RE
 from kb.answer.outline import main_document
-from kb.cite import CitationBuilder, sentence_around
+from kb.cite import CitationBuilder, paragraph_year, sentence_around
 from kb.facts_match import canonical_of, match_targets, same_indicator
 from kb.indicators import INDICATOR_SYNONYMS
 from kb.lexicon import pattern, word_list
@@ -125,6 +125,10 @@ def _dated_sentence(cb: CitationBuilder, doc: Document, f: Fact) -> str:
             if s.kind == "phase" and s.start <= f.start < s.end:
                 m = cb.cite(doc.doc_id, s.start, s.start + len(s.title))
                 return f"{s.title}[{m}]：{cb.quote_sentence(doc.doc_id, s0, s1)}"
+        marker = paragraph_year(doc, f.year, s0)
+        if marker is not None:  # the year stands earlier in the paragraph (「到2025年，……；」)
+            y = cb.cite(doc.doc_id, *marker)
+            return f"{doc.text[marker[0]:marker[1]]}[{y}]，{cb.quote_sentence(doc.doc_id, s0, s1)}"
     return cb.quote_sentence(doc.doc_id, s0, s1)
 
 
