@@ -27,11 +27,12 @@ def ungrounded_numbers(answer: str, citations: tuple[Citation, ...] | list[Citat
 
 
 def paragraph_year(doc: Document, year: int | None, before: int) -> tuple[int, int] | None:
-    """The span of the nearest 「到2025年」 (or 「2025年」) before ``before`` in the same paragraph: the
-    year a sentence cut off by 「；」 or 。 from its year marker is dated by."""
+    """The span of the nearest 「到2025年」 (or 「2025年」) before ``before`` in the same full sentence
+    (up to the last 。): the year a clause cut off by 「；」 from its year marker is dated by. A year of
+    an earlier sentence is not taken: that sentence may date only itself."""
     if not year:
         return None
-    para = doc.text.rfind("\n", 0, before) + 1
+    para = max(doc.text.rfind("\n", 0, before), doc.text.rfind("。", 0, before)) + 1  # same full sentence
     found = None
     for m in _YEAR_MARKER_RE.finditer(doc.text, para, before):
         if int(m.group("year")) == year:

@@ -134,23 +134,8 @@ def _pick(candidates: list[tuple[float, Fact]], year: int | None) -> Fact:
     return same[0] if same else min(near, key=lambda s: (abs((s.year or 0) - (year or 0)), s.year or 0))
 
 
-def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
-    f = claim.fact
-    if f.kind == "responsibility":
-        return _judge_responsibility(kb, claim)
-    sources = {d.doc_id for d in kb.local_documents()}  # a department implements its city's plan
-    pool = [s for s in kb.index.facts if s.kind == f.kind and s.doc_id in sources]
-    if f.kind == "target":
-        scored = [(indicator_match(f, s, kb.index.tokenizer), s) for s in pool]
-        scored = [x for x in scored if x[0] >= MIN_TARGET_MATCH]
-    else:
-        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote, kb.index.tokenizer), s) for s in pool]
-        scored = [x for x in scored if x[0] >= MIN_DEADLINE_MATCH]
-    scored.sort(key=lambda x: -x[0])
-    if not scored:
-        return Finding(claim.statement, "not_found", f.indicator or f.subject, f.year, value_str(f), "",
-                       "来源文件中没有此指标" if f.kind == "target" else "来源文件中没有此项任务的期限")
-    src = _pick(scored, f.year)
+def _differences(claim: Claim, f: Fact, src: Fact) -> list[str]:
+    """How the department's statement differs from one source fact (empty: they agree)."""
     diffs = []
     if f.kind == "target":
         value_differs = f.value != src.value and _num(f.value) != _num(src.value)
@@ -171,6 +156,35 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
                          f"来源“{BOUND.get(src.comparator, src.comparator) or '达到'}”{looser}")
     elif f.year != src.year:
         diffs.append("期限不同：" + _year_direction(f.year, src.year))
+    return diffs
+
+
+def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
+    f = claim.fact
+    if f.kind == "responsibility":
+        return _judge_responsibility(kb, claim)
+    sources = {d.doc_id for d in kb.local_documents()}  # a department implements its city's plan
+    pool = [s for s in kb.index.facts if s.kind == f.kind and s.doc_id in sources]
+    if f.kind == "target":
+        scored = [(indicator_match(f, s, kb.index.tokenizer), s) for s in pool]
+        scored = [x for x in scored if x[0] >= MIN_TARGET_MATCH]
+    else:
+        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote, kb.index.tokenizer), s) for s in pool]
+        scored = [x for x in scored if x[0] >= MIN_DEADLINE_MATCH]
+    scored.sort(key=lambda x: -x[0])
+    if not scored:
+        return Finding(claim.statement, "not_found", f.indicator or f.subject, f.year, value_str(f), "",
+                       "来源文件中没有此指标" if f.kind == "target" else "来源文件中没有此项任务的期限")
+    src = _pick(scored, f.year)
+    # a target the source states twice (「保持在94.7%」 and later 「保持在94.7%左右」): the department
+    # agrees when it agrees with either statement of the same figure
+    best = scored[0][0]
+    twins = [x for score, x in scored if score >= best - 0.05 and x is not src and x.year == src.year
+             and x.value == src.value and x.unit == src.unit]
+    diffs = _differences(claim, f, src)
+    for twin in twins:
+        if diffs and not _differences(claim, f, twin):
+            src, diffs = twin, []
     dept_value = value_str(f)
     if claim.value_range:
         dept_value = dept_value.replace(f"{f.value}{f.unit}", f"{claim.value_range[0]:g}—{claim.value_range[1]:g}{f.unit}", 1)

@@ -134,3 +134,16 @@ def test_a_lead_whose_duty_stands_in_the_partners_clause_is_checked(kb, statemen
     found = check_text(kb, statement)
     assert [f.verdict for f in found] == ["conflict"]
     assert "会同" not in found[0].indicator and "行动方案" in found[0].indicator
+
+
+def test_a_target_the_source_states_twice_agrees_with_either_statement(kb) -> None:
+    """The plan states some targets twice, once with 「左右」 and once without: a department that
+    copies either statement agrees with the plan (no conflict over the comparator)."""
+    plan = [f for f in kb.index.facts if f.kind == "target" and f.doc_id == "jilin_meili_jiangcheng_plan_2024_2035" and f.year]
+    twice = [f for f in plan for g in plan if g is not f and (g.indicator, g.year, g.value, g.unit)
+             == (f.indicator, f.year, f.value, f.unit) and g.comparator != f.comparator]
+    assert twice, "the plan has a target stated twice with different comparators"
+    for f in twice:
+        quote = f.quote if str(f.year) in f.quote else f"到{f.year}年，{f.quote}"
+        found = [x for x in check_text(kb, quote + "。") if x.verdict != "not_found"]
+        assert found and all(x.verdict == "consistent" for x in found), (quote, found)
