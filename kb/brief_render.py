@@ -17,10 +17,8 @@ from kb.chart import timeline_png
 
 SUMMARY_TARGETS = 8  # target sentences read aloud in the 摘要; the table holds them all
 TIMELINE_MIN_YEARS = 2  # a timeline with every item on one year says nothing the tables do not
-_NUMBER_RUN = re.compile(r"[\[\d][\d.%％×xX/A-Za-z\]]+")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|专栏\d+)")
 SHORT_PART = 8  # a path part this short is said whole (「一、建设目标」)
-NO_BREAK = "\u2060"  # WORD JOINER: LibreOffice and Word never break a line at it
 
 
 def summary_lines(b: Brief) -> list[str]:
@@ -39,17 +37,12 @@ def summary_lines(b: Brief) -> list[str]:
     return lines
 
 
-def nobreak(text: str) -> str:
-    """Numbers with their units and citation marks (「100%」「2×350MW」「[28]」) kept on one line."""
-    return _NUMBER_RUN.sub(lambda m: NO_BREAK.join(m.group(0)), text)
-
-
 def short_section(section: str) -> str:
     """「四、天蓝水净…… › （一）持续打好…… › 突出重点领域治理」 → 「四、（一） › 突出重点领域治理」."""
     parts = section.split(" › ")
     head = "".join(p if len(p) <= SHORT_PART else m.group(0) if (m := _ORDINAL.match(p)) else p
                    for p in parts[:-1])
-    return (f"{head} › {parts[-1]}" if head else parts[-1]).replace("、（", "（")
+    return (f"{head} › {parts[-1]}" if head else parts[-1]).replace("、（", "（").replace("、 › ", " › ")
 
 
 def _body_texts(b: Brief) -> tuple[dict[int, str], dict[int, str]]:
@@ -75,7 +68,7 @@ def reference_lines(b: Brief) -> list[str]:
         if not head:
             return short_section(c.section)
         return "".join(m.group(0) for p in c.section.split(" › ") if (m := _ORDINAL.match(p))).replace(
-            "、（", "（") + f" › {head}"
+            "、（", "（").rstrip("、") + f" › {head}"
 
     def flush() -> None:
         if run:
@@ -145,14 +138,15 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
 def _table(d, header: tuple[str, ...], rows: tuple[Row, ...], widths_cm: tuple[float, ...]) -> None:
     from docx.shared import Cm
 
-    from kb.docx_style import fix_widths, header_row
+    from kb.docx_style import add_text, fix_widths, header_row
 
     table = d.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     header_row(table, header)
     for r in rows:
         for cell, value in zip(table.add_row().cells, (*r.cells, _ref(r.refs))):
-            cell.text = nobreak(value)
+            cell.text = ""
+            add_text(cell.paragraphs[0], value)
     fix_widths(table, [Cm(w) for w in widths_cm], font_pt=9.5)
 
 
@@ -160,14 +154,16 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     import docx
     from docx.shared import Cm, Pt
 
-    from kb.docx_style import a4_margins, chinese_defaults
+    from kb.docx_style import a4_margins, add_text, chinese_defaults
 
     d = docx.Document()
     chinese_defaults(d)
     a4_margins(d)
 
     def para(text: str, style: str | None = None):
-        return d.add_paragraph(nobreak(text), style=style)
+        p = d.add_paragraph(style=style)
+        add_text(p, text)
+        return p
 
     d.add_heading(b.title, level=0)
     para(b.scope)
@@ -196,17 +192,19 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
         d.add_heading("重点工程（专栏）", level=1)
         for column, rows in _project_groups(b):
             if column:
-                para(column).runs[0].bold = True
+                for run in para(column).runs:
+                    run.bold = True
             for r in rows:
                 para(f"{r.cells[0]}{_ref(r.refs)}", "List Bullet")
     if chart:
         d.add_heading("时间轴", level=1)
         d.add_picture(str(chart), width=Cm(16))
     d.add_heading("出处", level=1)
-    head = para(_sources_title(b)).runs[0]
-    head.font.size, head.bold = Pt(9), True
+    for run in para(_sources_title(b)).runs:
+        run.font.size, run.bold = Pt(9), True
     for line in reference_lines(b):
-        para(line).runs[0].font.size = Pt(9)
+        for run in para(line).runs:
+            run.font.size = Pt(9)
     d.save(str(path))
 
 
