@@ -128,7 +128,7 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
     if b.projects:
         out += ["## 重点工程（专栏）", ""]
         for column, rows in _project_groups(b):
-            out += [f"**{column}**", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in rows] + [""]
+            out += [f"### {column}", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in rows] + [""]
     if chart:
         out += ["## 时间轴", "", f"![时间轴]({chart})", ""]
     out += ["## 出处", "", _sources_title(b), ""] + [f"- {line}" for line in reference_lines(b)] + [""]

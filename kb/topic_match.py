@@ -63,10 +63,11 @@ def _shared_phrase(titles: list[str]) -> str:
 def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, ...]]:
     """Paths of the sections in the topic: a title that names a topic word; a title closest in
     meaning to the topic (embedding z-score over the document's titles); a title holding the
-    phrase the closest titles share. A section in the topic covers everything under it."""
+    phrase the closest titles share. A section in the topic covers everything under it. Meaning
+    widens a topic the document names; it never finds one the document does not speak of."""
     titled = [s for s in doc.sections if s.kind in ("section", "lead", "column", "item")]
     paths = {s.path for s in titled if text_in_topic(topic, s.title)}
-    if embedder is not None and len(titled) > 5:
+    if embedder is not None and len(titled) > 5 and text_in_topic(topic, doc.text):  # the topic is the document's
         sims = embedder.embed_passages([s.title for s in titled]) @ embedder.embed_query(" ".join(terms_for(topic)))
         z = (sims - sims.mean()) / (sims.std() or 1.0)
         floor = max(MEANING_Z, float(z.max()) - MEANING_GAP)

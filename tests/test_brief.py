@@ -49,7 +49,9 @@ def test_markdown_brief(kb, tmp_path: Path) -> None:
     md = out.read_text(encoding="utf-8")
     assert md.startswith("# 简报：新能源汽车（2027年）")
     assert "| 新能源公交车占比 |" in md and re.search(r"\[\d+\]", md)
-    assert (tmp_path / "brief.timeline.png").exists()
+    assert not (tmp_path / "brief.timeline.png").exists() and "## 时间轴" not in md  # one year: no timeline
+    write_brief(kb, "新能源汽车", None, tmp_path / "all.md")
+    assert (tmp_path / "all.timeline.png").exists()
 
 
 def test_topic_with_nothing_gives_clear_message(kb, tmp_path: Path, capsys) -> None:
