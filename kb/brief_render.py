@@ -1,5 +1,5 @@
 """A Brief rendered for trainers: Markdown, docx (A4, the chart 16 cm wide) or PPTX (kb.brief_slides).
-All open with the one-page 摘要, whose counts are those of the lists below."""
+All open with the one-page 摘要 (the goals in the source's words, no counts)."""
 
 from __future__ import annotations
 
