@@ -8,16 +8,16 @@ begun by then. Rendering (Markdown, docx) is kb.brief_render."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kb.brief_text import _compact, _ref, target_sentence  # noqa: F401 (re-exported)
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
 from kb.labels import comparator_word
 from kb.structure import split_sentences
-from kb.topic_match import text_in_topic
+from kb.topic_match import dense_in_topic, text_in_topic, topic_sections, under
 from kb.types import Citation, Document, Fact
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
 MEASURES_PER_TASK = 12  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
 _LISTED = re.compile(r"[^，。；\n]+")  # the parts of a 专栏 sentence that lists its projects
+_ENUM = "、"
+ENUM_MIN = 4  # a clause of this many 、-parts lists projects (fewer: one project's name holds the 、)
 _DIGIT = re.compile(r"\d")
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 # The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
@@ -39,6 +41,7 @@ class Row:
     cells: tuple[str, ...]
     refs: tuple[int, ...]
     clause: str = ""  # a target's own words in the source (kept verbatim in the 摘要)
+    fact: Fact | None = None  # the target or deadline a row shows (drawn on the timeline)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Brief:
     dated: tuple[Fact, ...]  # for the timeline
     references: tuple[Citation, ...]
     year_note: str = ""  # e.g. 「2029年没有单独的目标指标；最近的年份：2030年」
+    phase_note: str = ""  # a phase in the year's reach whose goals do not name the topic
 
 
 def _phase_span(path: tuple[str, ...]) -> tuple[int, int] | None:
@@ -77,28 +81,46 @@ def _year_ok(f: Fact, year: int | None) -> bool:
     return span is not None and span[0] <= year <= span[1]
 
 
+PHASE_QUOTE_MAX = 420  # a fact this close to its phase heading is quoted with it, in one citation
+
+
+def _phase_of(doc: Document, pos: int):
+    return next((s for s in doc.sections if s.kind == "phase" and s.start <= pos < s.end), None)
+
+
 def _fact_refs(cb: CitationBuilder, doc: Document, f: Fact) -> tuple[int, ...]:
+    """The sentence that holds the fact; when its year comes from the phase heading, one quote from
+    the heading through the sentence (never a citation of the heading alone when it can be helped)."""
     s0, s1 = sentence_around(doc, f.start, f.end)
-    refs = [cb.cite(doc.doc_id, s0, s1)]
-    if f.year and str(f.year) not in doc.text[s0:s1]:
-        for s in doc.sections:  # the year comes from the phase heading: cite it too
-            if s.kind == "phase" and s.start <= f.start < s.end:
-                refs.append(cb.cite(doc.doc_id, s.start, s.start + len(s.title)))
-                break
-    return tuple(refs)
+    phase = _phase_of(doc, f.start) if f.year and str(f.year) not in doc.text[s0:s1] else None
+    if phase is None:
+        return (cb.cite(doc.doc_id, s0, s1),)
+    if s1 - phase.start <= PHASE_QUOTE_MAX:
+        return (cb.cite(doc.doc_id, phase.start, s1),)
+    return cb.cite(doc.doc_id, phase.start, phase.start + len(phase.title)), cb.cite(doc.doc_id, s0, s1)
+
+
+def source_comparator(quote: str, value: str, comparator: str) -> str:
+    """The comparator as the source words it in the target's own clause (以内 stays 以内)."""
+    own = next((c for c in CLAUSE_RE.findall(quote) if value and value in c), quote)
+    return next((w for w in _CMP_WORDS if w in own), comparator_word(comparator))
 
 
 def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: CitationBuilder,
-           phases_too: bool = True):
+           secs: set, phases_too: bool = True):
     """Targets and deadlines of the topic and year; ``phases_too``: also those a phase covering the
-    year states (off when exactly that year's figures are wanted)."""
-    targets, deadlines, dated = [], [], []
+    year states (off when exactly that year's figures are wanted). A deadline stated in a phase
+    paragraph is a phase goal (listed under 阶段目标), not a 时限任务."""
+    targets, deadlines = [], []
     seen: set[tuple] = set()
     for f in kb.index.facts:
         if f.doc_id != doc.doc_id or f.kind not in ("target", "deadline") or not (
                 _year_ok(f, year) if phases_too else f.year == year):
             continue
-        if not text_in_topic(topic, f.indicator, f.subject, f.quote, " ".join(f.path)):
+        if f.kind == "deadline" and (not f.year or _phase_of(doc, f.start) is not None):
+            continue
+        if not (under(f.path, secs) or text_in_topic(topic, f.indicator)
+                or dense_in_topic(topic, f.subject or f.quote)):
             continue
         key = (f.kind, f.indicator, f.value, f.year, f.subject)
         if key in seen:
@@ -107,32 +129,32 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
             own = next((c for c in CLAUSE_RE.findall(f.quote) if f.value and f.value in c), f.quote)
-            word = next((w for w in _CMP_WORDS if w in own), comparator_word(f.comparator))
-            targets.append(Row((f.indicator, word, f.value, f.unit,
-                                f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), f.quote))
-            dated.append(f)
-        elif f.year:
+            targets.append(Row((f.indicator, source_comparator(f.quote, f.value, f.comparator), f.value, f.unit,
+                                f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), own, f))
+        else:
             task = (f.subject or f.quote).rstrip("。；，")
-            deadlines.append(Row((f"{f.year}年", task, section), _fact_refs(cb, doc, f)))
-            dated.append(f)
-    return targets, deadlines, dated
+            deadlines.append(Row((f"{f.year}年", task, section), _fact_refs(cb, doc, f), fact=f))
+    return targets, deadlines
 
 
-def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilder) -> list[Row]:
-    """Clauses of the phase paragraphs that name the topic, each with its phase."""
-    rows = []
+def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilder) -> tuple[list[Row], list[str]]:
+    """Clauses of the phase paragraphs that name the topic, each with its phase; and the phases in
+    the year's reach whose paragraph does not name the topic (said so in the brief)."""
+    rows, silent = [], []
     for s in doc.sections:
         span = _phase_span((s.title,)) if s.kind == "phase" else None
         if span is None or (year is not None and span[0] > year):
             continue
         body_start = s.start + len(s.title)
+        before = len(rows)
         for m in CLAUSE_RE.finditer(doc.text, body_start, s.end):
             clause = m.group(0).rstrip("，。；")
             if len(clause) >= 4 and not _DIGIT.search(clause) and text_in_topic(topic, clause):  # figures: in the table
                 a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-                refs = (cb.cite(doc.doc_id, s.start, body_start), cb.cite(doc.doc_id, a, m.start() + len(clause)))
-                rows.append(Row((s.title.rstrip("。"), clause.strip()), refs))
-    return rows
+                rows.append(Row((s.title.rstrip("。"), clause.strip()), (cb.cite(doc.doc_id, a, m.start() + len(clause)),)))
+        if len(rows) == before and year is not None and span[1] >= year:
+            silent.append(s.title.rstrip("。"))
+    return rows, silent
 
 
 def _other_year_only(text: str, year: int | None) -> bool:
@@ -141,7 +163,7 @@ def _other_year_only(text: str, year: int | None) -> bool:
     return year is not None and bool(years) and year not in years
 
 
-def _tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = None) -> list[Task]:
+def _tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = None, secs: frozenset = frozenset()) -> list[Task]:
     """Each lead sentence in the topic (by its words or its section's title), with the measures
     that follow it up to the next heading (a lead's text may run over several paragraphs); a lead
     outside the topic still counts when several of its measures name it. With a year, measures
@@ -156,44 +178,60 @@ def _tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = No
         end = next((x for x in starts if x > s.start), len(doc.text))
         own = [x for x in sentences if head_end <= x.start < end and not x.text.startswith(("到20", "到 20"))
                and not _other_year_only(x.text, year)]
-        head_in = text_in_topic(topic, doc.text[s.start:head_end], " ".join(s.path[:-1]))
+        head_in = under(s.path, secs) or text_in_topic(topic, doc.text[s.start:head_end], " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
         if not head_in and len(named) < 2:
             continue
         pick = own if head_in else named
-        heading = Row((doc.text[s.start:head_end],), (cb.cite(doc.doc_id, s.start, head_end),))
+        heading = Row((doc.text[s.start:head_end].lstrip("—－- "),), ())  # a label: the measures below are cited
         measures = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in pick[:MEASURES_PER_TASK])
         out.append(Task(heading, measures, max(0, len(pick) - MEASURES_PER_TASK)))
     return out
 
 
-def _projects(doc: Document, topic: str, cb: CitationBuilder) -> list[Row]:
-    """The 专栏 items in the topic, in the document's order; a 专栏 written as one sentence listing
-    its projects (「重点实施A项目，B项目，C建设……」) gives the listed parts that name the topic."""
+def _projects(doc: Document, topic: str, cb: CitationBuilder, secs: frozenset = frozenset()) -> list[Row]:
+    """The 专栏 items in the topic, in the document's order, each with its column; an item (or a
+    column written as one sentence) that lists projects of several fields gives only the listed
+    parts that name the topic, after the item's name."""
     found: list[tuple[int, Row]] = []
     columns_with_items = {s.path[:-1] for s in doc.sections if s.kind == "item"}
     for s in doc.sections:
-        if s.kind == "item" and text_in_topic(topic, doc.text[s.start:s.end], " ".join(s.path)):
+        column = s.path[-2] if s.kind == "item" and len(s.path) > 1 else s.path[-1]
+        if s.kind == "item" and (under(s.path, secs) or text_in_topic(topic, s.title)):
             end = doc.text.find("\n", s.start)
             end = s.end if end < 0 or end > s.end else end
-            found.append((s.start, Row((_ITEM_NUMBER.sub("", doc.text[s.start:end].strip()),),
-                                       (cb.cite(doc.doc_id, s.start, end),))))
-        elif s.kind == "column" and s.path not in columns_with_items:
-            body = doc.text.find("\n", s.start) + 1 or s.end
-            for m in _LISTED.finditer(doc.text, body, s.end):
-                part = m.group(0).strip()
+            text = _ITEM_NUMBER.sub("", doc.text[s.start:end].strip())
+            found.append((s.start, Row((text, column), (cb.cite(doc.doc_id, s.start, end),))))
+        elif s.kind == "item" or (s.kind == "column" and s.path not in columns_with_items):
+            body = s.start + len(s.title) if s.kind == "item" else (doc.text.find("\n", s.start) + 1 or s.end)
+            name = _ITEM_NUMBER.sub("", s.title).rstrip("。") if s.kind == "item" else ""
+            for a, part in _listed_parts(doc.text, body, s.end, split_enum=bool(name)):
                 if len(part) >= 4 and text_in_topic(topic, part):
-                    a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-                    found.append((a, Row((part,), (cb.cite(doc.doc_id, a, a + len(part)),))))
+                    found.append((a, Row((f"{name}：{part}" if name else part, column),
+                                         (cb.cite(doc.doc_id, a, a + len(part)),))))
     return [row for _, row in sorted(found, key=lambda x: x[0])]
 
 
-def _nearest_years(kb: KnowledgeBase, topic: str, year: int, docs: list[Document]) -> list[int]:
-    """The two years nearest ``year`` for which the brief's own documents set targets on the topic."""
+def _listed_parts(text: str, start: int, end: int, split_enum: bool):
+    """(offset, part) of the projects a 专栏 text lists: its clauses, and the 、-parts of a clause
+    that enumerates several projects."""
+    for m in _LISTED.finditer(text, start, end):
+        a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        clause = m.group(0).strip()
+        parts = clause.split(_ENUM)
+        if not split_enum or len(parts) < ENUM_MIN:
+            yield a, clause
+            continue
+        for p in parts:
+            yield a, p
+            a += len(p) + 1
+
+
+def _nearest_years(kb: KnowledgeBase, year: int, docs: list[Document]) -> list[int]:
+    """The years of the brief's documents' targets, nearest ``year`` first."""
     ids = {d.doc_id for d in docs}
-    years = sorted({f.year for f in kb.index.facts if f.kind == "target" and f.year and f.doc_id in ids
-                    and text_in_topic(topic, f.indicator, f.subject, f.quote, " ".join(f.path))})
-    return sorted(years, key=lambda y: (abs(y - year), y))[:2]
+    years = {f.year for f in kb.index.facts if f.kind == "target" and f.year and f.doc_id in ids and f.year != year}
+    return sorted(years, key=lambda y: (abs(y - year), y))  # type: ignore[arg-type]
 
 
 def brief_documents(kb: KnowledgeBase, doc: str | None = None) -> list[Document]:
@@ -216,18 +254,21 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     if not topic:
         raise BadInput("主题为空", "请给出一个主题，例如：蓝天保卫战、新能源汽车、黑土地")
     cb = CitationBuilder(kb.index.docs)
-    targets, deadlines, dated, phases, tasks, projects = [], [], [], [], [], []
+    targets, deadlines, phases, tasks, projects, silent = [], [], [], [], [], []
     docs = brief_documents(kb, doc_id)
+    sections = {}
     for doc in docs:
-        t, d, x = _facts(kb, doc, topic, year, cb)
+        secs = sections[doc.doc_id] = frozenset(topic_sections(topic, doc, getattr(kb, "embedder", None)))
+        t, d = _facts(kb, doc, topic, year, cb, secs)
         targets += t
         deadlines += d
-        dated += x
-        phases += _phase_goals(doc, topic, year, cb)
-        tasks += _tasks(doc, topic, cb, year)
-        projects += _projects(doc, topic, cb)
-    target_refs = {r.refs[0] for r in targets}
-    deadlines = [d for d in deadlines if d.refs[0] not in target_refs]  # the targets' own sentence: listed once
+        p, quiet = _phase_goals(doc, topic, year, cb)
+        phases += p
+        silent += quiet
+        tasks += _tasks(doc, topic, cb, year, secs)
+        projects += _projects(doc, topic, cb, secs)
+    target_refs = {r.refs[-1] for r in targets}
+    deadlines = [d for d in deadlines if d.refs[-1] not in target_refs]  # the targets' own sentence: listed once
     listed = {d.cells[1] for d in deadlines}
     phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
     if not (targets or deadlines or phases or tasks or projects):
@@ -235,57 +276,22 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
     note = ""
     if year is not None and not targets:
-        near = _nearest_years(kb, topic, year, docs)
-        for y in near:  # a trainer still needs the figures: those of the nearest years, said so
-            for doc in docs:
-                extra, _, more = _facts(kb, doc, topic, y, cb, phases_too=False)
+        shown: list[int] = []
+        for y in _nearest_years(kb, year, docs):  # a trainer still needs the figures: the nearest years', said so
+            extra = [r for doc in docs for r in _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False)[0]]
+            if extra:
                 targets += extra
-                dated += more
-        offer = f"；下表列出最近有目标指标的年份（{'、'.join(f'{y}年' for y in near)}）的目标" if near else ""
+                shown.append(y)
+            if len(shown) == 2:
+                break
+        offer = f"；目标指标表列出最近有此类目标的年份（{'、'.join(f'{y}年' for y in sorted(shown))}）的目标" if shown else ""
         note = f"{year}年没有与“{topic}”相关的量化目标指标{offer}"
+    phase_note = (f"{'、'.join(silent)}的阶段目标中没有专门针对“{topic}”的表述" if silent else "")
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
     scope = f"范围：{titles}中与“{topic}”相关的内容" + (
         f"；目标与期限限{year}年（阶段目标列出到{year}年已开始的各阶段，各注明其起止年份）" if year else "")
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
+    dated = tuple(r.fact for r in (*targets, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
-                          tuple(projects), tuple(dated), cb.citations(), note))
-
-
-def _compact(b: Brief) -> Brief:
-    """Only the references the brief cites, numbered in the order they are first cited (rows left
-    out after they were cited — a target's sentence listed once, another year's measure — leave
-    no unused reference behind)."""
-    rows = [*b.targets, *b.deadlines, *b.phases, *(r for t in b.tasks for r in (t.heading, *t.measures)),
-            *b.projects]
-    order = list(dict.fromkeys(n for r in rows for n in r.refs))
-    new = {old: i + 1 for i, old in enumerate(order)}
-    by_n = {c.n: c for c in b.references}
-
-    def row(r: Row) -> Row:
-        return dataclasses.replace(r, refs=tuple(new[n] for n in r.refs))
-
-    tasks = tuple(Task(row(t.heading), tuple(row(m) for m in t.measures), t.more) for t in b.tasks)
-    refs = tuple(dataclasses.replace(by_n[old], n=new[old]) for old in order)
-    return dataclasses.replace(b, targets=tuple(map(row, b.targets)), deadlines=tuple(map(row, b.deadlines)),
-                               phases=tuple(map(row, b.phases)), tasks=tasks, projects=tuple(map(row, b.projects)),
-                               references=refs)
-
-
-_VERB = {"以上": "达到{v}以上", "以下": "控制在{v}以下", "达到": "达到{v}", "左右": "保持在{v}左右",
-         "提高": "提高{v}", "减少": "减少{v}"}
-
-
-def _ref(refs: tuple[int, ...]) -> str:
-    return "".join(f"[{n}]" for n in refs)
-
-
-def target_sentence(r: Row) -> str:
-    """The target in the source's own words (「控制在1.2%以内」 stays 以内), with its year when the
-    clause does not state it; a row without its clause is phrased from its cells."""
-    indicator, cmp, value, unit, year = r.cells[:5]
-    if r.clause:
-        clause = r.clause.rstrip("，。；")
-        return clause if not year or year.rstrip("年") in clause else f"到{year}，{clause}"
-    verb = _VERB.get(cmp, cmp + "{v}").format(v=f"{value}{unit}")
-    return f"{'到' + year + '，' if year else ''}{indicator}{verb}"
+                          tuple(projects), dated, cb.citations(), note, phase_note))

@@ -1,13 +1,14 @@
 """A Brief rendered for trainers: Markdown, docx (A4, the chart 16 cm wide) or PPTX (kb.brief_slides).
-All open with the one-page 摘要, whose counts are those of the lists below."""
+All open with the one-page 摘要 (the goals in the source's words, no counts)."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.brief import Brief, Row, _ref, collect, target_sentence
+from kb.brief import _ITEM_NUMBER, Brief, Row, _ref, collect, target_sentence
 from kb.errors import BadInput
 
 if TYPE_CHECKING:
@@ -15,24 +16,94 @@ if TYPE_CHECKING:
 from kb.chart import timeline_png
 
 SUMMARY_TARGETS = 8  # target sentences read aloud in the 摘要; the table holds them all
+TIMELINE_MIN_YEARS = 2  # a timeline with every item on one year says nothing the tables do not
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|专栏\d+)")
+SHORT_PART = 8  # a path part this short is said whole (「一、建设目标」)
+
+
 def summary_lines(b: Brief) -> list[str]:
-    """The 摘要: what the brief holds (counts equal the lists), then the goals in sentences."""
-    measures = sum(len(t.measures) for t in b.tasks)
-    counts = [(len(b.targets), f"目标指标 {len(b.targets)} 项"), (len(b.deadlines), f"时限任务 {len(b.deadlines)} 项"),
-              (len(b.phases), f"阶段目标 {len(b.phases)} 条"),
-              (len(b.tasks), f"重点任务 {len(b.tasks)} 项（列出措施 {measures} 条）"), (len(b.projects), f"重点工程 {len(b.projects)} 项")]
-    lines = ["本简报收录：" + "、".join(text for n, text in counts if n) + "。"]
-    if b.year_note:
-        lines.append(b.year_note + "。")
+    """The 摘要 a trainer can read aloud: the year's scope notes, the goals in the source's words,
+    the phase goals and the task headings."""
+    lines = [n + "。" for n in (b.year_note, b.phase_note) if n]
     if b.targets:
         shown = b.targets[:SUMMARY_TARGETS]
-        lines.append("主要目标：" + "".join(target_sentence(r) + _ref(r.refs) + "。" for r in shown)
+        said = dict.fromkeys(target_sentence(r) + _ref(r.refs) for r in shown)  # 「……均达到90%以上」 once
+        lines.append("主要目标：" + "".join(f"{t}。" for t in said)
                      + (f"（另有 {len(b.targets) - len(shown)} 项见目标指标表）" if len(b.targets) > len(shown) else ""))
     if b.phases:
         lines.append("阶段目标：" + "；".join(f"{r.cells[0]}{r.cells[1]}{_ref(r.refs)}" for r in b.phases) + "。")
     if b.tasks:
         lines.append("重点任务：" + "；".join(t.heading.cells[0].rstrip("。") for t in b.tasks) + "。")
     return lines
+
+
+def short_section(section: str) -> str:
+    """「四、天蓝水净…… › （一）持续打好…… › 突出重点领域治理」 → 「四、（一） › 突出重点领域治理」."""
+    parts = section.split(" › ")
+    head = "".join(p if len(p) <= SHORT_PART else m.group(0) if (m := _ORDINAL.match(p)) else p
+                   for p in parts[:-1])
+    return (f"{head} › {parts[-1]}" if head else parts[-1]).replace("、（", "（").replace("、 › ", " › ")
+
+
+def _body_texts(b: Brief) -> tuple[dict[int, str], dict[int, str]]:
+    """The text the body prints beside each reference number (to know which quotes it already
+    shows), and the task heading each measure's reference stands under."""
+    out: dict[int, str] = {}
+    for r in (*b.phases, *(m for t in b.tasks for m in t.measures), *b.projects):
+        for n in r.refs:
+            out[n] = out.get(n, "") + " ".join(r.cells)
+    heads = {n: t.heading.cells[0].rstrip("。") for t in b.tasks for m in t.measures for n in m.refs}
+    return out, heads
+
+
+def reference_lines(b: Brief) -> list[str]:
+    """The 出处 list, short: a quote the body already prints word for word is not printed again;
+    runs of such references under one heading are one line; every path is shortened to its numbers."""
+    shown, heads = _body_texts(b)
+    lines: list[str] = []
+    run: list = []
+
+    def where(c) -> str:
+        head = heads.get(c.n)
+        if not head:
+            return short_section(c.section)
+        return "".join(m.group(0) for p in c.section.split(" › ") if (m := _ORDINAL.match(p))).replace(
+            "、（", "（").rstrip("、") + f" › {head}"
+
+    def flush() -> None:
+        if run:
+            span = f"[{run[0].n}]" + (f"—[{run[-1].n}]" if len(run) > 1 else "")
+            lines.append(f"{span} {where(run[0])}（正文照录原文）")
+            run.clear()
+
+    for c in b.references:
+        verbatim = _ITEM_NUMBER.sub("", c.quote.strip()).rstrip("。；，") in shown.get(c.n, "")
+        if verbatim and (not run or where(run[-1]) == where(c)):
+            run.append(c)
+            continue
+        flush()
+        if verbatim:
+            run.append(c)
+        else:
+            lines.append(f"[{c.n}] {where(c)}：“{c.quote.strip()}”")
+    flush()
+    return lines
+
+
+def _sources_title(b: Brief) -> str:
+    titles = list(dict.fromkeys(c.title for c in b.references))
+    return "出处：" + "、".join(f"《{t}》" for t in titles)
+
+
+def _project_groups(b: Brief) -> list[tuple[str, list[Row]]]:
+    groups: list[tuple[str, list[Row]]] = []
+    for r in b.projects:
+        column = r.cells[1] if len(r.cells) > 1 else ""
+        if groups and groups[-1][0] == column:
+            groups[-1][1].append(r)
+        else:
+            groups.append((column, [r]))
+    return groups
 
 
 def to_markdown(b: Brief, chart: str | None = None) -> str:
@@ -51,31 +122,31 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
     if b.tasks:
         out += ["## 重点任务", ""]
         for t in b.tasks:
-            out += [f"### {t.heading.cells[0].rstrip('。')}{_ref(t.heading.refs)}", ""]
+            out += [f"### {t.heading.cells[0].rstrip('。')}", ""]
             out += [f"- {m.cells[0]}{_ref(m.refs)}" for m in t.measures]
-            out += ([f"- ……本节另有 {t.more} 条措施未列出，见{_ref(t.heading.refs)}所在章节"] if t.more else []) + [""]
+            out += ([f"- ……本节另有 {t.more} 条措施未列出，见原文本节"] if t.more else []) + [""]
     if b.projects:
-        out += ["## 重点工程（专栏）", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in b.projects] + [""]
+        out += ["## 重点工程（专栏）", ""]
+        for column, rows in _project_groups(b):
+            out += [f"### {column}", ""] + [f"- {r.cells[0]}{_ref(r.refs)}" for r in rows] + [""]
     if chart:
         out += ["## 时间轴", "", f"![时间轴]({chart})", ""]
-    out += ["## 出处", ""]
-    for title, section, cites in reference_groups(b.references):
-        out += [f"**《{title}》 › {section}**", ""]
-        out += [f"- [{c.n}] “{c.quote}”" for c in cites] + [""]
+    out += ["## 出处", "", _sources_title(b), ""] + [f"- {line}" for line in reference_lines(b)] + [""]
     return "\n".join(out) + "\n"
 
 
 def _table(d, header: tuple[str, ...], rows: tuple[Row, ...], widths_cm: tuple[float, ...]) -> None:
     from docx.shared import Cm
 
-    from kb.docx_style import fix_widths, header_row
+    from kb.docx_style import add_text, fix_widths, header_row
 
     table = d.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     header_row(table, header)
     for r in rows:
         for cell, value in zip(table.add_row().cells, (*r.cells, _ref(r.refs))):
-            cell.text = value
+            cell.text = ""
+            add_text(cell.paragraphs[0], value)
     fix_widths(table, [Cm(w) for w in widths_cm], font_pt=9.5)
 
 
@@ -83,16 +154,22 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     import docx
     from docx.shared import Cm, Pt
 
-    from kb.docx_style import a4_margins, chinese_defaults
+    from kb.docx_style import a4_margins, add_text, chinese_defaults
 
     d = docx.Document()
     chinese_defaults(d)
     a4_margins(d)
+
+    def para(text: str, style: str | None = None):
+        p = d.add_paragraph(style=style)
+        add_text(p, text)
+        return p
+
     d.add_heading(b.title, level=0)
-    d.add_paragraph(b.scope)
+    para(b.scope)
     d.add_heading("摘要", level=1)
     for line in summary_lines(b):
-        d.add_paragraph(line)
+        para(line)
     if b.targets:
         d.add_heading("目标指标", level=1)
         _table(d, ("指标", "比较", "数值", "单位", "期限", "章节", "出处"), b.targets, (4.0, 1.4, 1.5, 2.3, 1.6, 4.0, 1.2))
@@ -102,51 +179,48 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     if b.phases:
         d.add_heading("阶段目标", level=1)
         for r in b.phases:
-            d.add_paragraph(f"{r.cells[0]}：{r.cells[1]}{_ref(r.refs)}", style="List Bullet")
+            para(f"{r.cells[0]}：{r.cells[1]}{_ref(r.refs)}", "List Bullet")
     if b.tasks:
         d.add_heading("重点任务", level=1)
         for t in b.tasks:
-            d.add_heading(f"{t.heading.cells[0].rstrip('。')}{_ref(t.heading.refs)}", level=3)
+            d.add_heading(t.heading.cells[0].rstrip("。"), level=3)
             for m in t.measures:
-                d.add_paragraph(f"{m.cells[0]}{_ref(m.refs)}", style="List Bullet")
+                para(f"{m.cells[0]}{_ref(m.refs)}", "List Bullet")
             if t.more:
-                d.add_paragraph(f"……本节另有 {t.more} 条措施未列出，见{_ref(t.heading.refs)}所在章节", style="List Bullet")
+                para(f"……本节另有 {t.more} 条措施未列出，见原文本节", "List Bullet")
     if b.projects:
         d.add_heading("重点工程（专栏）", level=1)
-        for r in b.projects:
-            d.add_paragraph(f"{r.cells[0]}{_ref(r.refs)}", style="List Bullet")
+        for column, rows in _project_groups(b):
+            if column:
+                for run in para(column).runs:
+                    run.bold = True
+            for r in rows:
+                para(f"{r.cells[0]}{_ref(r.refs)}", "List Bullet")
     if chart:
         d.add_heading("时间轴", level=1)
         d.add_picture(str(chart), width=Cm(16))
     d.add_heading("出处", level=1)
-    for title, section, cites in reference_groups(b.references):
-        head = d.add_paragraph().add_run(f"《{title}》 › {section}")
-        head.font.size, head.bold = Pt(9), True
-        for c in cites:
-            run = d.add_paragraph().add_run(f"[{c.n}] “{c.quote}”")
+    for run in para(_sources_title(b)).runs:
+        run.font.size, run.bold = Pt(9), True
+    for line in reference_lines(b):
+        for run in para(line).runs:
             run.font.size = Pt(9)
     d.save(str(path))
 
 
-def reference_groups(refs) -> list[tuple[str, str, list]]:
-    """Consecutive references from the same section, its path said once (a trainer's handout
-    should not repeat a three-level path before every quote)."""
-    groups: list[tuple[str, str, list]] = []
-    for c in refs:
-        if groups and groups[-1][:2] == (c.title, c.section):
-            groups[-1][2].append(c)
-        else:
-            groups.append((c.title, c.section, [c]))
-    return groups
+def _chart(b: Brief, path: Path) -> Path | None:
+    if len({f.year for f in b.dated if f.year}) < TIMELINE_MIN_YEARS:
+        return None
+    return timeline_png(list(b.dated), path, title=b.title)
 
 
 def write(b: Brief, out: Path) -> Path:
     if out.suffix.lower() == ".md":
-        chart = timeline_png(list(b.dated), out.with_suffix(".timeline.png"), title=b.title)
+        chart = _chart(b, out.with_suffix(".timeline.png"))
         out.write_text(to_markdown(b, chart.name if chart else None), encoding="utf-8")
         return out
     with tempfile.TemporaryDirectory() as tmp:
-        chart = timeline_png(list(b.dated), Path(tmp) / "timeline.png", title=b.title)
+        chart = _chart(b, Path(tmp) / "timeline.png")
         if out.suffix.lower() == ".pptx":
             from kb.brief_slides import to_pptx
 

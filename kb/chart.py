@@ -25,6 +25,7 @@ PRINT_WIDTH_IN = 16 / 2.54  # the docx places the picture 16 cm wide: figure inc
 FONT_PT, YEAR_PT, TITLE_PT = 10.0, 12.0, 12.5
 LABEL_CHARS = 30  # CJK characters a label line holds at FONT_PT beside the year column
 LABEL_LINES = 2
+FULL_LINES = 8  # the brief's timeline prints every label whole (a task cut with … says nothing)
 _BOUND = {"≥": "以上", "≤": "以下", "左右": "左右"}
 _GLUE = re.compile(r"[\d.][\d.%]|[\d.][微万亿千平立吨公个处]|/.|./")
 
@@ -81,8 +82,13 @@ def _drop_last_word(text: str) -> str:
 
 
 def label(f: Fact) -> str:
+    """A target in the source's comparator word (「1.2%以内」 stays 以内); a deadline's task whole."""
     if f.kind == "target":
-        value = f"{f.value}{f.unit}{_BOUND.get(f.comparator, '')}"
+        from kb.brief import source_comparator
+
+        word = source_comparator(f.quote, f.value, f.comparator)
+        after = word in _BOUND.values() or word.startswith("以")
+        value = f"{f.value}{f.unit}{word}" if after else f"{word}{f.value}{f.unit}"
         return f"{f.indicator} {value}" if f.indicator else value
     return (f.subject or f.quote).rstrip("。；，")
 
@@ -107,7 +113,7 @@ def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时
     total = 0.0
     for year in sorted(by_year):
         items = by_year[year]
-        shown = [(wrap_words(label(f)), TARGET_COLOR if f.kind == "target" else DEADLINE_COLOR)
+        shown = [(wrap_words(label(f), max_lines=FULL_LINES), TARGET_COLOR if f.kind == "target" else DEADLINE_COLOR)
                  for f in items[:max_per_year]]
         blocks.append((year, shown, len(items) - len(shown)))
         total += sum(len(lines) for lines, _ in shown) + (1 if len(items) > max_per_year else 0) + 0.8

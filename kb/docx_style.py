@@ -3,6 +3,7 @@ header rows that repeat, shaded cells and fixed column widths (LibreOffice and W
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 
@@ -77,3 +78,32 @@ def a4_margins(d, margin_cm: float = 2.5) -> None:
         s.page_width, s.page_height = Cm(21.0), Cm(29.7)
         s.left_margin = s.right_margin = Cm(margin_cm)
         s.top_margin = s.bottom_margin = Cm(2.2)
+
+
+_NUMBER_RUN = re.compile(r"[\[\d][\d.%％×xX/A-Za-z\]]+")
+
+
+def add_text(paragraph, text: str):
+    """Text as runs, each number with its unit or sign (「100%」「2×350MW」「[28]」) a run of its own
+    in a Latin language: LibreOffice treats digits amid Chinese as Chinese and breaks between any
+    two of them; a Latin run keeps them on one line. Returns the first run (for size or bold)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    first = None
+    pos = 0
+    for m in [*_NUMBER_RUN.finditer(text), None]:
+        plain = text[pos:m.start()] if m else text[pos:]
+        if plain:
+            run = paragraph.add_run(plain)
+            first = first or run
+        if m is None:
+            break
+        run = paragraph.add_run(m.group(0))
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "en-US")
+        run._r.get_or_add_rPr().append(lang)
+        first = first or run
+        pos = m.end()
+    return first

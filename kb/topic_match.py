@@ -9,10 +9,11 @@ sentence or section path (a section whose title names the topic covers all its s
 from __future__ import annotations
 
 import functools
+import re
 
 from kb.normalize import normalize_query
 from kb.topics import TOPIC_SYNONYMS, topic_terms
-from kb.types import Fact
+from kb.types import Document, Fact
 
 MIN_WORD = 2  # a one-character group word (「水」) never pulls a group in by itself
 
@@ -37,3 +38,61 @@ def text_in_topic(topic: str, *texts: str) -> bool:
 
 def fact_in_topic(topic: str, fact: Fact) -> bool:
     return text_in_topic(topic, fact.indicator, fact.quote, fact.subject, fact.scope, " ".join(fact.path))
+
+
+# --- Sections of a document in a topic, by words and by meaning (used by 简报) ---
+MEANING_Z = 2.0  # a title this many standard deviations closer to the topic than the document's mean
+MEANING_GAP = 1.0  # ... and within this many of the closest title
+SLOGAN_MIN = 4  # characters an item's title shares with a topic section's title
+PHRASE_MIN = 3  # a phrase shared by the closest titles (「绿色低碳」) joins titles that hold it
+_LIST_SEP = re.compile(r"[、，；]|”“")
+
+
+def _shared_phrase(titles: list[str]) -> str:
+    """The substring (≥ PHRASE_MIN characters) that most of the closest titles share, longest on ties."""
+    best, count = "", 1
+    for t in titles:
+        for i in range(len(t)):
+            for j in range(i + PHRASE_MIN, len(t) + 1):
+                n = sum(t[i:j] in u for u in titles)
+                if n > count or (n == count and n > 1 and j - i > len(best)):
+                    best, count = t[i:j], n
+    return best if count >= 2 else ""
+
+
+def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, ...]]:
+    """Paths of the sections in the topic: a title that names a topic word; a title closest in
+    meaning to the topic (embedding z-score over the document's titles); a title holding the
+    phrase the closest titles share. A section in the topic covers everything under it. Meaning
+    widens a topic the document names; it never finds one the document does not speak of."""
+    titled = [s for s in doc.sections if s.kind in ("section", "lead", "column", "item")]
+    paths = {s.path for s in titled if text_in_topic(topic, s.title)}
+    if embedder is not None and len(titled) > 5 and text_in_topic(topic, doc.text):  # the topic is the document's
+        sims = embedder.embed_passages([s.title for s in titled]) @ embedder.embed_query(" ".join(terms_for(topic)))
+        z = (sims - sims.mean()) / (sims.std() or 1.0)
+        floor = max(MEANING_Z, float(z.max()) - MEANING_GAP)
+        close = [s for s, v in zip(titled, z) if v >= floor]
+        paths |= {s.path for s in close}
+        phrase = _shared_phrase([s.title for s in close]) if len(close) >= 2 else ""
+        if phrase:
+            paths |= {s.path for s in titled if phrase in s.title}
+    named = [s.title for s in titled if s.path in paths and s.kind != "item"]
+    # a 专栏 item named after a topic section's slogan (「水清岸绿建设工程」 under 「……实现水清岸绿、鱼翔浅底」)
+    paths |= {s.path for s in titled if s.kind == "item" and any(_shares(s.title, t) for t in named)}
+    return paths
+
+
+def _shares(a: str, b: str, n: int = SLOGAN_MIN) -> bool:
+    return any(a[i:i + n] in b for i in range(len(a) - n + 1))
+
+
+def under(path: tuple[str, ...], sections: set[tuple[str, ...]]) -> bool:
+    return any(path[: len(p)] == p for p in sections)
+
+
+def dense_in_topic(topic: str, text: str) -> bool:
+    """A text outside the topic's sections counts when the topic is what it is about, not one of
+    many listed things (a platform 以“大气环境”“水环境”“声环境”……为主体 is not about air)."""
+    parts = [p for p in _LIST_SEP.split(text) if p.strip()]
+    hits = sum(text_in_topic(topic, p) for p in parts)
+    return hits > 0 and hits * 2 >= len(parts)

@@ -24,7 +24,7 @@ def test_every_number_is_in_its_cited_quotes(kb, topic, year) -> None:
             *[m for t in b.tasks for m in t.measures], *b.projects]
     assert rows
     for row in rows:
-        quoted = " ".join(refs[n].quote for n in row.refs)
+        quoted = " ".join(refs[n].quote + refs[n].section for n in row.refs)  # a phase's years: its section
         for cell in row.cells[:5] if row in b.targets else row.cells:
             for number in numbers_in(cell):
                 assert number in quoted, f"{topic}: {number} of {cell!r} not in {quoted!r}"
@@ -49,7 +49,9 @@ def test_markdown_brief(kb, tmp_path: Path) -> None:
     md = out.read_text(encoding="utf-8")
     assert md.startswith("# 简报：新能源汽车（2027年）")
     assert "| 新能源公交车占比 |" in md and re.search(r"\[\d+\]", md)
-    assert (tmp_path / "brief.timeline.png").exists()
+    assert not (tmp_path / "brief.timeline.png").exists() and "## 时间轴" not in md  # one year: no timeline
+    write_brief(kb, "新能源汽车", None, tmp_path / "all.md")
+    assert (tmp_path / "all.timeline.png").exists()
 
 
 def test_topic_with_nothing_gives_clear_message(kb, tmp_path: Path, capsys) -> None:
@@ -82,15 +84,19 @@ def test_year_covers_phase_spans(kb, tmp_path: Path, capsys) -> None:
                  "--out", str(out)])
     assert code == 0
     md = out.read_text(encoding="utf-8")
-    assert "碳达峰" in md and "第二阶段（2028—2030年）" in md and "第三阶段（2031—2035年）" in md
-    assert "2035年没有与“碳达峰碳中和”相关的量化目标指标；下表列出最近有目标指标的年份" in md
+    assert "第二阶段（2028—2030年）：碳达峰目标顺利实现" in md and "第三阶段（2031—2035年）" in md
+    assert "60%" in md and "专栏2绿色低碳转型发展重大工程" in md  # transport targets, the 专栏 by meaning
 
 
 def test_a_year_without_targets_lists_the_nearest_years_figures(kb) -> None:
-    """A trainer still needs figures: a year with none gets the nearest years' targets, said so."""
-    b = collect(kb, "碳达峰碳中和", 2035)
-    assert b.targets and "下表列出最近有目标指标的年份" in b.year_note
-    assert all(r.cells[4] != "2035年" for r in b.targets)
+    """A trainer still needs figures: a year with none gets the nearest years' targets, said so,
+    naming only years the table holds; a phase of the year that is silent on the topic is said so."""
+    b = collect(kb, "水环境", 2030)
+    assert b.targets and "2030年没有与“水环境”相关的量化目标指标" in b.year_note
+    assert all(r.cells[4] != "2030年" for r in b.targets)
+    named = set(re.findall(r"(20\d\d)年", b.year_note.split("；")[1]))
+    assert named == {r.cells[4].rstrip("年") for r in b.targets}
+    assert "第二阶段（2028—2030年）" in b.phase_note
 
 
 def test_measures_run_to_the_next_heading_and_keep_the_brief_year(kb) -> None:
@@ -105,7 +111,7 @@ def test_measures_run_to_the_next_heading_and_keep_the_brief_year(kb) -> None:
     quotes = {c.n: c for c in b.references}
     lead_end = {s.start: s.end for s in doc.sections if s.kind == "lead"}
     beyond = [m for t in b.tasks for m in t.measures
-              if quotes[m.refs[0]].start >= lead_end.get(quotes[t.heading.refs[0]].start, len(doc.text))]
+              if quotes[m.refs[0]].start >= lead_end.get(doc.text.find(t.heading.cells[0]), len(doc.text))]
     assert beyond  # the plan's 突出重点领域治理 runs over two paragraphs
 
 
@@ -135,24 +141,56 @@ def test_tasks_are_cited_measures_under_headings(kb) -> None:
     assert b.projects and any("专栏" in c.section for c in b.references)
 
 
-def test_summary_counts_match_the_lists(kb, tmp_path: Path) -> None:
+def test_summary_is_read_aloud_not_counted(kb, tmp_path: Path) -> None:
+    """The 摘要 states goals; no generated statistics sentence (「本简报收录：目标指标3项……」)."""
     from kb.brief_render import summary_lines
 
     b = collect(kb, "新能源汽车")
-    first = summary_lines(b)[0]
-    assert b.targets and f"目标指标 {len(b.targets)} 项" in first
-    assert (f"时限任务 {len(b.deadlines)} 项" in first) == bool(b.deadlines)  # a count of 0 is left out
+    assert b.targets and not any("本简报收录" in line or "项、" in line for line in summary_lines(b))
     md = write_brief(kb, "新能源汽车", None, tmp_path / "n.md").read_text(encoding="utf-8")
     table = md.split("## 时限任务")[1].split("\n## ")[0] if b.deadlines else ""
     assert table.count("\n| 20") == len(b.deadlines)
     assert md.index("## 摘要") < md.index("## 目标指标")
 
 
+@pytest.mark.parametrize(("topic", "year"), [("蓝天保卫战", 2027), ("碳达峰碳中和", 2035), ("水环境", 2030)])
+def test_citations_are_used_and_hold_more_than_a_heading(kb, topic, year) -> None:
+    """Every reference is cited in the body and every mark has its reference; no citation quotes
+    only a heading (a phase's 「第一阶段（2024—2027年）」 or a lead's title); one mark a target."""
+    b = collect(kb, topic, year)
+    doc_titles = {s.start: s.title for d in kb.documents() for s in d.sections}
+    rows = [*b.targets, *b.deadlines, *b.phases, *(m for t in b.tasks for m in t.measures), *b.projects]
+    cited = {n for r in rows for n in r.refs}
+    assert cited == {c.n for c in b.references}
+    assert all(not t.heading.refs for t in b.tasks)
+    for c in b.references:
+        assert c.quote.strip().rstrip("。") != doc_titles.get(c.start, "").rstrip("。"), c.quote
+    assert all(len(r.refs) == 1 for r in b.targets)
+
+
+def test_references_do_not_repeat_the_body(kb, tmp_path: Path) -> None:
+    md = write_brief(kb, "蓝天保卫战", 2027, tmp_path / "b.md").read_text(encoding="utf-8")
+    refs = md.split("## 出处")[1]
+    body = md.split("## 出处")[0]
+    assert len(refs) < len(body) / 3
+    assert "天蓝水净、沃土绿野" not in refs  # paths said by their numbers (四（一）), not their long titles
+
+
+def test_off_topic_listings_are_left_out(kb) -> None:
+    """A deadline whose topic is one of many listed things (a platform 以“大气环境”“水环境”“声环境”……
+    为主体) is not the topic's; a 专栏 item listing projects of several fields gives only the topic's."""
+    sky = collect(kb, "蓝天保卫战", 2027)
+    assert not any("智慧监管平台" in r.cells[1] for r in sky.deadlines)
+    water = collect(kb, "水环境", 2030)
+    listed = " ".join(r.cells[0] for r in water.projects)
+    assert "农村生活污水治理项目" in listed and "农村四好公路" not in listed and "鳌龙河" in listed
+
+
 def test_pptx_one_slide_a_section_with_the_chart(kb, tmp_path: Path) -> None:
     from pptx import Presentation
 
-    b = collect(kb, "蓝天保卫战", 2027)
-    out = write_brief(kb, "蓝天保卫战", 2027, tmp_path / "b.pptx")
+    b = collect(kb, "蓝天保卫战")
+    out = write_brief(kb, "蓝天保卫战", None, tmp_path / "b.pptx")
     slides = list(Presentation(str(out)).slides)
     titles = [s.shapes.title.text for s in slides if s.shapes.title is not None]
     assert "摘要" in titles and "目标指标" in titles and "时间轴" in titles
