@@ -9,16 +9,16 @@ begun by then. Rendering (Markdown, docx) is kb.brief_render."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kb.brief_text import _compact, _ref, target_sentence  # noqa: F401 (re-exported)
+from kb.brief_types import Brief, Row, Task
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
 from kb.labels import comparator_word
 from kb.structure import split_sentences
 from kb.topic_match import dense_in_topic, text_in_topic, topic_sections, under
-from kb.types import Citation, Document, Fact
+from kb.types import Document, Fact
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -34,36 +34,6 @@ _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 # The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
 _CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "保持在", "以内", "以下", "以上", "左右")
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])\s*")
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: tuple[str, ...]
-    refs: tuple[int, ...]
-    clause: str = ""  # a target's own words in the source (kept verbatim in the 摘要)
-    fact: Fact | None = None  # the target or deadline a row shows (drawn on the timeline)
-
-
-@dataclass(frozen=True)
-class Task:
-    heading: Row  # the lead sentence
-    measures: tuple[Row, ...]  # its paragraph's own sentences, each cited
-    more: int  # measures not listed
-
-
-@dataclass(frozen=True)
-class Brief:
-    title: str
-    scope: str
-    targets: tuple[Row, ...]  # indicator, comparator, value, unit, deadline, section
-    deadlines: tuple[Row, ...]  # year, task, section
-    phases: tuple[Row, ...]  # phase, goal clause
-    tasks: tuple[Task, ...]
-    projects: tuple[Row, ...]  # (column item,)
-    dated: tuple[Fact, ...]  # for the timeline
-    references: tuple[Citation, ...]
-    year_note: str = ""  # e.g. 「2029年没有单独的目标指标；最近的年份：2030年」
-    phase_note: str = ""  # a phase in the year's reach whose goals do not name the topic
 
 
 def _phase_span(path: tuple[str, ...]) -> tuple[int, int] | None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kb.brief import Brief, Row
+from kb.brief_types import Brief, Row
 
 _VERB = {"以上": "达到{v}以上", "以下": "控制在{v}以下", "达到": "达到{v}", "左右": "保持在{v}左右",
          "提高": "提高{v}", "减少": "减少{v}"}
