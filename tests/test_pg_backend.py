@@ -143,3 +143,21 @@ def test_kill_9_mid_build_leaves_the_previous_version_serving(pg_settings) -> No
     assert _current(URL) == before
     answer = KnowledgeBase(pg_settings).ask("新能源公交车占比要达到多少")
     assert answer.status == "answered"
+
+
+def test_migrate_copies_the_embedded_index(pg_settings, kb) -> None:
+    from kb.api import KnowledgeBase
+    from kb.cli import main
+
+    before = _current(URL)
+    os.environ["KB_DATABASE_URL"] = URL
+    try:
+        assert main(["--corpus", str(pg_settings.corpus), "--index", str(pg_settings.index), "migrate",
+                     "--to", "postgres"]) == 0
+    finally:
+        del os.environ["KB_DATABASE_URL"]
+    assert _current(URL) != before
+    pg = KnowledgeBase(pg_settings)
+    for q in ("新能源公交车占比要达到多少", "谁负责河湖治理"):
+        a, b = kb.ask(q), pg.ask(q)
+        assert (a.status, a.answer) == (b.status, b.answer)

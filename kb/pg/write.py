@@ -174,6 +174,8 @@ def build_postgres(settings: Settings, progress: bool | None, force: bool, t0: f
 
     conn = connect(settings.database_url)
     try:
+        # a client killed mid-statement is noticed within a second (its lock and transaction end)
+        conn.execute("SET client_connection_check_interval = '1s'")
         conn.execute(SETUP)
         locked(conn)
         identity = build_identity(settings) if data is None else (data.fingerprint, data.state, data.model)
