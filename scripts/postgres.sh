@@ -4,7 +4,8 @@
 #   bash scripts/postgres.sh install   # Debian's PostgreSQL 15 + pgvector 0.8 (as root, apt), when missing
 #   bash scripts/postgres.sh start     # installs when missing, starts a cluster, prints its postgresql:// URL
 #   bash scripts/postgres.sh url       # the URL of the running cluster
-#   bash scripts/postgres.sh stop      # stops it and removes its folder
+#   bash scripts/postgres.sh replica   # a streaming read-only standby of it (pg_basebackup -R), prints its URL
+#   bash scripts/postgres.sh stop      # stops both and removes the folder
 #
 # The cluster lives in its own temporary folder (KB_PG_DIR, default /tmp/kb-postgres-$UID-<hash of the work tree>) on its
 # own port (KB_PG_PORT, default the first free one from 54329); one a work tree, listens on 127.0.0.1 only and
@@ -107,7 +108,29 @@ EOF
   url
 }
 
+# A streaming standby of the running cluster (pg_basebackup -R), read-only, on its own port.
+replica() {
+  [ -f "$DIR/port" ] || { say "错误：数据库没有运行 — 先运行 \`bash scripts/postgres.sh start\`"; exit 2; }
+  if [ -f "$DIR/replica/postmaster.pid" ] && as_owner "$BIN/pg_ctl" -D "$DIR/replica" status >/dev/null 2>&1; then
+    echo "postgresql://$(cat "$DIR/user")@127.0.0.1:$(cat "$DIR/replica_port")/kb"; return 0
+  fi
+  local port user
+  user=$(cat "$DIR/user")
+  port=$(KB_PG_PORT=$(($(cat "$DIR/port") + 1)) free_port)
+  rm -rf "$DIR/replica"
+  as_owner "$BIN/pg_basebackup" -h 127.0.0.1 -p "$(cat "$DIR/port")" -U "$user" -D "$DIR/replica" -R -X stream -c fast \
+    >"$DIR/basebackup.log" 2>&1 || { cat "$DIR/basebackup.log" >&2; exit 1; }
+  echo "port = $port" >>"$DIR/replica/postgresql.conf"
+  echo "$port" >"$DIR/replica_port"
+  as_owner "$BIN/pg_ctl" -D "$DIR/replica" -l "$DIR/replica.log" -w start >/dev/null \
+    || { tail -n 20 "$DIR/replica.log" >&2; exit 1; }
+  echo "postgresql://$user@127.0.0.1:$port/kb"
+}
+
 stop() {
+  if [ -d "$DIR/replica" ]; then
+    as_owner "$BIN/pg_ctl" -D "$DIR/replica" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   if [ -d "$DIR/data" ]; then
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -118,6 +141,7 @@ case "${1:-}" in
   install) install_pg ;;
   start) start ;;
   url) [ -f "$DIR/port" ] || { say "错误：数据库没有运行 — 先运行 \`bash scripts/postgres.sh start\`"; exit 2; }; url ;;
+  replica) replica ;;
   stop) stop ;;
-  *) say "用法：bash scripts/postgres.sh install|start|url|stop"; exit 2 ;;
+  *) say "用法：bash scripts/postgres.sh install|start|url|replica|stop"; exit 2 ;;
 esac

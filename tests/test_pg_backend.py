@@ -161,3 +161,38 @@ def test_migrate_copies_the_embedded_index(pg_settings, kb) -> None:
     for q in ("新能源公交车占比要达到多少", "谁负责河湖治理"):
         a, b = kb.ask(q), pg.ask(q)
         assert (a.status, a.answer) == (b.status, b.answer)
+
+
+def test_a_streaming_replica_serves_reads(pg_settings, kb) -> None:
+    from kb.api import KnowledgeBase
+    from kb.errors import KBError
+    from kb.pg.db import connect
+    from kb.pg.write import build_postgres
+
+    ours = subprocess.run(["bash", "scripts/postgres.sh", "url"], check=False, cwd=ROOT, capture_output=True, text=True)
+    if ours.stdout.strip() != URL:
+        pytest.skip("KB_TEST_DATABASE_URL 不是 scripts/postgres.sh 启动的库，无法为它建备库")
+    replica = subprocess.run(["bash", "scripts/postgres.sh", "replica"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip()
+    want = _current(URL)
+    with connect(replica) as conn:
+        assert conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+        for _ in range(300):  # streaming: the version switched in on the primary arrives
+            row = conn.execute("SELECT to_regclass('kb.current') IS NOT NULL").fetchone()[0] and \
+                conn.execute("SELECT version_id FROM kb.current").fetchone()
+            if row and int(row[0]) == want:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the replica never caught up")
+    # the app reaches the standby by its URI alone: both hosts listed, a read-only one wanted
+    primary_host = URL.split("@", 1)[1].split("/", 1)[0]
+    replica_host = replica.split("@", 1)[1].split("/", 1)[0]
+    user = URL.split("//", 1)[1].split("@", 1)[0]
+    uri = f"postgresql://{user}@{replica_host},{primary_host}/kb?target_session_attrs=read-only"
+    on_replica = dataclasses.replace(pg_settings, database_url=uri)
+    pg = KnowledgeBase(on_replica)
+    q = "新能源公交车占比要达到多少"
+    assert (pg.ask(q).status, pg.ask(q).answer) == (kb.ask(q).status, kb.ask(q).answer)
+    with pytest.raises(KBError, match="只读"):
+        build_postgres(on_replica, False, True, time.perf_counter(), lambda line: None)
