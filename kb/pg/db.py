@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from kb.errors import BadInput, KBError
+from kb.errors import BadInput
 
 LOCK_KEY = 7_020_020  # pg_advisory_lock key of `kb build`
 EXACT_MAX_VECTORS = 20_000  # up to this many sentence vectors the dense search is exact (no HNSW)
@@ -91,5 +91,3 @@ def lexeme(token: str) -> str:
 def tsvector_literal(tokens: list[str] | tuple[str, ...]) -> str:
     return " ".join(lexeme(t) for t in dict.fromkeys(tokens))
 
-
-__all__ = ["KBError"]

@@ -41,13 +41,14 @@ def bm25_top(conn, schema: str, tokens: list[str], k: int, n_chunks: int) -> lis
     return [(int(p), float(s)) for p, s in rows if s > 0]
 
 
-_VOCAB_SIZES: dict[str, int] = {}
+_VOCAB_SIZES: dict[tuple, int] = {}  # a version's vocabulary never changes once written
 
 
 def _vocab_size(conn, schema: str) -> int:
-    if schema not in _VOCAB_SIZES:
-        _VOCAB_SIZES[schema] = int(conn.execute(f"SELECT count(*) FROM {schema}.vocab").fetchone()[0])
-    return _VOCAB_SIZES[schema]
+    key = (conn.info.host, conn.info.port, conn.info.dbname, schema)
+    if key not in _VOCAB_SIZES:
+        _VOCAB_SIZES[key] = int(conn.execute(f"SELECT count(*) FROM {schema}.vocab").fetchone()[0])
+    return _VOCAB_SIZES[key]
 
 
 def dense_top(conn, schema: str, vector, n: int, exact: bool) -> list[tuple[int, float]]:

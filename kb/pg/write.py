@@ -5,7 +5,6 @@ transaction uncommitted: the previous version keeps serving, nothing half-writte
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -193,7 +192,7 @@ def build_postgres(settings: Settings, progress: bool | None, force: bool, t0: f
         vid = write_version(conn, settings, data, step)
         prune(conn, {vid} | ({before[0]} if before else set()))
         marks = [*data.marks, ("write", time.perf_counter())]
-        return dataclasses.replace(built(Path(f"postgresql:{schema_name(vid)}"), data, marks, t0))
+        return built(Path(f"postgresql:{schema_name(vid)}"), data, marks, t0)
     except psycopg.errors.ReadOnlySqlTransaction as e:
         raise DatabaseError("数据库是只读的（备库），不能建索引",
                             "把 KB_DATABASE_URL 指向主库（或加 target_session_attrs=read-write）再运行 `kb build`") from e
