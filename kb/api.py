@@ -135,7 +135,8 @@ _lock = threading.Lock()
 def shared_kb(settings: Settings | None = None, build_if_missing: bool = False) -> KnowledgeBase:
     """One loaded knowledge base per process and settings (the app and batch use this)."""
     settings = settings or load_settings()
-    key = (str(Path(settings.index).resolve()), settings.embedder, settings.chunk_chars)
+    key = (str(Path(settings.index).resolve()), settings.embedder, settings.chunk_chars, settings.backend,
+           settings.database_url)
     with _lock:
         if key not in _shared:
             _shared[key] = KnowledgeBase.open(settings, build_if_missing=build_if_missing)

@@ -47,6 +47,15 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from kb.pg.migrate import migrate
+
+    result = migrate(settings, args.to, step=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"已迁移：{result.chunks} 段（{result.vectors} 句向量），{result.facts} 条事实，"
+          f"用时 {result.seconds:.1f} 秒 → {result.folder}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace, kb) -> int:
     rows = [{"doc_id": d.doc_id, "title": d.meta.title, "level": d.meta.level, "completeness": d.meta.completeness,
              "characters": len(d.text)} for d in kb.documents()]
@@ -202,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             use_all_cores_for_build()
             return cmd_build(args, settings)
+        if args.command == "migrate":
+            return cmd_migrate(args, settings)
         from kb.api import KnowledgeBase
 
         kb = KnowledgeBase(settings)

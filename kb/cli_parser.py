@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="即使索引已是最新也重新建立")
     b.add_argument("--quiet", action="store_true", help="不打印数据质量报告（进度照常显示）")
 
+    mg = sub.add_parser("migrate", help="把本地索引迁移到数据库（postgres 后端）",
+                        description="把 index/ 中正在使用的索引（连同句向量）写入 KB_DATABASE_URL 指向的数据库")
+    mg.add_argument("--to", required=True, choices=["postgres"], help="目标后端（postgres）")
+
     d = sub.add_parser("docs", help="列出语料库中的文件", description="列出语料库中的文件")
     _json_flag(d)
     d1 = sub.add_parser("doc", help="一个文件的元数据和整理后的全文", description="一个文件的元数据和整理后的全文")

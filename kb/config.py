@@ -58,6 +58,8 @@ class Settings:
     max_upload_mb: float = 5.0
     max_question_chars: int = 2000
     max_corpus_file_mb: float = 2.0  # a corpus file over this is skipped with a line in the report
+    backend: str = "embedded"  # embedded (index/ files) | postgres (PostgreSQL + pgvector at database_url)
+    database_url: str = ""  # postgresql://user@host:port/db (libpq URI: several hosts, target_session_attrs)
     answering: AnswerThresholds = field(default_factory=AnswerThresholds)
 
     def fingerprint_fields(self) -> dict[str, object]:
@@ -156,6 +158,12 @@ def load_settings(config_file: Path | None = None, env: dict[str, str] | None = 
     settings = dataclasses.replace(Settings(), **values)
     if settings.fusion not in ("rrf", "weighted"):
         raise ConfigError(f"设置 fusion={settings.fusion!r} 无效", "只能是 weighted 或 rrf（例如 KB_FUSION=rrf）")
+    if settings.backend not in ("embedded", "postgres"):
+        raise ConfigError(f"设置 backend={settings.backend[:40]!r} 无效", "只能是 embedded 或 postgres（例如 KB_BACKEND=postgres）")
+    if settings.backend == "postgres" and not settings.database_url.startswith(("postgresql://", "postgres://")):
+        shown = f"={settings.database_url[:40]!r}" if settings.database_url else " 没有设置"
+        raise ConfigError(f"KB_BACKEND=postgres 需要数据库地址，但 database_url{shown}",
+                          "设置 KB_DATABASE_URL=postgresql://用户@主机:端口/库名（测试库：bash scripts/postgres.sh start）")
     if settings.index.exists() and not settings.index.is_dir():
         raise ConfigError(f"索引路径 {settings.index} 是一个文件，不是文件夹", "把 --index 或 KB_INDEX 指向一个文件夹")
     return settings

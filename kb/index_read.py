@@ -41,14 +41,15 @@ class LoadedIndex:
     chunks: list[Chunk]
     facts: list[Fact]
     reports: list[QualityReport]
-    vectors: faiss.Index
-    bm25: bm25s.BM25
+    vectors: faiss.Index | None  # None on the postgres backend (the database searches)
+    bm25: bm25s.BM25 | None
     vector_chunks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # vector → chunk position
     vector_sentences: list = field(default_factory=list)  # vector → [doc_id, start, end] of its sentence (or chunk)
     known_missing: list[dict] = field(default_factory=list)
     stale_notice: str = ""  # one Chinese line when corpus/ changed since this version was built
     terms: list[str] = field(default_factory=list)  # words this index adds to its tokenizer
     tokenizer: jieba.Tokenizer = field(default_factory=index_tokenizer)  # policy dictionary + terms, this index's own
+    pg: object | None = None  # kb.pg.read.PgVersion: the database version this index reads (postgres backend)
 
 
 def corpus_state(settings: Settings) -> dict[str, str]:
@@ -99,7 +100,12 @@ def corpus_changes(settings: Settings, built: dict[str, str]) -> str:
 
 def load_index(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
     """Load the current index; refuse a mismatched or damaged one with the fix (IndexStale,
-    IndexCorrupt). A corpus changed since the build is served, with ``stale_notice`` set."""
+    IndexCorrupt). A corpus changed since the build is served, with ``stale_notice`` set.
+    ``KB_BACKEND=postgres`` reads the version in use from the database (kb/pg/read.py)."""
+    if settings.backend == "postgres":
+        from kb.pg.read import load_postgres
+
+        return load_postgres(settings, check_corpus)
     folder = current_version(settings.index)
     manifest = read_manifest(folder)
     if (manifest.get("format_version") != FORMAT_VERSION or manifest.get("pipeline_version") != PIPELINE_VERSION

@@ -196,8 +196,14 @@ class Retriever:
         self.settings = settings
         self.embedder = embedder
         self.nodes = make_nodes(index)
-        self.bm25 = BM25ChineseRetriever(index, self.nodes)
-        self.dense = DenseFaissRetriever(index, self.nodes, embedder)
+        if index.pg is not None:  # the postgres backend: the database searches (kb/pg/retrieve.py)
+            from kb.pg.retrieve import PgBM25Retriever, PgDenseRetriever
+
+            self.bm25: BaseRetriever = PgBM25Retriever(index, self.nodes)
+            self.dense: BaseRetriever = PgDenseRetriever(index, self.nodes, embedder)
+        else:
+            self.bm25 = BM25ChineseRetriever(index, self.nodes)
+            self.dense = DenseFaissRetriever(index, self.nodes, embedder)
         self.hybrid = HybridRetriever(self.bm25, self.dense, settings.fusion, settings.rrf_k, settings.dense_weight)
         self._rows: dict[tuple[str, int], int] | None = None
         self._matrix: np.ndarray | None = None
@@ -208,6 +214,9 @@ class Retriever:
 
     def sentence_similarity(self, query: str, doc_id: str, start: int) -> float | None:
         """Cosine of the query and the sentence starting at `start` (its stored vector), or None."""
+        if self.index.pg is not None:
+            vector = self.index.pg.sentence_vector(doc_id, start)
+            return None if vector is None else float(vector @ self.embed_query(query))
         if self._rows is None:  # vector i belongs to the i-th sentence in build order (kb.index)
             rows, i = {}, 0
             for chunk in self.index.chunks:

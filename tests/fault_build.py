@@ -18,14 +18,15 @@ def _die(*_args, **_kwargs):
 
 
 def main() -> None:
+    import kb.build_data
     import kb.index
     import kb.store
 
     phase, corpus, index, *rest = sys.argv[1:]
     targets = {  # phase → (module, attribute) killed before it runs
         "locked": (kb.index, "clean_leftovers"),
-        "ingest": (kb.index, "load_corpus"),
-        "embed": (kb.index, "get_embedder"),
+        "ingest": (kb.build_data, "load_corpus"),  # kb/build_data.py computes what every backend writes
+        "embed": (kb.build_data, "get_embedder"),
         "write": (kb.index, "write_jsonl"),
         "vectors": (kb.index.faiss, "write_index"),
         "manifest": (kb.index, "version_files"),

@@ -13,10 +13,11 @@ from badinput_common import assert_bad, run_cli
 from kb.cli import main
 from kb.cli_parser import zh_argparse
 
-COMMANDS = ("build", "docs", "doc", "search", "ask", "targets", "check", "brief", "compare", "eval", "train")
+COMMANDS = ("build", "migrate", "docs", "doc", "search", "ask", "targets", "check", "brief", "compare", "eval", "train")
 # what may stay Latin: command and option names, option values, formats, setting and file names
 VALUES = {"hybrid", "bm25", "dense", "table", "json", "csv", "JSON", "README", "top_k", "corpus", "index", "txt",
-          "docx", "pdf", "md", "pptx", "national", "provincial", "municipal", "department", "kb", "all"}
+          "docx", "pdf", "md", "pptx", "national", "provincial", "municipal", "department", "kb", "all",
+          "postgres", "KB_DATABASE_URL"}
 _LATIN = re.compile(r"(?<![\w-])-{1,2}[\w-]+|[\w/.-]+\.(?:jsonl|json|txt|md|docx|pdf|pptx|csv)\b|[A-Za-z_][A-Za-z_0-9]+")
 
 
