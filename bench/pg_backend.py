@@ -181,7 +181,7 @@ def main() -> None:
     args.url = args.url.rsplit("/", 1)[0] + "/kb_bench"
     base = embedded_build_data(settings)
     from kb.embed import get_embedder
-    from kb.index_read import load_index
+    from kb.index_load import load_index
 
     tok = load_index(settings, check_corpus=False).tokenizer
     emb = get_embedder(settings.embedder)

@@ -31,13 +31,13 @@ from kb.build_data import (  # noqa: F401 - BuildResult and fingerprint are read
 )
 from kb.config import Settings
 from kb.errors import IndexUnwritable, KBError, os_reason
+from kb.index_load import load_index
 from kb.index_read import (  # noqa: F401 - LoadedIndex, corpus_changes are read from kb.index too
     FORMAT_VERSION,
     PIPELINE_VERSION,
     LoadedIndex,
     corpus_changes,
     corpus_state,
-    load_index,
     model_id,
     read_manifest,
 )

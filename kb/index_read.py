@@ -98,14 +98,10 @@ def corpus_changes(settings: Settings, built: dict[str, str]) -> str:
             "运行 `kb build` 更新索引。")
 
 
-def load_index(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
-    """Load the current index; refuse a mismatched or damaged one with the fix (IndexStale,
-    IndexCorrupt). A corpus changed since the build is served, with ``stale_notice`` set.
-    ``KB_BACKEND=postgres`` reads the version in use from the database (kb/pg/read.py)."""
-    if settings.backend == "postgres":
-        from kb.pg.read import load_postgres
-
-        return load_postgres(settings, check_corpus)
+def load_embedded(settings: Settings, check_corpus: bool = True) -> LoadedIndex:
+    """Load the current embedded index; refuse a mismatched or damaged one with the fix
+    (IndexStale, IndexCorrupt). A corpus changed since the build is served, with ``stale_notice``
+    set. kb.index_load.load_index chooses between this and the postgres backend."""
     folder = current_version(settings.index)
     manifest = read_manifest(folder)
     if (manifest.get("format_version") != FORMAT_VERSION or manifest.get("pipeline_version") != PIPELINE_VERSION

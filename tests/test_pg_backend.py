@@ -101,7 +101,7 @@ def test_two_builds_run_one_after_the_other(pg_settings, built_settings) -> None
     for t in threads:
         t.join()
     assert len(spans) == 2
-    from kb.index_read import load_index
+    from kb.index_load import load_index
 
     assert load_index(pg_settings).pg.version_id == _current(URL)
 

@@ -13,7 +13,7 @@ import numpy as np
 from kb.build_data import EMPTY_TOKEN, BuildData, BuildResult
 from kb.config import Settings
 from kb.errors import ConfigError
-from kb.index_read import load_index
+from kb.index_load import load_index
 from kb.segment import index_text, sentences_in, tokenize
 
 

@@ -169,7 +169,7 @@ def build_postgres(settings: Settings, progress: bool | None, force: bool, t0: f
                    step: Callable[[str], None], data: BuildData | None = None) -> BuildResult:
     import psycopg
 
-    from kb.index_read import load_index
+    from kb.index_load import load_index
 
     conn = connect(settings.database_url)
     try:
