@@ -112,7 +112,7 @@ def clean_indicator(raw: str, split: bool = True) -> tuple[str, str]:
 
 
 def split_list(ind: str, both: bool) -> list[str]:
-    """「新能源公交车、新能源出租车占比均…」 → two indicators; 「大、中型…」 stays one."""
+    """「甲类车辆、乙类车辆占比均…」 → two indicators; 「大、中型…」 stays one."""
     parts = [ind[a:b] for a, b in _split_top(ind, "、")]
     if len(parts) < 2 or any(len(p) < 3 for p in parts):
         return [ind]

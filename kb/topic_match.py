@@ -77,7 +77,7 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
         if phrase:
             paths |= {s.path for s in titled if phrase in s.title}
     named = [s.title for s in titled if s.path in paths and s.kind != "item"]
-    # a 专栏 item named after a topic section's slogan (「水清岸绿建设工程」 under 「……实现水清岸绿、鱼翔浅底」)
+    # a 专栏 item named after a topic section's slogan (「山青水秀建设工程」 under a section 「……实现山青水秀」)
     paths |= {s.path for s in titled if s.kind == "item" and any(_shares(s.title, t) for t in named)}
     return paths
 
