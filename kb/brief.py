@@ -12,7 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.brief_text import _compact, _ref, target_sentence  # noqa: F401 (re-exported)
-from kb.brief_types import Brief, Row, Task
+from kb.brief_types import NO_YEAR, Brief, Row, Task
+from kb.brief_year import home_statements
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
 from kb.labels import comparator_word
@@ -51,7 +52,8 @@ def _year_ok(f: Fact, year: int | None) -> bool:
     return span is not None and span[0] <= year <= span[1]
 
 
-PHASE_QUOTE_MAX = 420  # a fact this close to its phase heading is quoted with it, in one citation
+PHASE_QUOTE_MAX = 120  # a fact this close to its phase heading is quoted with it, in one citation
+_CLAUSE_MARKS = "。；，："
 
 
 def _phase_of(doc: Document, pos: int):
@@ -59,15 +61,28 @@ def _phase_of(doc: Document, pos: int):
 
 
 def _fact_refs(cb: CitationBuilder, doc: Document, f: Fact) -> tuple[int, ...]:
-    """The sentence that holds the fact; when its year comes from the phase heading, one quote from
-    the heading through the sentence (never a citation of the heading alone when it can be helped)."""
+    """The sentence that holds the fact. When its year comes from the phase heading: one quote from
+    the heading through the sentence when that is short; else the fact's own clause (a phase
+    paragraph speaks of every field, the brief of one topic quotes only its clause), whose
+    citation's section, the phase, states the years."""
     s0, s1 = sentence_around(doc, f.start, f.end)
     phase = _phase_of(doc, f.start) if f.year and str(f.year) not in doc.text[s0:s1] else None
     if phase is None:
         return (cb.cite(doc.doc_id, s0, s1),)
     if s1 - phase.start <= PHASE_QUOTE_MAX:
         return (cb.cite(doc.doc_id, phase.start, s1),)
-    return cb.cite(doc.doc_id, phase.start, phase.start + len(phase.title)), cb.cite(doc.doc_id, s0, s1)
+    return (cb.cite(doc.doc_id, *_clause_span(doc.text, f.start, f.end, s0, s1)),)
+
+
+def _clause_span(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause (between 。；，：) holding [start, end), within the sentence [lo, hi)."""
+    a = max((text.rfind(m, lo, start) for m in _CLAUSE_MARKS), default=-1)
+    a = lo if a < lo else a + 1
+    ends = [i for m in _CLAUSE_MARKS if (i := text.find(m, end, hi)) >= 0]
+    b = min(ends) if ends else hi
+    while a < b and text[a].isspace():
+        a += 1
+    return a, b
 
 
 def source_comparator(quote: str, value: str, comparator: str) -> str:
@@ -77,19 +92,22 @@ def source_comparator(quote: str, value: str, comparator: str) -> str:
 
 
 def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: CitationBuilder,
-           secs: set, phases_too: bool = True):
+           secs: set, phases_too: bool = True, home: frozenset = frozenset()):
     """Targets and deadlines of the topic and year; ``phases_too``: also those a phase covering the
-    year states (off when exactly that year's figures are wanted). A deadline stated in a phase
-    paragraph is a phase goal (listed under 阶段目标), not a 时限任务."""
+    year states, and the targets stated without a year (in force whatever the year; off when
+    exactly that year's figures are wanted). A deadline stated in a phase paragraph is a phase
+    goal (listed under 阶段目标), not a 时限任务. ``home``: ids of dated statements of the topic's
+    home chapter (kb.brief_year) that count as in the topic."""
     targets, deadlines = [], []
     seen: set[tuple] = set()
     for f in kb.index.facts:
+        standing = phases_too and year is not None and f.kind == "target" and not f.year
         if f.doc_id != doc.doc_id or f.kind not in ("target", "deadline") or not (
-                _year_ok(f, year) if phases_too else f.year == year):
+                standing or (_year_ok(f, year) if phases_too else f.year == year)):
             continue
         if f.kind == "deadline" and (not f.year or _phase_of(doc, f.start) is not None):
             continue
-        if not (under(f.path, secs) or text_in_topic(topic, f.indicator)
+        if not (under(f.path, secs) or text_in_topic(topic, f.indicator) or id(f) in home
                 or dense_in_topic(topic, f.subject or f.quote)):
             continue
         key = (f.kind, f.indicator, f.value, f.year, f.subject)
@@ -100,7 +118,7 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         if f.kind == "target":
             own = next((c for c in CLAUSE_RE.findall(f.quote) if f.value and f.value in c), f.quote)
             targets.append(Row((f.indicator, source_comparator(f.quote, f.value, f.comparator), f.value, f.unit,
-                                f"{f.year}年" if f.year else "", section), _fact_refs(cb, doc, f), own, f))
+                                f"{f.year}年" if f.year else NO_YEAR, section), _fact_refs(cb, doc, f), own, f))
         else:
             task = (f.subject or f.quote).rstrip("。；，")
             deadlines.append(Row((f"{f.year}年", task, section), _fact_refs(cb, doc, f), fact=f))
@@ -224,12 +242,15 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     if not topic:
         raise BadInput("主题为空", "请给出一个主题，例如：蓝天保卫战、新能源汽车、黑土地")
     cb = CitationBuilder(kb.index.docs)
-    targets, deadlines, phases, tasks, projects, silent = [], [], [], [], [], []
+    targets, deadlines, phases, tasks, projects, silent, milestones = [], [], [], [], [], [], []
     docs = brief_documents(kb, doc_id)
     sections = {}
+    homes = {}
     for doc in docs:
-        secs = sections[doc.doc_id] = frozenset(topic_sections(topic, doc, getattr(kb, "embedder", None)))
-        t, d = _facts(kb, doc, topic, year, cb, secs)
+        embedder = getattr(kb, "embedder", None)
+        secs = sections[doc.doc_id] = frozenset(topic_sections(topic, doc, embedder))
+        home = homes[doc.doc_id] = frozenset(home_statements(doc, topic, kb.index.facts, secs, embedder))
+        t, d = _facts(kb, doc, topic, year, cb, secs, home=home)
         targets += t
         deadlines += d
         p, quiet = _phase_goals(doc, topic, year, cb)
@@ -237,25 +258,31 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         silent += quiet
         tasks += _tasks(doc, topic, cb, year, secs)
         projects += _projects(doc, topic, cb, secs)
-    target_refs = {r.refs[-1] for r in targets}
-    deadlines = [d for d in deadlines if d.refs[-1] not in target_refs]  # the targets' own sentence: listed once
-    listed = {d.cells[1] for d in deadlines}
-    phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
     if not (targets or deadlines or phases or tasks or projects):
         raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
     note = ""
-    if year is not None and not targets:
+    if year is not None and not any(r.fact is not None and r.fact.year for r in targets):
         shown: list[int] = []
         for y in _nearest_years(kb, year, docs):  # a trainer still needs the figures: the nearest years', said so
-            extra = [r for doc in docs for r in _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False)[0]]
+            found = [_facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id]) for doc in docs]
+            extra = [r for t, _ in found for r in t]
             if extra:
                 targets += extra
+                deadlines += [r for _, d in found for r in d]
                 shown.append(y)
             if len(shown) == 2:
                 break
-        offer = f"；目标指标表列出最近有此类目标的年份（{'、'.join(f'{y}年' for y in sorted(shown))}）的目标" if shown else ""
-        note = f"{year}年没有与“{topic}”相关的量化目标指标{offer}"
+        years = "和".join(f"{y}年" for y in sorted(shown))
+        note = (f"规划未单列{year}年“{topic}”的量化目标，目标指标和时限任务取最近的{years}" if shown
+                else f"规划未单列{year}年“{topic}”的量化目标")
+    elif year is not None:
+        milestones = _milestones(kb, docs, topic, year, cb, sections, homes, targets)
+    targets.sort(key=lambda r: (r.fact is None or not r.fact.year, r.fact.year if r.fact and r.fact.year else 0))
+    target_refs = {r.refs[-1] for r in targets}
+    deadlines = [d for d in deadlines if d.refs[-1] not in target_refs]  # the targets' own sentence: listed once
+    listed = {d.cells[1] for d in deadlines}
+    phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
     phase_note = (f"{'、'.join(silent)}的阶段目标中没有专门针对“{topic}”的表述" if silent else "")
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
@@ -264,4 +291,19 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     dated = tuple(r.fact for r in (*targets, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
-                          tuple(projects), dated, cb.citations(), note, phase_note))
+                          tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic))
+
+
+def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,
+                sections: dict, homes: dict, targets: list[Row]) -> list[Row]:
+    """The earlier years' targets on the way to ``year``: of the indicators the brief's table
+    shows, and of indicators the topic's own words name (「非化石能源消费比重」 in a 碳达峰 brief)."""
+    shown = {r.fact.indicator for r in targets if r.fact is not None}
+    earlier = sorted({f.year for f in kb.index.facts if f.kind == "target" and f.year and f.year < year})
+    out = []
+    for y in earlier:
+        for doc in docs:
+            rows = _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id])[0]
+            out += [r for r in rows if r.fact is not None
+                    and (r.fact.indicator in shown or text_in_topic(topic, r.fact.indicator))]
+    return out

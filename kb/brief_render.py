@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.brief import _ITEM_NUMBER, Brief, Row, _ref, collect, target_sentence
+from kb.brief_year import topic_first
 from kb.errors import BadInput
 
 if TYPE_CHECKING:
@@ -16,25 +17,46 @@ if TYPE_CHECKING:
 from kb.chart import timeline_png
 
 SUMMARY_TARGETS = 8  # target sentences read aloud in the 摘要; the table holds them all
+SUMMARY_DEADLINES = 4  # deadlines read aloud in the 摘要; the table holds them all
+SUMMARY_TASKS = 6  # task headings read aloud in the 摘要; the body lists them all
 TIMELINE_MIN_YEARS = 2  # a timeline with every item on one year says nothing the tables do not
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|专栏\d+)")
 SHORT_PART = 8  # a path part this short is said whole (「一、建设目标」)
 
 
 def summary_lines(b: Brief) -> list[str]:
-    """The 摘要 a trainer can read aloud: the year's scope notes, the goals in the source's words,
-    the phase goals and the task headings."""
-    lines = [n + "。" for n in (b.year_note, b.phase_note) if n]
+    """The 摘要 a trainer can read aloud: the phase goals that name the topic, the goals and the
+    deadlines in the source's words (those that name the topic first), the task headings, then
+    the notes on what the source does not state."""
+    lines = []
+    if b.phases:
+        lines.append("阶段目标：" + "；".join(f"{r.cells[0]}{r.cells[1]}{_ref(r.refs)}" for r in b.phases) + "。")
     if b.targets:
-        shown = b.targets[:SUMMARY_TARGETS]
+        ordered = topic_first(list(b.targets), b.topic, lambda r: r.clause or r.cells[0])
+        shown = ordered[:SUMMARY_TARGETS]
         said = dict.fromkeys(target_sentence(r) + _ref(r.refs) for r in shown)  # 「……均达到90%以上」 once
         lines.append("主要目标：" + "".join(f"{t}。" for t in said)
                      + (f"（另有 {len(b.targets) - len(shown)} 项见目标指标表）" if len(b.targets) > len(shown) else ""))
-    if b.phases:
-        lines.append("阶段目标：" + "；".join(f"{r.cells[0]}{r.cells[1]}{_ref(r.refs)}" for r in b.phases) + "。")
+    if b.deadlines:
+        ordered = topic_first(list(b.deadlines), b.topic, lambda r: r.cells[1])[:SUMMARY_DEADLINES]
+        by_year: dict[str, list[str]] = {}
+        for r in sorted(ordered, key=lambda r: r.cells[0]):
+            by_year.setdefault(r.cells[0], []).append(f"{r.cells[1]}{_ref(r.refs)}")
+        lines.append("时限任务：" + "；".join(f"到{y}，" + "；".join(items) for y, items in by_year.items())
+                     + ("等" if len(b.deadlines) > len(ordered) else "") + "。")
     if b.tasks:
-        lines.append("重点任务：" + "；".join(t.heading.cells[0].rstrip("。") for t in b.tasks) + "。")
+        heads = [t.heading.cells[0].rstrip("。") for t in b.tasks]
+        lines.append("重点任务：" + "；".join(heads[:SUMMARY_TASKS])
+                     + (f"等{len(heads)}个方面" if len(heads) > SUMMARY_TASKS else "") + "。")
+    notes = [n for n in (b.year_note, b.phase_note) if n]
+    if notes:
+        lines.append("说明：" + "；".join(notes) + "。")
     return lines
+
+
+def milestone_heading(b: Brief) -> str:
+    years = sorted({r.cells[4] for r in b.milestones})
+    return f"此前的阶段性目标（{'、'.join(years)}）"
 
 
 def short_section(section: str) -> str:
@@ -109,16 +131,21 @@ def _project_groups(b: Brief) -> list[tuple[str, list[Row]]]:
 def to_markdown(b: Brief, chart: str | None = None) -> str:
     out = [f"# {b.title}", "", b.scope, "", "## 摘要", ""]
     out += [line + "\n" for line in summary_lines(b)]
+    if b.phases:
+        out += ["## 阶段目标", ""] + [f"- {r.cells[0]}：{r.cells[1]}{_ref(r.refs)}" for r in b.phases] + [""]
     if b.targets:
         out += ["## 目标指标", "", "| 指标 | 比较 | 数值 | 单位 | 期限 | 章节 | 出处 |", "|---|---|---|---|---|---|---|"]
         out += ["| " + " | ".join(c.replace("|", "｜") for c in r.cells) + f" | {_ref(r.refs)} |" for r in b.targets]
+        out.append("")
+    if b.milestones:
+        out += [f"## {milestone_heading(b)}", "", "| 指标 | 比较 | 数值 | 单位 | 期限 | 章节 | 出处 |",
+                "|---|---|---|---|---|---|---|"]
+        out += ["| " + " | ".join(c.replace("|", "｜") for c in r.cells) + f" | {_ref(r.refs)} |" for r in b.milestones]
         out.append("")
     if b.deadlines:
         out += ["## 时限任务", "", "| 期限 | 任务 | 章节 | 出处 |", "|---|---|---|---|"]
         out += ["| " + " | ".join(c.replace("|", "｜") for c in r.cells) + f" | {_ref(r.refs)} |" for r in b.deadlines]
         out.append("")
-    if b.phases:
-        out += ["## 阶段目标", ""] + [f"- {r.cells[0]}：{r.cells[1]}{_ref(r.refs)}" for r in b.phases] + [""]
     if b.tasks:
         out += ["## 重点任务", ""]
         for t in b.tasks:
@@ -170,16 +197,19 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     d.add_heading("摘要", level=1)
     for line in summary_lines(b):
         para(line)
-    if b.targets:
-        d.add_heading("目标指标", level=1)
-        _table(d, ("指标", "比较", "数值", "单位", "期限", "章节", "出处"), b.targets, (4.0, 1.4, 1.5, 2.3, 1.6, 4.0, 1.2))
-    if b.deadlines:
-        d.add_heading("时限任务", level=1)
-        _table(d, ("期限", "任务", "章节", "出处"), b.deadlines, (1.8, 8.6, 4.4, 1.2))
     if b.phases:
         d.add_heading("阶段目标", level=1)
         for r in b.phases:
             para(f"{r.cells[0]}：{r.cells[1]}{_ref(r.refs)}", "List Bullet")
+    if b.targets:
+        d.add_heading("目标指标", level=1)
+        _table(d, ("指标", "比较", "数值", "单位", "期限", "章节", "出处"), b.targets, (4.0, 1.4, 1.5, 2.3, 1.6, 4.0, 1.2))
+    if b.milestones:
+        d.add_heading(milestone_heading(b), level=1)
+        _table(d, ("指标", "比较", "数值", "单位", "期限", "章节", "出处"), b.milestones, (4.0, 1.4, 1.5, 2.3, 1.6, 4.0, 1.2))
+    if b.deadlines:
+        d.add_heading("时限任务", level=1)
+        _table(d, ("期限", "任务", "章节", "出处"), b.deadlines, (1.8, 8.6, 4.4, 1.2))
     if b.tasks:
         d.add_heading("重点任务", level=1)
         for t in b.tasks:

@@ -19,12 +19,14 @@ def _ref(refs: tuple[int, ...]) -> str:
 def _sections(b: Brief, summary: list[str]) -> list[tuple[str, list[str], int]]:
 
     out = [("摘要", summary, BODY_PT)]
-    if b.targets:
-        out.append(("目标指标", [target_sentence(r) + _ref(r.refs) for r in b.targets], BODY_PT))
-    if b.deadlines:
-        out.append(("时限任务", [f"{r.cells[0]}：{r.cells[1]}{_ref(r.refs)}" for r in b.deadlines], BODY_PT))
     if b.phases:
         out.append(("阶段目标", [f"{r.cells[0]}：{r.cells[1]}{_ref(r.refs)}" for r in b.phases], BODY_PT))
+    if b.targets:
+        out.append(("目标指标", [target_sentence(r) + _ref(r.refs) for r in b.targets], BODY_PT))
+    if b.milestones:
+        out.append(("此前的阶段性目标", [target_sentence(r) + _ref(r.refs) for r in b.milestones], BODY_PT))
+    if b.deadlines:
+        out.append(("时限任务", [f"{r.cells[0]}：{r.cells[1]}{_ref(r.refs)}" for r in b.deadlines], BODY_PT))
     for t in b.tasks:
         out.append((f"重点任务：{t.heading.cells[0].rstrip('。')}", [m.cells[0] + _ref(m.refs) for m in t.measures], BODY_PT))
     if b.projects:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from kb.types import Citation, Fact
 
+NO_YEAR = "未写年份"  # the 期限 cell of a target the source states without a year
+
 
 @dataclass(frozen=True)
 class Row:
@@ -36,3 +38,5 @@ class Brief:
     references: tuple[Citation, ...]
     year_note: str = ""  # e.g. 「2029年没有单独的目标指标；最近的年份：2030年」
     phase_note: str = ""  # a phase in the year's reach whose goals do not name the topic
+    milestones: tuple[Row, ...] = ()
+    topic: str = ""  # earlier years' targets of the same indicators (a year brief)

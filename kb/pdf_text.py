@@ -49,15 +49,34 @@ def _displaced(token: str) -> bool:
         and not any(ch in _MAIN_MARKS for ch in token)
 
 
+def _head_run(line: str) -> tuple[list[str], str] | None:
+    """「“ ”（六）推进……」: a run of displaced marks at the head of a line, glued to the line's first
+    character: (its marks, the rest of the line). Only a run of two or more marks with a space
+    between them (typed text never has that) is taken for one."""
+    i = 0
+    while i < len(line) and (line[i] == " " or _displaced(line[i])):
+        i += 1
+    marks = line[:i].split()
+    if len(marks) < 2 or i == len(line) or line[i - 1] == " ":
+        return None
+    return marks, line[i:]
+
+
 def place_displaced(line: str) -> str:
     """「点位 类水 … 2035 Ⅰ—Ⅳ年」 → 「点位Ⅰ—Ⅳ类水」: the one run of displaced marks of a line goes back,
-    token by token in order, into the gaps between CJK characters, when the counts agree."""
-    runs = [m for m in _RUN.finditer(line) if all(_displaced(t) for t in m.group().split())]
-    if len(runs) != 1:
-        return line
-    run = runs[0]
-    marks = run.group().split()
-    rest = line[:run.start()] + line[run.end():]
+    token by token in order, into the gaps between CJK characters, when the counts agree. A single
+    mark glued to the text after it (「“十四五”」 at a line's head) is the text's own, not a run."""
+    head = _head_run(line)
+    if head is not None:
+        marks, rest = head
+    else:
+        runs = [m for m in _RUN.finditer(line) if all(_displaced(t) for t in m.group().split())
+                and (m.start() > 0 or len(m.group().split()) > 1 or m.group()[-1:].isspace() or m.end() == len(line))]
+        if len(runs) != 1:
+            return line
+        run = runs[0]
+        marks = run.group().split()
+        rest = line[:run.start()] + line[run.end():]
     gaps = list(_GAP.finditer(rest))
     if len(gaps) != len(marks):
         return line

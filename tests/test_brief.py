@@ -6,11 +6,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from kb.brief import collect
-from kb.brief_render import write_brief
+from kb.brief import PHASE_QUOTE_MAX, collect
+from kb.brief_render import summary_lines, write_brief
+from kb.brief_types import NO_YEAR
+from kb.brief_year import home_chapters
 from kb.cite import numbers_in
 from kb.cli import main
 from kb.errors import BadInput
+from kb.topic_match import text_in_topic, topic_sections, under
 
 TOPICS = [("蓝天保卫战", None), ("新能源汽车", None), ("黑土地", None), ("湿地", None), ("森林", None),
           ("大气", 2027), ("耕地", 2035), ("水", 2027)]
@@ -20,18 +23,60 @@ TOPICS = [("蓝天保卫战", None), ("新能源汽车", None), ("黑土地", No
 def test_every_number_is_in_its_cited_quotes(kb, topic, year) -> None:
     b = collect(kb, topic, year)
     refs = {c.n: c for c in b.references}
-    rows = [*b.targets, *b.deadlines, *b.phases, *[t.heading for t in b.tasks],
+    rows = [*b.targets, *b.milestones, *b.deadlines, *b.phases, *[t.heading for t in b.tasks],
             *[m for t in b.tasks for m in t.measures], *b.projects]
     assert rows
     for row in rows:
         quoted = " ".join(refs[n].quote + refs[n].section for n in row.refs)  # a phase's years: its section
-        for cell in row.cells[:5] if row in b.targets else row.cells:
+        for cell in row.cells[:5] if row in (*b.targets, *b.milestones) else row.cells:
             for number in numbers_in(cell):
                 assert number in quoted, f"{topic}: {number} of {cell!r} not in {quoted!r}"
     for c in b.references:
         assert kb.index.docs[c.doc_id].text[c.start : c.end] == c.quote
     if year:
-        assert all(r.cells[4] == f"{year}年" for r in b.targets)
+        assert all(r.cells[4] in (f"{year}年", NO_YEAR) for r in b.targets)  # 未写年份: in force whatever the year
+        assert all(int(r.cells[4][:4]) < year for r in b.milestones)
+
+
+def test_a_year_brief_shows_the_earlier_milestones_of_its_indicators(kb) -> None:
+    b = collect(kb, "碳达峰碳中和", 2035)
+    shown = {r.cells[0] for r in b.targets}
+    assert b.milestones
+    assert all(r.cells[0] in shown or text_in_topic("碳达峰碳中和", r.cells[0]) for r in b.milestones)
+    assert any(r.cells[0] in shown for r in b.milestones)  # the same indicator, an earlier year
+
+
+def test_the_home_chapter_of_a_topic_lends_its_dated_statements(kb) -> None:
+    """A chapter most of whose parts are in the topic: its statements of the year that are close to
+    the topic in meaning are in the brief, though their own part's title does not name the topic."""
+    doc = kb.local_documents()[0]
+    secs = topic_sections("碳达峰碳中和", doc, kb.embedder)
+    assert home_chapters(doc, secs)
+    b = collect(kb, "碳达峰碳中和", 2035)
+    outside = [r for r in b.deadlines if r.fact is not None and not under(r.fact.path, secs)]
+    assert outside
+    assert all(r.fact.path[0] in {c[0] for c in home_chapters(doc, secs)} for r in outside)
+    # a topic whose sections are one part of their chapter has no home chapter
+    assert not home_chapters(doc, topic_sections("蓝天保卫战", doc, kb.embedder))
+
+
+def test_a_target_dated_by_its_phase_quotes_its_own_clause_not_the_phase_paragraph(kb) -> None:
+    b = collect(kb, "水", 2027)
+    refs = {c.n: c for c in b.references}
+    phased = [r for r in b.targets if r.cells[5].startswith("第") and "阶段" in r.cells[5]]
+    assert phased
+    for r in phased:
+        quotes = [refs[n].quote for n in r.refs]
+        assert any(r.cells[2] in q for q in quotes)
+        assert all(len(q) <= PHASE_QUOTE_MAX for q in quotes)  # not the whole phase paragraph
+        assert all(r.cells[4].rstrip("年") in refs[n].section for n in r.refs)  # the years: the phase
+
+
+def test_the_summary_leads_with_the_phase_goals_and_ends_with_its_notes(kb) -> None:
+    b = collect(kb, "水环境", 2030)
+    lines = summary_lines(b)
+    assert b.phases and lines[0].startswith("阶段目标")
+    assert b.year_note and lines[-1].startswith("说明") and b.year_note in lines[-1]
 
 
 def test_docx_has_table_and_picture(kb, tmp_path: Path) -> None:
@@ -92,10 +137,10 @@ def test_a_year_without_targets_lists_the_nearest_years_figures(kb) -> None:
     """A trainer still needs figures: a year with none gets the nearest years' targets, said so,
     naming only years the table holds; a phase of the year that is silent on the topic is said so."""
     b = collect(kb, "水环境", 2030)
-    assert b.targets and "2030年没有与“水环境”相关的量化目标指标" in b.year_note
+    assert b.targets and "规划未单列2030年“水环境”的量化目标" in b.year_note
     assert all(r.cells[4] != "2030年" for r in b.targets)
-    named = set(re.findall(r"(20\d\d)年", b.year_note.split("；")[1]))
-    assert named == {r.cells[4].rstrip("年") for r in b.targets}
+    named = set(re.findall(r"(20\d\d)年", b.year_note.split("取最近的")[1]))
+    assert named == {r.cells[4].rstrip("年") for r in b.targets if r.cells[4] != NO_YEAR}
     assert "第二阶段（2028—2030年）" in b.phase_note
 
 
@@ -159,7 +204,8 @@ def test_citations_are_used_and_hold_more_than_a_heading(kb, topic, year) -> Non
     only a heading (a phase's 「第一阶段（2024—2027年）」 or a lead's title); one mark a target."""
     b = collect(kb, topic, year)
     doc_titles = {s.start: s.title for d in kb.documents() for s in d.sections}
-    rows = [*b.targets, *b.deadlines, *b.phases, *(m for t in b.tasks for m in t.measures), *b.projects]
+    rows = [*b.targets, *b.milestones, *b.deadlines, *b.phases, *(m for t in b.tasks for m in t.measures),
+            *b.projects]
     cited = {n for r in rows for n in r.refs}
     assert cited == {c.n for c in b.references}
     assert all(not t.heading.refs for t in b.tasks)
@@ -210,5 +256,5 @@ def test_summary_targets_keep_the_source_words(kb, topic, year) -> None:
         sentence = target_sentence(r)
         assert r.clause and any(r.clause in t for t in texts)
         assert r.clause.rstrip("，。；") in sentence
-        if r.cells[4]:
+        if r.cells[4] and r.cells[4] != NO_YEAR:
             assert r.cells[4].rstrip("年") in sentence

@@ -47,6 +47,9 @@ def test_one_odd_wide_line_does_not_set_the_page_width():
     ("到2027 “ ” “ ”年，农村公路 新三通 比例达到九成五。农村公路 新三通 比",
      "到2027 年，农村公路“新三通”比例达到九成五。农村公路“新三通”比"),
     ("（二）到2035 Ⅰ—Ⅳ年，地下水国控点位 类水比例达到80%以上。", "（二）到2035 年，地下水国控点位Ⅰ—Ⅳ类水比例达到80%以上。"),
+    # the run at a line's head, glued to its first character (a numbered part's 「（」)
+    ("“ ”（六）推进建设。实施网格化 智慧监管 平台建设", "（六）推进建设。实施网格化“智慧监管”平台建设"),
+    ("“ ”“（四）提升市容。常态化开展 城市修复 城", "（四）提升市容。常态化开展“城市修复”“城"),
 ])
 def test_marks_of_a_fallback_font_go_back_into_the_gaps_they_left(line, fixed):
     assert place_displaced(line) == fixed
@@ -57,6 +60,7 @@ def test_marks_of_a_fallback_font_go_back_into_the_gaps_they_left(line, fixed):
     "城市 “ 黑臭 ” 水体",                    # two runs: text spaced by its writer
     "到2027 年，达到 35%。",                 # no displaced mark
     "PM2.5 浓度 — 2024 年",
+    "“十四五”规划 期间",                     # a line's own opening mark, glued to its text
 ])
 def test_lines_whose_marks_and_gaps_do_not_agree_are_kept(line):
     assert place_displaced(line) == line
