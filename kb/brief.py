@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kb.brief_projects import _ITEM_NUMBER, _projects  # noqa: F401 (re-exported)
 from kb.brief_text import _compact, _ref, target_sentence  # noqa: F401 (re-exported)
 from kb.brief_types import NO_YEAR, Brief, Row, Task
 from kb.brief_year import home_statements
@@ -27,14 +28,10 @@ if TYPE_CHECKING:
 _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
 MEASURES_PER_TASK = 12  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
-_LISTED = re.compile(r"[^，。；\n]+")  # the parts of a 专栏 sentence that lists its projects
-_ENUM = "、"
-ENUM_MIN = 4  # a clause of this many 、-parts lists projects (fewer: one project's name holds the 、)
 _DIGIT = re.compile(r"\d")
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 # The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
 _CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "保持在", "以内", "以下", "以上", "左右")
-_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])\s*")
 
 
 def _phase_span(path: tuple[str, ...]) -> tuple[int, int] | None:
@@ -175,44 +172,6 @@ def _tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = No
         measures = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in pick[:MEASURES_PER_TASK])
         out.append(Task(heading, measures, max(0, len(pick) - MEASURES_PER_TASK)))
     return out
-
-
-def _projects(doc: Document, topic: str, cb: CitationBuilder, secs: frozenset = frozenset()) -> list[Row]:
-    """The 专栏 items in the topic, in the document's order, each with its column; an item (or a
-    column written as one sentence) that lists projects of several fields gives only the listed
-    parts that name the topic, after the item's name."""
-    found: list[tuple[int, Row]] = []
-    columns_with_items = {s.path[:-1] for s in doc.sections if s.kind == "item"}
-    for s in doc.sections:
-        column = s.path[-2] if s.kind == "item" and len(s.path) > 1 else s.path[-1]
-        if s.kind == "item" and (under(s.path, secs) or text_in_topic(topic, s.title)):
-            end = doc.text.find("\n", s.start)
-            end = s.end if end < 0 or end > s.end else end
-            text = _ITEM_NUMBER.sub("", doc.text[s.start:end].strip())
-            found.append((s.start, Row((text, column), (cb.cite(doc.doc_id, s.start, end),))))
-        elif s.kind == "item" or (s.kind == "column" and s.path not in columns_with_items):
-            body = s.start + len(s.title) if s.kind == "item" else (doc.text.find("\n", s.start) + 1 or s.end)
-            name = _ITEM_NUMBER.sub("", s.title).rstrip("。") if s.kind == "item" else ""
-            for a, part in _listed_parts(doc.text, body, s.end, split_enum=bool(name)):
-                if len(part) >= 4 and text_in_topic(topic, part):
-                    found.append((a, Row((f"{name}：{part}" if name else part, column),
-                                         (cb.cite(doc.doc_id, a, a + len(part)),))))
-    return [row for _, row in sorted(found, key=lambda x: x[0])]
-
-
-def _listed_parts(text: str, start: int, end: int, split_enum: bool):
-    """(offset, part) of the projects a 专栏 text lists: its clauses, and the 、-parts of a clause
-    that enumerates several projects."""
-    for m in _LISTED.finditer(text, start, end):
-        a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-        clause = m.group(0).strip()
-        parts = clause.split(_ENUM)
-        if not split_enum or len(parts) < ENUM_MIN:
-            yield a, clause
-            continue
-        for p in parts:
-            yield a, p
-            a += len(p) + 1
 
 
 def _nearest_years(kb: KnowledgeBase, year: int, docs: list[Document]) -> list[int]:

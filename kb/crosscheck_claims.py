@@ -92,14 +92,16 @@ def read_numerals(text: str) -> tuple[str, tuple[float, float] | None]:
 
 
 def is_baseline(sentence: str) -> bool:
-    """A statement of what is (现状): a baseline cue or 「2024年……为88.5%」 with a past year, and
-    no target word such as 到2027年 or 力争."""
+    """A statement of what is (现状): a baseline cue, 「2024年……为88.5%」 or a change already counted
+    (「2024年……同比下降3.2%」) with a past year, and no target word such as 到2027年 or 力争."""
     b, t = patterns()["baseline"], patterns()["target"]
     years = [int(y) for y in _YEAR.findall(sentence)]
     past = all(y <= b["latest_past_year"] for y in years)
     if any(c in sentence for c in ("到20", "至20", "力争", "确保")) and not (years and past):
         return False
     if any(c in sentence for c in b["cues"]) and past:
+        return True
+    if years and past and any(c in sentence for c in b["reported"]):
         return True
     m = re.search(b["past_value"], sentence)
     return bool(m and int(m.group("year")) <= b["latest_past_year"]

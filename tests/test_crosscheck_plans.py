@@ -132,6 +132,8 @@ def test_numerals_leave_words_alone() -> None:
     ("目前，全市农村公路“新三通”比例为90%。", True),
     ("到2027年，空气优良天数比例达到90%以上。", False),
     ("“新三通”比例2035年达到100%。", False),
+    ("2023年，全市万元GDP用水量同比下降4.1%，累计建成节水型企业15家。", True),  # a change already counted
+    ("到2027年，累计建成节水型企业30家。", False),  # counted toward a future year: a target
 ])
 def test_baseline_statements(sentence, baseline) -> None:
     assert is_baseline(sentence) is baseline
