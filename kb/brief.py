@@ -137,7 +137,7 @@ def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilde
             if len(clause) >= 4 and not _DIGIT.search(clause) and text_in_topic(topic, clause):  # figures: in the table
                 a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
                 rows.append(Row((s.title.rstrip("。"), clause.strip()), (cb.cite(doc.doc_id, a, m.start() + len(clause)),)))
-        if len(rows) == before and year is not None and span[1] >= year:
+        if len(rows) == before and year is not None:
             silent.append(s.title.rstrip("。"))
     return rows, silent
 
@@ -246,7 +246,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
     scope = f"范围：{titles}中与“{topic}”相关的内容" + (
-        f"；目标与期限限{year}年（阶段目标列出到{year}年已开始的各阶段，各注明其起止年份）" if year else "")
+        f"；目标和期限取{year}年的，另列原文未写年份的目标；阶段目标列出{year}年及以前开始的各阶段" if year else "")
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     dated = tuple(r.fact for r in (*targets, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.brief import _ITEM_NUMBER, Brief, Row, _ref, collect, target_sentence
-from kb.brief_year import topic_first
+from kb.brief_types import NO_YEAR
+from kb.brief_year import names_topic, topic_first
 from kb.errors import BadInput
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ from kb.chart import timeline_png
 
 SUMMARY_TARGETS = 8  # target sentences read aloud in the 摘要; the table holds them all
 SUMMARY_DEADLINES = 4  # deadlines read aloud in the 摘要; the table holds them all
+SUMMARY_MILESTONES = 3  # earlier targets named by the topic's words, read aloud in the 摘要
 SUMMARY_TASKS = 6  # task headings read aloud in the 摘要; the body lists them all
 TIMELINE_MIN_YEARS = 2  # a timeline with every item on one year says nothing the tables do not
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|专栏\d+)")
@@ -34,9 +36,13 @@ def summary_lines(b: Brief) -> list[str]:
     if b.targets:
         ordered = topic_first(list(b.targets), b.topic, lambda r: r.clause or r.cells[0])
         shown = ordered[:SUMMARY_TARGETS]
-        said = dict.fromkeys(target_sentence(r) + _ref(r.refs) for r in shown)  # 「……均达到90%以上」 once
+        said = dict.fromkeys(target_sentence(r) + ("（原文未写年份）" if r.cells[4] == NO_YEAR else "") + _ref(r.refs)
+                             for r in shown)  # 「……均达到90%以上」 once
         lines.append("主要目标：" + "".join(f"{t}。" for t in said)
                      + (f"（另有 {len(b.targets) - len(shown)} 项见目标指标表）" if len(b.targets) > len(shown) else ""))
+    named = [r for r in b.milestones if names_topic(b.topic, r.cells[0], r.clause)][:SUMMARY_MILESTONES]
+    if named:
+        lines.append("此前的阶段性目标：" + "".join(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named))
     if b.deadlines:
         ordered = topic_first(list(b.deadlines), b.topic, lambda r: r.cells[1])[:SUMMARY_DEADLINES]
         by_year: dict[str, list[str]] = {}

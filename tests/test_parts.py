@@ -2,7 +2,7 @@
 answer leaves out is answered on its own, of the documents the whole question names; a part that
 only points back (「……呢？」) is no part of its own. Questions written for these tests."""
 
-from kb.query.parts import question_parts
+from kb.query.parts import question_parts, year_parts
 
 
 def test_parts_split_where_one_question_ends_and_the_next_starts():
@@ -39,3 +39,29 @@ def test_a_national_part_and_a_city_part_get_both_sides(kb):
     levels = {kb.index.docs[c.doc_id].meta.level for c in ans.citations}
     assert levels == {"municipal", "national"}, ans.citations
     assert ans.answer.startswith("市级规划")
+
+
+def test_separate_years_each_make_a_question_of_their_own():
+    parts = dict(year_parts("森林覆盖率2027年和2035年分别是多少？"))
+    assert set(parts) == {2027, 2035}
+    assert "2035" not in parts[2027] and "2027" not in parts[2035] and "森林覆盖率" in parts[2035]
+    assert year_parts("第一阶段（2024—2027年）有哪些目标？") == ()  # a span is one period, not two years
+    assert year_parts("到2027年森林覆盖率要达到多少？") == ()
+
+
+def test_each_year_asked_is_answered_or_named_as_not_found(kb):
+    """A question naming two years gets a cited statement of each, or says which year it did not
+    find (请核对原文) — never one year's answer passed off as the whole."""
+    ans = kb.ask("美丽乡村建设，2027年和2035年各要做到什么程度？")
+    assert ans.status == "answered"
+    text = ans.answer + " ".join(c.quote + c.section for c in ans.citations)
+    for year in ("2027", "2035"):
+        assert year in text or f"{year}年" in ans.answer, ans.answer
+
+
+def test_a_when_and_how_much_question_gets_every_year_of_the_target(kb):
+    """「要求到哪年、占到多少」 with no year named: each year the plan states for the indicator."""
+    ans = kb.ask("城市里的电动公交车比例，规划要求到哪年达到多少？")
+    assert ans.status == "answered"
+    years = {y for c in ans.citations for y in ("2027", "2035") if y in c.quote}
+    assert years == {"2027", "2035"}, ans.answer

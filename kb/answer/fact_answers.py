@@ -95,16 +95,27 @@ def _fact_lines(cb: CitationBuilder, facts: list[Fact]) -> str:
     return "".join(dict.fromkeys(cb.fact_sentence(f) for f in facts))
 
 
+YEARS_PER_INDICATOR = 3  # years of one indicator's targets stated when no year is asked
+PER_INDICATOR_MAX = 6  # targets in an answer about several indicators
+
+
 def _one_per_indicator(q: Query, ranked: list[Fact]) -> list[Fact]:
-    """When the question names two or more indicators, the best target of each (in the asked year)."""
+    """When the question names two or more indicators, the best target of each in the asked year,
+    or, no year asked, each year's target of each."""
     if len(q.indicators) < 2:
         return []
     per = []
     for ind in q.indicators:
         fs = [f for f in ranked if canonical_of(f) == ind and (not q.years or f.year in q.years)]
-        if fs:
+        if fs and not q.years:  # no year named: each year the document states for it (in the best one's document)
+            years = {}
+            for f in fs:
+                if f.doc_id == fs[0].doc_id and (f.scope or "") == (fs[0].scope or ""):
+                    years.setdefault(f.year, f)
+            per.extend(years[y] for y in sorted(years, key=lambda y: y or 9999)[:YEARS_PER_INDICATOR])
+        elif fs:
             per.append(fs[0])
-    return sorted(_dedupe(per)[:3], key=lambda f: (f.doc_id, f.start))
+    return sorted(_dedupe(per)[:PER_INDICATOR_MAX], key=lambda f: (f.doc_id, f.start))
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
@@ -164,7 +175,23 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
     score, f = scored[0]
     if score < kb.settings.answering.sentence_min:
         return None
-    return Answer(q.raw, "answered", _dated_sentence(cb, kb.index.docs[f.doc_id], f), cb.citations(), (f,))
+    steps = _every_year(kb, q, f)
+    doc = kb.index.docs[f.doc_id]
+    return Answer(q.raw, "answered", "".join(dict.fromkeys(_dated_sentence(cb, doc, x) for x in steps)),
+                  cb.citations(), tuple(steps))
+
+
+def _every_year(kb: AnswerContext, q: Query, f: Fact) -> list[Fact]:
+    """「要求到哪年占到多少」: when and how much, no year named, about a target the document states
+    for several years — each year's statement, in year order (the nearest year alone is half the
+    answer). Otherwise the fact alone."""
+    asks_figure = q.figure.share or q.figure.unit or q.figure.count or q.figure.plural
+    if f.kind != "target" or q.years or not asks_figure:
+        return [f]
+    same = [x for x in kb.index.facts if x.kind == "target" and x.doc_id == f.doc_id and x.year
+            and same_indicator(x, f) and (x.scope or "") == (f.scope or "")]
+    by_year = {x.year: x for x in sorted(same, key=lambda x: x.start)}
+    return [by_year[y] for y in sorted(by_year)][:3] if len(by_year) > 1 else [f]
 
 
 def _date_line(doc: Document, head: int) -> re.Match[str] | None:
