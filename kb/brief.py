@@ -236,7 +236,8 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         note = (f"规划未单列{year}年“{topic}”的量化目标，目标指标和时限任务取最近的{years}" if shown
                 else f"规划未单列{year}年“{topic}”的量化目标")
     elif year is not None:
-        milestones = _milestones(kb, docs, topic, year, cb, sections, homes, targets)
+        milestones, steps = _milestones(kb, docs, topic, year, cb, sections, homes, targets)
+        deadlines = sorted(deadlines + steps, key=lambda r: r.cells[0])
     targets.sort(key=lambda r: (r.fact is None or not r.fact.year, r.fact.year if r.fact and r.fact.year else 0))
     target_refs = {r.refs[-1] for r in targets}
     deadlines = [d for d in deadlines if d.refs[-1] not in target_refs]  # the targets' own sentence: listed once
@@ -254,15 +255,17 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
 
 
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,
-                sections: dict, homes: dict, targets: list[Row]) -> list[Row]:
+                sections: dict, homes: dict, targets: list[Row]) -> tuple[list[Row], list[Row]]:
     """The earlier years' targets on the way to ``year``: of the indicators the brief's table
-    shows, and of indicators the topic's own words name (「非化石能源消费比重」 in a 碳达峰 brief)."""
+    shows, and of indicators the topic's own words name (「非化石能源消费比重」 in a 碳达峰 brief);
+    and the earlier years' deadlines stated in the topic's own sections."""
     shown = {r.fact.indicator for r in targets if r.fact is not None}
-    earlier = sorted({f.year for f in kb.index.facts if f.kind == "target" and f.year and f.year < year})
-    out = []
+    earlier = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year < year})
+    out, steps = [], []
     for y in earlier:
         for doc in docs:
-            rows = _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id])[0]
+            rows, dated = _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id])
             out += [r for r in rows if r.fact is not None
                     and (r.fact.indicator in shown or text_in_topic(topic, r.fact.indicator))]
-    return out
+            steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
+    return out, steps

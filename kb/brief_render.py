@@ -44,7 +44,9 @@ def summary_lines(b: Brief) -> list[str]:
     if named:
         lines.append("此前的阶段性目标：" + "".join(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named))
     if b.deadlines:
-        ordered = topic_first(list(b.deadlines), b.topic, lambda r: r.cells[1])[:SUMMARY_DEADLINES]
+        latest = max(r.cells[0] for r in b.deadlines)  # the brief's own year before the earlier steps
+        ordered = sorted(topic_first(list(b.deadlines), b.topic, lambda r: r.cells[1]),
+                         key=lambda r: r.cells[0] != latest)[:SUMMARY_DEADLINES]
         by_year: dict[str, list[str]] = {}
         for r in sorted(ordered, key=lambda r: r.cells[0]):
             by_year.setdefault(r.cells[0], []).append(f"{r.cells[1]}{_ref(r.refs)}")
