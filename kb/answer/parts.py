@@ -58,6 +58,8 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
         else:
             missing.append(part)
     missing = [m for m in missing if not any(_held(kb, m, p) for p in pieces)]
+    if len(pieces) == 1:
+        missing = []  # nothing added: the whole answer stands as it was (a part's words may differ)
     for year, part in year_parts(question):  # 「2027年、2035年各要……」: each year asked gets its own
         if any(_holds_year(p, year) for p in pieces):
             continue
@@ -65,7 +67,7 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
         seen = {(c.doc_id, c.start) for p in pieces for c in p.citations}
         if sub.status == "answered" and _holds_year(sub, year) and not all((c.doc_id, c.start) in seen for c in sub.citations):
             pieces.append(sub)
-        elif part not in missing:
+        else:  # a year no quote states: said so (the year is exact, unlike a part's words)
             missing.append(part)
     if len(pieces) == 1 and not missing:
         return whole, explained
