@@ -65,3 +65,11 @@ def test_a_when_and_how_much_question_gets_every_year_of_the_target(kb):
     assert ans.status == "answered"
     years = {y for c in ans.citations for y in ("2027", "2035") if y in c.quote}
     assert years == {"2027", "2035"}, ans.answer
+
+
+def test_a_year_not_found_is_named_without_a_number_no_quote_holds(kb):
+    """Never a wrong number: a year the documents do not state is not repeated in the note."""
+    from kb.cite import ungrounded_numbers
+
+    ans = kb.ask("生态环境监管体系，2000年和2035年各要达到什么程度？")
+    assert ungrounded_numbers(ans.answer, ans.citations) == [], ans.answer

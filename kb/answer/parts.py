@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kb.cite import ungrounded_numbers
 from kb.query import understand
 from kb.query.parts import question_parts, year_parts
 from kb.types import Answer
@@ -82,6 +83,8 @@ def _merge(question: str, pieces: list[Answer], missing: list[str]) -> Answer:
         lines.append(re.sub(r"\[(\d+)\]", lambda m, o=offset: f"[{int(m.group(1)) + o}]", ans.answer))
         cites.extend(dataclasses.replace(c, n=c.n + offset) for c in ans.citations)
         facts.extend(ans.facts)
-    lines += [f"「{part}」这一问没有找到直接回答它的原文，请核对原文。" for part in missing]
+    for part in missing:  # named in the asker's words, unless they hold a number no quote holds
+        named = f"「{part}」这一问" if not ungrounded_numbers(part, cites) else "问题的其余部分"
+        lines.append(f"{named}没有找到直接回答它的原文，请核对原文。")
     confidence = min(a.confidence for a in pieces)
     return Answer(question, "answered", "\n".join(lines), tuple(cites), tuple(facts), (), confidence)
