@@ -257,7 +257,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,
                 sections: dict, homes: dict, targets: list[Row]) -> tuple[list[Row], list[Row]]:
     """The earlier years' targets on the way to ``year``: of the indicators the brief's table
-    shows, and of indicators the topic's own words name (「非化石能源消费比重」 in a 碳达峰 brief);
+    shows, and of indicators the topic's own words name (an indicator whose name holds one of the topic's words);
     and the earlier years' deadlines stated in the topic's own sections."""
     shown = {r.fact.indicator for r in targets if r.fact is not None}
     earlier = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year < year})

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from kb.brief import _ITEM_NUMBER, Brief, Row, _ref, collect, target_sentence
 from kb.brief_types import NO_YEAR
-from kb.brief_year import names_topic, topic_first
+from kb.brief_year import topic_first
 from kb.errors import BadInput
+from kb.topic_match import text_in_topic
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -40,7 +41,7 @@ def summary_lines(b: Brief) -> list[str]:
                              for r in shown)  # 「……均达到90%以上」 once
         lines.append("主要目标：" + "".join(f"{t}。" for t in said)
                      + (f"（另有 {len(b.targets) - len(shown)} 项见目标指标表）" if len(b.targets) > len(shown) else ""))
-    named = [r for r in b.milestones if names_topic(b.topic, r.cells[0], r.clause)][:SUMMARY_MILESTONES]
+    named = [r for r in b.milestones if text_in_topic(b.topic, r.cells[0], r.clause)][:SUMMARY_MILESTONES]
     if named:
         lines.append("此前的阶段性目标：" + "".join(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named))
     if b.deadlines:

@@ -55,10 +55,6 @@ def home_statements(doc: Document, topic: str, facts: list[Fact], secs, embedder
     return {id(f) for i, f in enumerate(dated) if i in close and under(f.path, homes) and not under(f.path, secs)}
 
 
-def names_topic(topic: str, *texts: str) -> bool:
-    return text_in_topic(topic, *texts)
-
-
 def topic_first(rows: list, topic: str, text_of) -> list:
     """Rows whose own words name the topic first, each group in the document's order."""
-    return sorted(rows, key=lambda r: not names_topic(topic, text_of(r)))
+    return sorted(rows, key=lambda r: not text_in_topic(topic, text_of(r)))

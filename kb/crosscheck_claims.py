@@ -93,7 +93,7 @@ def read_numerals(text: str) -> tuple[str, tuple[float, float] | None]:
 
 def is_baseline(sentence: str) -> bool:
     """A statement of what is (现状): a baseline cue, 「2024年……为88.5%」 or a change already counted
-    (「2024年……同比下降3.2%」) with a past year, and no target word such as 到2027年 or 力争."""
+    (「2023年……同比下降4.1%」) with a past year, and no target word such as 到2027年 or 力争."""
     b, t = patterns()["baseline"], patterns()["target"]
     years = [int(y) for y in _YEAR.findall(sentence)]
     past = all(y <= b["latest_past_year"] for y in years)

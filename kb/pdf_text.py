@@ -50,7 +50,7 @@ def _displaced(token: str) -> bool:
 
 
 def _head_run(line: str) -> tuple[list[str], str] | None:
-    """「“ ”（六）推进……」: a run of displaced marks at the head of a line, glued to the line's first
+    """「“ ”（二）加强……」: a run of displaced marks at the head of a line, glued to the line's first
     character: (its marks, the rest of the line). Only a run of two or more marks with a space
     between them (typed text never has that) is taken for one."""
     i = 0

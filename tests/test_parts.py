@@ -60,8 +60,8 @@ def test_each_year_asked_is_answered_or_named_as_not_found(kb):
 
 
 def test_a_when_and_how_much_question_gets_every_year_of_the_target(kb):
-    """「要求到哪年、占到多少」 with no year named: each year the plan states for the indicator."""
-    ans = kb.ask("城市里的电动公交车比例，规划要求到哪年达到多少？")
+    """「哪一年、多大比例」 with no year named: each year the plan states for the indicator."""
+    ans = kb.ask("城市里的电动公交车比例，规划定在哪一年、多大比例？")
     assert ans.status == "answered"
     years = {y for c in ans.citations for y in ("2027", "2035") if y in c.quote}
     assert years == {"2027", "2035"}, ans.answer

@@ -48,8 +48,8 @@ def test_one_odd_wide_line_does_not_set_the_page_width():
      "到2027 年，农村公路“新三通”比例达到九成五。农村公路“新三通”比"),
     ("（二）到2035 Ⅰ—Ⅳ年，地下水国控点位 类水比例达到80%以上。", "（二）到2035 年，地下水国控点位Ⅰ—Ⅳ类水比例达到80%以上。"),
     # the run at a line's head, glued to its first character (a numbered part's 「（」)
-    ("“ ”（六）推进建设。实施网格化 智慧监管 平台建设", "（六）推进建设。实施网格化“智慧监管”平台建设"),
-    ("“ ”“（四）提升市容。常态化开展 城市修复 城", "（四）提升市容。常态化开展“城市修复”“城"),
+    ("“ ”（二）加强管理。建成覆盖全域的 数字档案 系统", "（二）加强管理。建成覆盖全域的“数字档案”系统"),
+    ("“ ”“（五）美化街区。持续推进 口袋公园 建", "（五）美化街区。持续推进“口袋公园”“建"),
 ])
 def test_marks_of_a_fallback_font_go_back_into_the_gaps_they_left(line, fixed):
     assert place_displaced(line) == fixed

@@ -182,7 +182,7 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
 
 
 def _every_year(kb: AnswerContext, q: Query, f: Fact) -> list[Fact]:
-    """「要求到哪年占到多少」: when and how much, no year named, about a target the document states
+    """「哪一年要达到多大比例」: when and how much, no year named, about a target the document states
     for several years — each year's statement, in year order (the nearest year alone is half the
     answer). Otherwise the fact alone."""
     asks_figure = q.figure.share or q.figure.unit or q.figure.count or q.figure.plural

@@ -61,7 +61,7 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
     missing = [m for m in missing if not any(_held(kb, m, p) for p in pieces)]
     if len(pieces) == 1:
         missing = []  # nothing added: the whole answer stands as it was (a part's words may differ)
-    for year, part in year_parts(question):  # 「2027年、2035年各要……」: each year asked gets its own
+    for year, part in year_parts(question):  # 「2026年和2032年分别……」: each year asked gets its own
         if any(_holds_year(p, year) for p in pieces):
             continue
         sub, _ = ask(part)

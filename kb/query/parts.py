@@ -27,7 +27,7 @@ _JOIN = re.compile(r"^[\s、，,和与及跟]+|[\s、，,和与及跟]+$")
 
 
 def year_parts(text: str) -> tuple[tuple[int, str], ...]:
-    """A question naming two or more separate years (「2027年、2035年各要建成啥」, not a span
+    """A question naming two or more separate years (「2026年、2032年分别完成什么」, not a span
     「2024—2027年」): for each year, the question asked of that year alone (the other years taken
     out). Empty when it names fewer than two."""
     if _RANGE.search(text):
