@@ -12,13 +12,14 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.brief_projects import _ITEM_NUMBER, _projects  # noqa: F401 (re-exported)
+from kb.brief_tasks import elsewhere
+from kb.brief_tasks import tasks as topic_tasks
 from kb.brief_text import _compact, _ref, target_sentence  # noqa: F401 (re-exported)
-from kb.brief_types import NO_YEAR, Brief, Row, Task
+from kb.brief_types import NO_YEAR, Brief, Row
 from kb.brief_year import home_statements
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
 from kb.labels import comparator_word
-from kb.structure import split_sentences
 from kb.topic_match import dense_in_topic, text_in_topic, topic_sections, under
 from kb.types import Document, Fact
 
@@ -26,10 +27,8 @@ if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 _PHASE_RE = re.compile(r"(\d{4})\s*[—–\-]+\s*(\d{4})")
-MEASURES_PER_TASK = 12  # measures quoted under one heading; more are counted, not listed
 CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
 _DIGIT = re.compile(r"\d")
-_TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 # The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
 _CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "保持在", "以内", "以下", "以上", "左右")
 
@@ -51,6 +50,7 @@ def _year_ok(f: Fact, year: int | None) -> bool:
 
 PHASE_QUOTE_MAX = 120  # a fact this close to its phase heading is quoted with it, in one citation
 _CLAUSE_MARKS = "。；，："
+_TRAILING = "；，、："
 
 
 def _phase_of(doc: Document, pos: int):
@@ -63,6 +63,8 @@ def _fact_refs(cb: CitationBuilder, doc: Document, f: Fact) -> tuple[int, ...]:
     paragraph speaks of every field, the brief of one topic quotes only its clause), whose
     citation's section, the phase, states the years."""
     s0, s1 = sentence_around(doc, f.start, f.end)
+    while s1 > s0 + 1 and doc.text[s1 - 1] in _TRAILING:  # 「……17%左右；」 quoted without its ；
+        s1 -= 1
     phase = _phase_of(doc, f.start) if f.year and str(f.year) not in doc.text[s0:s1] else None
     if phase is None:
         return (cb.cite(doc.doc_id, s0, s1),)
@@ -136,42 +138,13 @@ def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilde
             clause = m.group(0).rstrip("，。；")
             if len(clause) >= 4 and not _DIGIT.search(clause) and text_in_topic(topic, clause):  # figures: in the table
                 a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-                rows.append(Row((s.title.rstrip("。"), clause.strip()), (cb.cite(doc.doc_id, a, m.start() + len(clause)),)))
+                b = m.start() + len(clause)
+                goal = Fact("deadline", doc.doc_id, doc.text[a:b], a, b, s.path, year=span[1],
+                            subject=f"{s.title.split('（')[0]}：{doc.text[a:b]}")
+                rows.append(Row((s.title.rstrip("。"), clause.strip()), (cb.cite(doc.doc_id, a, b),), fact=goal))
         if len(rows) == before and year is not None:
             silent.append(s.title.rstrip("。"))
     return rows, silent
-
-
-def _other_year_only(text: str, year: int | None) -> bool:
-    """A measure that states only deadlines of other years (「到2035年，建成……」 in a 2027 brief)."""
-    years = {int(y) for y in _TARGET_YEAR.findall(text)}
-    return year is not None and bool(years) and year not in years
-
-
-def _tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = None, secs: frozenset = frozenset()) -> list[Task]:
-    """Each lead sentence in the topic (by its words or its section's title), with the measures
-    that follow it up to the next heading (a lead's text may run over several paragraphs); a lead
-    outside the topic still counts when several of its measures name it. With a year, measures
-    that state only other years' deadlines are left out."""
-    sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
-    starts = sorted({x.start for x in doc.sections})
-    out = []
-    for s in doc.sections:
-        if s.kind != "lead":
-            continue
-        head_end = doc.text.find("。", s.start) + 1 or s.start + len(s.title)
-        end = next((x for x in starts if x > s.start), len(doc.text))
-        own = [x for x in sentences if head_end <= x.start < end and not x.text.startswith(("到20", "到 20"))
-               and not _other_year_only(x.text, year)]
-        head_in = under(s.path, secs) or text_in_topic(topic, doc.text[s.start:head_end], " ".join(s.path[:-1]))
-        named = [x for x in own if text_in_topic(topic, x.text)]
-        if not head_in and len(named) < 2:
-            continue
-        pick = own if head_in else named
-        heading = Row((doc.text[s.start:head_end].lstrip("—－- "),), ())  # a label: the measures below are cited
-        measures = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in pick[:MEASURES_PER_TASK])
-        out.append(Task(heading, measures, max(0, len(pick) - MEASURES_PER_TASK)))
-    return out
 
 
 def _nearest_years(kb: KnowledgeBase, year: int, docs: list[Document]) -> list[int]:
@@ -201,7 +174,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     if not topic:
         raise BadInput("主题为空", "请给出一个主题，例如：蓝天保卫战、新能源汽车、黑土地")
     cb = CitationBuilder(kb.index.docs)
-    targets, deadlines, phases, tasks, projects, silent, milestones = [], [], [], [], [], [], []
+    targets, deadlines, phases, tasks, projects, silent, milestones, others = [], [], [], [], [], [], [], []
     docs = brief_documents(kb, doc_id)
     sections = {}
     homes = {}
@@ -215,8 +188,11 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         p, quiet = _phase_goals(doc, topic, year, cb)
         phases += p
         silent += quiet
-        tasks += _tasks(doc, topic, cb, year, secs)
+        tasks += topic_tasks(doc, topic, cb, year, secs)
         projects += _projects(doc, topic, cb, secs)
+        cited = [(c.start, c.end) for c in cb.citations() if c.doc_id == doc.doc_id]
+        headings = {t.heading.cells[0].rstrip("。") for t in tasks}
+        others += elsewhere(doc, topic, cb, cited, headings, year)
     if not (targets or deadlines or phases or tasks or projects):
         raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
@@ -246,26 +222,31 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     phase_note = (f"{'、'.join(silent)}的阶段目标中没有专门针对“{topic}”的表述" if silent else "")
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
-    scope = f"范围：{titles}中与“{topic}”相关的内容" + (
-        f"；目标和期限取{year}年的，另列原文未写年份的目标；阶段目标列出{year}年及以前开始的各阶段" if year else "")
+    scope = (f"本简报摘编{titles}中与“{topic}”有关的目标指标、时限任务、重点任务和重点工程，每条均照录原文并注明出处。"
+             + (f"年份以{year}年为准：列出{year}年的目标和期限、原文未写年份的目标、{year}年及以前开始的各阶段的"
+                f"阶段目标，并附同一指标其他年份的目标。" if year else ""))
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
-    dated = tuple(r.fact for r in (*targets, *deadlines) if r.fact is not None)
+    taken = {n for r in (*phases, *targets, *milestones, *deadlines, *projects) for n in r.refs}
+    others = [r for r in others if not taken & set(r.refs)]
+    dated = tuple(r.fact for r in (*phases, *targets, *milestones, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
-                          tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic))
+                          tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic, tuple(others)))
 
 
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,
                 sections: dict, homes: dict, targets: list[Row]) -> tuple[list[Row], list[Row]]:
-    """The earlier years' targets on the way to ``year``: of the indicators the brief's table
-    shows, and of indicators the topic's own words name (an indicator whose name holds one of the topic's words);
-    and the earlier years' deadlines stated in the topic's own sections."""
+    """The other years' targets around ``year``: earlier ones of the indicators the brief's table
+    shows and of indicators the topic's own words name (an indicator whose name holds one of the
+    topic's words); later ones of the indicators the table shows (where a target goes next); and
+    the earlier years' deadlines stated in the topic's own sections."""
     shown = {r.fact.indicator for r in targets if r.fact is not None}
-    earlier = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year < year})
+    years = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year != year})
     out, steps = [], []
-    for y in earlier:
+    for y in years:
         for doc in docs:
             rows, dated = _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id])
-            out += [r for r in rows if r.fact is not None
-                    and (r.fact.indicator in shown or text_in_topic(topic, r.fact.indicator))]
-            steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
+            out += [r for r in rows if r.fact is not None and (r.fact.indicator in shown or (
+                y < year and text_in_topic(topic, r.fact.indicator)))]
+            if y < year:
+                steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
     return out, steps

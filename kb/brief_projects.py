@@ -31,7 +31,7 @@ def _projects(doc: Document, topic: str, cb: CitationBuilder, secs: frozenset = 
         elif s.kind == "item" or (s.kind == "column" and s.path not in columns_with_items):
             body = s.start + len(s.title) if s.kind == "item" else (doc.text.find("\n", s.start) + 1 or s.end)
             name = _ITEM_NUMBER.sub("", s.title).rstrip("。") if s.kind == "item" else ""
-            for a, part in _listed_parts(doc.text, body, s.end, split_enum=bool(name)):
+            for a, part in _listed_parts(doc.text, body, s.end, split_enum=True):
                 if len(part) >= 4 and text_in_topic(topic, part):
                     found.append((a, Row((f"{name}：{part}" if name else part, column),
                                          (cb.cite(doc.doc_id, a, a + len(part)),))))
@@ -40,7 +40,7 @@ def _projects(doc: Document, topic: str, cb: CitationBuilder, secs: frozenset = 
 
 def _listed_parts(text: str, start: int, end: int, split_enum: bool):
     """(offset, part) of the projects a 专栏 text lists: its clauses, and the 、-parts of a clause
-    that enumerates several projects."""
+    that enumerates several projects (a column written as one sentence lists them the same way)."""
     for m in _LISTED.finditer(text, start, end):
         a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         clause = m.group(0).strip()

@@ -31,7 +31,7 @@ def _compact(b: Brief) -> Brief:
     out after they were cited — a target's sentence listed once, another year's measure — leave
     no unused reference behind)."""
     rows = [*b.phases, *b.targets, *b.milestones, *b.deadlines,
-            *(r for t in b.tasks for r in (t.heading, *t.measures)), *b.projects]
+            *(r for t in b.tasks for r in (t.heading, *t.measures)), *b.projects, *b.elsewhere]
     order = list(dict.fromkeys(n for r in rows for n in r.refs))
     new = {old: i + 1 for i, old in enumerate(order)}
     by_n = {c.n: c for c in b.references}
@@ -45,4 +45,5 @@ def _compact(b: Brief) -> Brief:
     return dataclasses.replace(b, targets=tuple(map(row, b.targets)), milestones=tuple(map(row, b.milestones)),
                                deadlines=tuple(map(row, b.deadlines)),
                                phases=tuple(map(row, b.phases)), tasks=tasks, projects=tuple(map(row, b.projects)),
+                               elsewhere=tuple(map(row, b.elsewhere)),
                                references=refs)

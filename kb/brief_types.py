@@ -38,5 +38,6 @@ class Brief:
     references: tuple[Citation, ...]
     year_note: str = ""  # e.g. 「2029年没有单独的目标指标；最近的年份：2030年」
     phase_note: str = ""  # a phase in the year's reach whose goals do not name the topic
-    milestones: tuple[Row, ...] = ()
-    topic: str = ""  # earlier years' targets of the same indicators (a year brief)
+    milestones: tuple[Row, ...] = ()  # other years' targets of the same indicators (a year brief)
+    topic: str = ""
+    elsewhere: tuple[Row, ...] = ()  # (sentence, section): the topic named in other chapters

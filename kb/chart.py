@@ -141,7 +141,8 @@ def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时
                     family=family)
             y -= line_in
         y -= 0.8 * line_in
-    fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top", fontsize=TITLE_PT, family=family)
+    if title:  # a brief's timeline stands under its own heading: no title in the picture
+        fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top", fontsize=TITLE_PT, family=family)
     for x, name, color in ((0.84, "■ 目标指标", TARGET_COLOR), (0.99, "■ 时限任务", DEADLINE_COLOR)):
         fig.text(x, 1 - 0.14 / height, name, ha="right", va="top", fontsize=9, family=family, color=color)
     path.parent.mkdir(parents=True, exist_ok=True)

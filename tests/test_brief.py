@@ -35,7 +35,9 @@ def test_every_number_is_in_its_cited_quotes(kb, topic, year) -> None:
         assert kb.index.docs[c.doc_id].text[c.start : c.end] == c.quote
     if year:
         assert all(r.cells[4] in (f"{year}年", NO_YEAR) for r in b.targets)  # 未写年份: in force whatever the year
-        assert all(int(r.cells[4][:4]) < year for r in b.milestones)
+        assert all(int(r.cells[4][:4]) != year for r in b.milestones)
+        shown = {r.cells[0] for r in b.targets}
+        assert all(r.cells[0] in shown for r in b.milestones if int(r.cells[4][:4]) > year)  # where a shown target goes next
 
 
 def test_a_year_brief_shows_the_earlier_milestones_of_its_indicators(kb) -> None:
@@ -72,11 +74,22 @@ def test_a_target_dated_by_its_phase_quotes_its_own_clause_not_the_phase_paragra
         assert all(r.cells[4].rstrip("年") in refs[n].section for n in r.refs)  # the years: the phase
 
 
-def test_the_summary_leads_with_the_phase_goals_and_ends_with_its_notes(kb) -> None:
+def test_the_summary_says_first_what_the_year_lacks_then_the_phase_goals(kb) -> None:
     b = collect(kb, "水环境", 2030)
     lines = summary_lines(b)
-    assert b.phases and lines[0].startswith("阶段目标")
-    assert b.year_note and lines[-1].startswith("说明") and b.year_note in lines[-1]
+    assert b.year_note and lines[0].startswith("说明") and b.year_note in lines[0] and b.phase_note in lines[0]
+    assert b.phases and lines[1].startswith("阶段目标")
+    assert sum(line.startswith("说明") for line in lines) == 1
+    b = collect(kb, "蓝天保卫战", 2027)  # a year with its own targets: the phase goals lead
+    assert not b.year_note and summary_lines(b)[0].startswith("阶段目标")
+
+
+def test_phase_goals_are_grouped_by_phase_and_drawn_on_the_timeline(kb) -> None:
+    b = collect(kb, "水环境", 2030)
+    line = next(x for x in summary_lines(b) if x.startswith("阶段目标"))
+    assert all(line.count(p) == 1 for p in {r.cells[0] for r in b.phases})
+    assert all(r.fact is not None and r.fact.year for r in b.phases)
+    assert {r.fact.year for r in b.phases} <= {f.year for f in b.dated}
 
 
 def test_docx_has_table_and_picture(kb, tmp_path: Path) -> None:
@@ -94,7 +107,6 @@ def test_markdown_brief(kb, tmp_path: Path) -> None:
     md = out.read_text(encoding="utf-8")
     assert md.startswith("# 简报：新能源汽车（2027年）")
     assert "| 新能源公交车占比 |" in md and re.search(r"\[\d+\]", md)
-    assert not (tmp_path / "brief.timeline.png").exists() and "## 时间轴" not in md  # one year: no timeline
     write_brief(kb, "新能源汽车", None, tmp_path / "all.md")
     assert (tmp_path / "all.timeline.png").exists()
 
@@ -205,7 +217,7 @@ def test_citations_are_used_and_hold_more_than_a_heading(kb, topic, year) -> Non
     b = collect(kb, topic, year)
     doc_titles = {s.start: s.title for d in kb.documents() for s in d.sections}
     rows = [*b.targets, *b.milestones, *b.deadlines, *b.phases, *(m for t in b.tasks for m in t.measures),
-            *b.projects]
+            *b.projects, *b.elsewhere]
     cited = {n for r in rows for n in r.refs}
     assert cited == {c.n for c in b.references}
     assert all(not t.heading.refs for t in b.tasks)
@@ -218,8 +230,9 @@ def test_references_do_not_repeat_the_body(kb, tmp_path: Path) -> None:
     md = write_brief(kb, "蓝天保卫战", 2027, tmp_path / "b.md").read_text(encoding="utf-8")
     refs = md.split("## 出处")[1]
     body = md.split("## 出处")[0]
-    assert len(refs) < len(body) / 3
-    assert "天蓝水净、沃土绿野" not in refs  # paths said by their numbers (四（一）), not their long titles
+    assert len(refs) < len(body) / 2
+    assert "天蓝水净、沃土绿野" not in refs  # a chapter said by its number (四), the part under it whole
+    assert "四（一）持续打好蓝天保卫战" in refs
 
 
 def test_off_topic_listings_are_left_out(kb) -> None:
@@ -258,3 +271,46 @@ def test_summary_targets_keep_the_source_words(kb, topic, year) -> None:
         assert r.clause.rstrip("，。；") in sentence
         if r.cells[4] and r.cells[4] != NO_YEAR:
             assert r.cells[4].rstrip("年") in sentence
+
+
+def test_a_timeline_needs_two_years(kb, tmp_path: Path) -> None:
+    import dataclasses
+
+    from kb.brief_render import _chart
+
+    b = collect(kb, "蓝天保卫战", 2027)
+    assert _chart(b, tmp_path / "two.png") is not None
+    one = dataclasses.replace(b, dated=tuple(f for f in b.dated if f.year == 2027))
+    assert one.dated and _chart(one, tmp_path / "one.png") is None
+
+
+@pytest.mark.parametrize(("topic", "year"), [("蓝天保卫战", 2027), ("碳达峰碳中和", 2035), ("水环境", 2030)])
+def test_tasks_are_short_and_other_chapters_add_what_they_miss(kb, topic, year) -> None:
+    """A task lists at most MEASURES_PER_TASK measures, those naming the topic first, and counts the
+    rest; sentences of other chapters that name the topic come once, never a quote the brief
+    already holds, never a heading."""
+    from kb.brief_tasks import ELSEWHERE_MAX, MEASURES_PER_TASK
+    from kb.topic_match import text_in_topic
+
+    b = collect(kb, topic, year)
+    assert b.tasks and all(len(t.measures) <= MEASURES_PER_TASK for t in b.tasks)
+    assert any(t.more for t in b.tasks)  # the rest counted, not listed
+    assert len(b.elsewhere) <= ELSEWHERE_MAX
+    by_n = {c.n: c for c in b.references}
+    other = [by_n[n] for r in (*b.targets, *b.milestones, *b.deadlines, *b.phases, *b.projects,
+                               *(m for t in b.tasks for m in t.measures)) for n in r.refs]
+    doc_titles = {s.start for d in kb.documents() for s in d.sections}
+    for r in b.elsewhere:
+        assert text_in_topic(topic, r.cells[0])
+        c = by_n[r.refs[0]]
+        assert c.start not in doc_titles
+        assert not any(o.doc_id == c.doc_id and o.start < c.end and c.start < o.end for o in other)
+
+
+def test_a_summary_without_a_figure_on_the_topic_itself_says_so(kb) -> None:
+    import dataclasses
+
+    b = collect(kb, "蓝天保卫战", 2027)
+    assert any(x.startswith("主要目标") for x in summary_lines(b))
+    other = dataclasses.replace(b, topic="航天发射")  # no target names it
+    assert any(x.startswith("相关指标（原文没有直接以“航天发射”命名的量化指标") for x in summary_lines(other))
