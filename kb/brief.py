@@ -191,8 +191,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         tasks += topic_tasks(doc, topic, cb, year, secs)
         projects += _projects(doc, topic, cb, secs)
         cited = [(c.start, c.end) for c in cb.citations() if c.doc_id == doc.doc_id]
-        headings = {t.heading.cells[0].rstrip("。") for t in tasks}
-        others += elsewhere(doc, topic, cb, cited, headings, year)
+        others += elsewhere(doc, topic, cb, cited, {t.path for t in tasks}, secs, year)
     if not (targets or deadlines or phases or tasks or projects):
         raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
@@ -222,9 +221,9 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     phase_note = (f"{'、'.join(silent)}的阶段目标中没有专门针对“{topic}”的表述" if silent else "")
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
-    scope = (f"本简报摘编{titles}中与“{topic}”有关的目标指标、时限任务、重点任务和重点工程，每条均照录原文并注明出处。"
-             + (f"年份以{year}年为准：列出{year}年的目标和期限、原文未写年份的目标、{year}年及以前开始的各阶段的"
-                f"阶段目标，并附同一指标其他年份的目标。" if year else ""))
+    scope = (f"本材料根据{titles}整理，汇集与“{topic}”有关的目标指标、时限任务、重点任务和重点工程，均为原文摘录，并注明出处。"
+             + (f"时间上以{year}年为准，同时列出{year}年所在及之前各阶段的阶段目标、原文未写年份的目标和同一指标其他年份的目标。"
+                if year else ""))
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     taken = {n for r in (*phases, *targets, *milestones, *deadlines, *projects) for n in r.refs}
     others = [r for r in others if not taken & set(r.refs)]

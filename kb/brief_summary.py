@@ -99,7 +99,14 @@ def short_section(section: str) -> str:
     """「四、天蓝水净…… › （一）持续打好蓝天保卫战 › 突出重点领域治理」 → 「四（一）持续打好蓝天保卫战 › 突出重点领域治理」."""
     parts = section.split(" › ")
     head = _prefix(parts[:-1])
+    if head.endswith("、") and parts[-1].startswith("（"):  # 「六、 › （四）……」 → 「六（四）……」
+        return head[:-1] + parts[-1]
     return f"{head} › {parts[-1]}" if head else parts[-1]
+
+
+def more_line(t) -> str:
+    """The measures a task does not list, counted, with where the plan states them."""
+    return f"……本节另有 {t.more} 条措施未列出（见规划原文 {short_section(' › '.join(t.path))}）"
 
 
 def _body_texts(b: Brief) -> tuple[dict[int, str], dict[int, str]]:
@@ -125,7 +132,8 @@ def reference_lines(b: Brief) -> list[str]:
         if not head:
             return short_section(c.section)
         parts = c.section.split(" › ")
-        return f"{_prefix(parts[:-1] if len(parts) > 1 else parts)} › {head}"
+        prefix = _prefix(parts[:-1] if len(parts) > 1 else parts)
+        return f"{prefix}{head}" if prefix.endswith("、") else f"{prefix} › {head}"
 
     def flush() -> None:
         if run:

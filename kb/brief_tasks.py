@@ -13,9 +13,12 @@ from kb.structure import split_sentences
 from kb.topic_match import dense_in_topic, terms_for, text_in_topic, under
 from kb.types import Document
 
-MEASURES_PER_TASK = 4  # measures quoted under one heading (those naming the topic first); more are counted
+MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks
+ELSEWHERE_WORD = 3  # ... by two of its words, by most of their parts, or by one word this long (碳排放, not 秸秆)
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 
 
 def _other_year_only(text: str, year: int | None) -> bool:
@@ -32,48 +35,66 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
     years' deadlines are left out."""
     sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
     starts = sorted({x.start for x in doc.sections})
-    out = []
+    out: list[tuple[int, Task]] = []
     for s in doc.sections:
         if s.kind != "lead":
             continue
         head_end = doc.text.find("。", s.start) + 1 or s.start + len(s.title)
         end = next((x for x in starts if x > s.start), len(doc.text))
-        own = [x for x in sentences if head_end <= x.start < end and not x.text.startswith(("到20", "到 20"))
-               and not _other_year_only(x.text, year)]
+        own = [x for x in sentences if head_end <= x.start < end and _measure(x, year)]
         head = doc.text[s.start:head_end]
         head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
-        if not own or (not head_in and len(named) < 2):
+        if own and (head_in or len(named) >= 2):
+            out.append((s.start, _task(doc, topic, cb, head.lstrip("—－- "), own if head_in else named, s.path)))
+    leads = [s.path for s in doc.sections if s.kind == "lead"]
+    for s in doc.sections:  # a topic section written without lead sentences: its title heads its sentences
+        if s.kind != "section" or not under(s.path, secs) or any(p[:len(s.path)] == s.path for p in leads):
             continue
-        pick = own if head_in else named
-        shown = sorted(sorted(pick, key=lambda x: not text_in_topic(topic, x.text))[:MEASURES_PER_TASK],
-                       key=lambda x: x.start)
-        heading = Row((head.lstrip("—－- "),), ())  # a label: the measures below are cited
-        rows = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in shown)
-        out.append(Task(heading, rows, len(pick) - len(shown)))
-    return out
+        own = [x for x in sentences if x.path == s.path and x.start > s.start and _measure(x, year)]
+        if own:
+            out.append((s.start, _task(doc, topic, cb, _ORDINAL.sub("", s.title), own, s.path)))
+    return [t for _, t in sorted(out, key=lambda x: x[0])]
+
+
+def _measure(x, year: int | None) -> bool:
+    return not x.text.startswith(("到20", "到 20")) and not _other_year_only(x.text, year)
+
+
+def _concrete(text: str) -> int:
+    """How much a measure names: figures, listed items (、), quoted names (“”)."""
+    return len(_DIGITS.findall(text)) + text.count("、") + text.count("“")
+
+
+def _task(doc: Document, topic: str, cb: CitationBuilder, head: str, pick: list, path: tuple[str, ...]) -> Task:
+    """At most MEASURES_PER_TASK of the measures, in the document's order: those naming the topic
+    first, then those naming most (a general opening sentence gives way to the concrete ones)."""
+    ranked = sorted(pick, key=lambda x: (not text_in_topic(topic, x.text), -_concrete(x.text)))
+    shown = sorted(ranked[:MEASURES_PER_TASK], key=lambda x: x.start)
+    rows = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in shown)
+    return Task(Row((head,), ()), rows, len(pick) - len(shown), path)  # the heading is a label: measures are cited
 
 
 def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[int, int]],
-              headings: set[str], year: int | None) -> list[Row]:
-    """Sentences that name the topic in their own words, that the brief does not already quote and
-    that stand under no task heading of the brief (outside the 专栏): a measure on the topic set in
-    another chapter (monitoring, prices, markets, law), or in a topic section written without lead
-    sentences. Those naming most of the topic's words first, at most ELSEWHERE_MAX, in the
+              covered: set[tuple[str, ...]], secs: frozenset, year: int | None) -> list[Row]:
+    """Sentences outside the topic's sections (and the 专栏) that name the topic in their own words,
+    that the brief does not already quote and that stand under no task heading of the brief: a
+    measure on the topic set in another chapter (monitoring, prices, markets, law). Those naming most of the topic's words first, at most ELSEWHERE_MAX, in the
     document's order; each with its section."""
     terms = terms_for(topic)
     titles = {s.start for s in doc.sections}  # a heading line is no statement
     found = []
     for x in split_sentences(doc.doc_id, doc.text, doc.sections):
-        if len(x.text) < 10 or x.start in titles or (x.path and x.path[-1] in headings):
+        if len(x.text) < 10 or x.start in titles or x.path in covered or under(x.path, secs):
             continue
         if any(a < x.end and x.start < b for a, b in cited):  # quoted already, whole or in part
             continue
         if any(p.startswith("专栏") for p in x.path) or _other_year_only(x.text, year):
             continue
-        hits = sum(t in x.text for t in terms)
-        if hits:
-            found.append((hits + dense_in_topic(topic, x.text), x))
+        named = [t for t in terms if t in x.text]
+        dense = dense_in_topic(topic, x.text)
+        if len(named) >= 2 or dense or any(len(t) >= ELSEWHERE_WORD for t in named):
+            found.append((len(named) + dense, x))
     best = sorted(found, key=lambda h: -h[0])[:ELSEWHERE_MAX]
     return [Row((x.text.strip(), x.path[-1] if x.path else ""), (cb.cite(doc.doc_id, x.start, x.end),))
             for _, x in sorted(best, key=lambda h: h[1].start)]

@@ -23,6 +23,7 @@ class Task:
     heading: Row  # the lead sentence
     measures: tuple[Row, ...]  # its paragraph's own sentences, each cited
     more: int  # measures not listed
+    path: tuple[str, ...] = ()  # the lead's (or the lead-less section's) path in the document
 
 
 @dataclass(frozen=True)

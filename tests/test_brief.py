@@ -294,7 +294,7 @@ def test_tasks_are_short_and_other_chapters_add_what_they_miss(kb, topic, year) 
 
     b = collect(kb, topic, year)
     assert b.tasks and all(len(t.measures) <= MEASURES_PER_TASK for t in b.tasks)
-    assert any(t.more for t in b.tasks)  # the rest counted, not listed
+    assert all(t.more == 0 or len(t.measures) == MEASURES_PER_TASK for t in b.tasks)  # the rest counted
     assert len(b.elsewhere) <= ELSEWHERE_MAX
     by_n = {c.n: c for c in b.references}
     other = [by_n[n] for r in (*b.targets, *b.milestones, *b.deadlines, *b.phases, *b.projects,
@@ -314,3 +314,15 @@ def test_a_summary_without_a_figure_on_the_topic_itself_says_so(kb) -> None:
     assert any(x.startswith("主要目标") for x in summary_lines(b))
     other = dataclasses.replace(b, topic="航天发射")  # no target names it
     assert any(x.startswith("相关指标（原文没有直接以“航天发射”命名的量化指标") for x in summary_lines(other))
+
+
+def test_a_topic_section_without_lead_sentences_gives_a_task_under_its_title(kb) -> None:
+    """A section of the topic written as plain sentences (no 「加强……。」 leads) is a task headed by
+    its title; its sentences are not listed again as other chapters' statements."""
+    b = collect(kb, "湿地")
+    doc = next(d for d in kb.documents() if d.doc_id == b.references[0].doc_id)
+    kinds = {s.path: s.kind for s in doc.sections}
+    plain = [t for t in b.tasks if kinds.get(t.path) == "section"]
+    assert plain and all(not t.heading.cells[0].startswith("（") for t in plain)
+    other = {c.section for c in b.references if any(c.n in r.refs for r in b.elsewhere)}
+    assert not {" › ".join(t.path) for t in plain} & other
