@@ -61,6 +61,14 @@ def _measure(x, year: int | None) -> bool:
     return not x.text.startswith(("到20", "到 20")) and not _other_year_only(x.text, year)
 
 
+def _measure_row(doc: Document, cb: CitationBuilder, x) -> Row:
+    """A measure quoted without the ； or ， a sentence split there ends on (「……转型；」)."""
+    end = x.end
+    while end > x.start + 1 and doc.text[end - 1] in "；，、：\n ":
+        end -= 1
+    return Row((doc.text[x.start:end].strip(),), (cb.cite(doc.doc_id, x.start, end),))
+
+
 def _concrete(text: str) -> int:
     """How much a measure names: figures, listed items (、), quoted names (“”)."""
     return len(_DIGITS.findall(text)) + text.count("、") + text.count("“")
@@ -71,7 +79,7 @@ def _task(doc: Document, topic: str, cb: CitationBuilder, head: str, pick: list,
     first, then those naming most (a general opening sentence gives way to the concrete ones)."""
     ranked = sorted(pick, key=lambda x: (not text_in_topic(topic, x.text), -_concrete(x.text)))
     shown = sorted(ranked[:MEASURES_PER_TASK], key=lambda x: x.start)
-    rows = tuple(Row((x.text,), (cb.cite(doc.doc_id, x.start, x.end),)) for x in shown)
+    rows = tuple(_measure_row(doc, cb, x) for x in shown)
     return Task(Row((head,), ()), rows, len(pick) - len(shown), path)  # the heading is a label: measures are cited
 
 
@@ -96,5 +104,5 @@ def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[
         if len(named) >= 2 or dense or any(len(t) >= ELSEWHERE_WORD for t in named):
             found.append((len(named) + dense, x))
     best = sorted(found, key=lambda h: -h[0])[:ELSEWHERE_MAX]
-    return [Row((x.text.strip(), x.path[-1] if x.path else ""), (cb.cite(doc.doc_id, x.start, x.end),))
+    return [Row((*_measure_row(doc, cb, x).cells, x.path[-1] if x.path else ""), _measure_row(doc, cb, x).refs)
             for _, x in sorted(best, key=lambda h: h[1].start)]
