@@ -7,7 +7,7 @@ import pytest
 
 from kb.llm.guard import GuardFailure, guard
 from kb.llm.prompts import NumberedSentence, Reading, read_schema
-from kb.types import Document, DocMeta, Sentence
+from kb.types import DocMeta, Document, Sentence
 
 S1 = "到2027年，细颗粒物浓度下降到30微克/立方米以下。"
 S2 = "市生态环境局负责制定年度行动方案。"
@@ -45,7 +45,7 @@ def test_a_year_outside_the_quoted_clause_is_refused():
 
 
 def test_whole_sentence_quote_holds_every_number():
-    text, cites = guard({"quotes": [_q(S1)], "answer": "到2027年降到30微克/立方米以下[1]。"}, READING, DOCS)
+    _text, cites = guard({"quotes": [_q(S1)], "answer": "到2027年降到30微克/立方米以下[1]。"}, READING, DOCS)
     assert cites[0].quote == S1 and DOC.text[cites[0].start:cites[0].end] == S1
 
 
