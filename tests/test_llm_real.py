@@ -33,7 +33,8 @@ pytestmark = pytest.mark.slow
 
 
 def _paths() -> tuple[str, str] | None:
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "llama_server.sh"), "paths"], capture_output=True, text=True)
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "llama_server.sh"), "paths"], check=False,
+                         capture_output=True, text=True)
     parts = out.stdout.split()
     return (parts[0], parts[1]) if out.returncode == 0 and len(parts) == 2 else None
 
