@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kb.answer.candidates import prepare
 from kb.answer.explain import Explain, LLMNote
-from kb.llm.client import Budget, LLMClient, LLMFailure
+from kb.llm.client import Budget, LLMClient, LLMFailure, LLMUnreachable
 from kb.llm.guard import GuardFailure, guard
 from kb.llm.prompts import (
     REWRITE_TERM_CHARS,
@@ -60,19 +60,19 @@ def ask_with_llm(kb: AnswerContext, question: str, k: int, filters: Filters | No
     client = client_for(settings)
     rewrites: tuple[str, ...] = ()
     reason = ""
+    dead = False  # the endpoint is down: reading would fail the same way
     if settings.llm_rewrite:
         try:
             rewrites = rewrite(client, question, Budget(min(budget.deadline, t0 + settings.llm_timeout * REWRITE_SHARE)))
-        except LLMFailure as e:
-            reason = f"改写问题失败：{e}"
+        except LLMFailure as e:  # a silent endpoint still gets the rest of the budget to read
+            reason, dead = f"改写问题失败：{e}", isinstance(e, LLMUnreachable)
         if rewrites:
             kb = dataclasses.replace(kb, extra_queries=rewrites)
     ans, e = run(kb)
-    dead = "连不上模型端点" in reason  # a silent endpoint still gets the rest of the budget to read
     if not settings.llm_read:
         reason = reason or "没有启用模型阅读（llm_read=0）"
     elif dead:
-        pass  # the endpoint is down: reading would fail the same way
+        pass
     elif e.strategy == "refusal" or (ans.status == "not_found" and e.strategy):
         reason = "规则判定语料库无法回答这个问题（或已给出有理由的回答），不请模型作答"
     else:

@@ -21,6 +21,10 @@ class LLMFailure(Exception):
     """The model gave no usable reply; the message says why, in Chinese."""
 
 
+class LLMUnreachable(LLMFailure):
+    """The endpoint refused the connection or does not resolve: no later call can do better."""
+
+
 @dataclass(frozen=True)
 class Budget:
     """One question's time for the model: every call gets what is left of it."""
@@ -69,7 +73,11 @@ class LLMClient:
         if worker.is_alive():
             raise LLMFailure(f"模型在 {self.settings.llm_timeout:g} 秒的时间预算内没有答复")
         if "error" in box:
-            raise LLMFailure(_reason(box["error"])) from box["error"]
+            import openai
+
+            err = box["error"]
+            down = isinstance(err, openai.APIConnectionError) and not isinstance(err, openai.APITimeoutError)
+            raise (LLMUnreachable if down else LLMFailure)(_reason(err)) from err
         return _parse(box["reply"])
 
 
