@@ -87,12 +87,19 @@ def test_every_gold_question_falls_back_or_passes_the_guard(kb, llama_url):
     from kb.api import KnowledgeBase
 
     questions = [json.loads(line)["question"] for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    settings = dataclasses.replace(kb.settings, llm_base_url=llama_url, llm_model="gemma3-270m", llm_timeout=30,
-                                   llm_max_tokens=200, llm_rewrite=0)
+    # A wall for the whole run, so a loaded machine cannot push CI past its limit: the questions
+    # not reached are counted in the summary (KB_LLM_REAL_BUDGET seconds, default 1500).
+    wall = time.monotonic() + float(os.environ.get("KB_LLM_REAL_BUDGET", "1500"))
+    settings = dataclasses.replace(kb.settings, llm_base_url=llama_url, llm_model="gemma3-270m", llm_timeout=20,
+                                   llm_max_tokens=160, llm_rewrite=0)
     llm = KnowledgeBase(settings, index=kb.index)
     with_rewrite = KnowledgeBase(dataclasses.replace(settings, llm_rewrite=1), index=kb.index)
     by, reasons, seconds, numbers_outside = Counter(), Counter(), [], 0
+    asked = 0
     for i, q in enumerate(questions):
+        if time.monotonic() > wall:
+            break
+        asked += 1
         ans, e = (with_rewrite if i < 10 else llm).ask_explained(q)  # rewriting too, on the first ten
         by[ans.answered_by] += 1
         seconds.append(e.llm.seconds)
@@ -102,10 +109,10 @@ def test_every_gold_question_falls_back_or_passes_the_guard(kb, llama_url):
         else:
             reasons[re.sub(r"\d+|（.*?）|「.*?」", "…", e.llm.reason)] += 1
     seconds.sort()
-    summary = {"questions": len(questions), "answered_by": dict(by), "fallback_reasons": dict(reasons.most_common()),
+    summary = {"questions": len(questions), "asked": asked, "answered_by": dict(by), "fallback_reasons": dict(reasons.most_common()),
                "answers_with_a_number_outside_a_cited_quote": numbers_outside,
                "model_seconds_median": seconds[len(seconds) // 2], "model_seconds_max": seconds[-1]}
     Path("/tmp/kb_llm_real.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     assert numbers_outside == 0
-    assert sum(by.values()) == len(questions)
+    assert sum(by.values()) == asked and asked >= min(len(questions), 20), summary
     assert not any("连不上" in r for r in reasons), summary  # the server was up: the plumbing works
