@@ -90,7 +90,7 @@ def test_every_gold_question_falls_back_or_passes_the_guard(kb, llama_url):
     # A wall for the whole run, so a loaded machine cannot push CI past its limit: the questions
     # not reached are counted in the summary (KB_LLM_REAL_BUDGET seconds, default 1500).
     wall = time.monotonic() + float(os.environ.get("KB_LLM_REAL_BUDGET", "1500"))
-    settings = dataclasses.replace(kb.settings, llm_base_url=llama_url, llm_model="gemma3-270m", llm_timeout=20,
+    settings = dataclasses.replace(kb.settings, llm_base_url=llama_url, llm_model="gemma3-270m", llm_timeout=30,
                                    llm_max_tokens=160, llm_rewrite=0)
     llm = KnowledgeBase(settings, index=kb.index)
     with_rewrite = KnowledgeBase(dataclasses.replace(settings, llm_rewrite=1), index=kb.index)
