@@ -65,7 +65,8 @@ class Settings:
     llm_model: str = ""  # the model name the endpoint serves (required once llm_base_url is set)
     llm_api_key: str = field(default="", repr=False)  # optional; never printed
     llm_timeout: float = 20.0  # seconds, for everything the model does for one question
-    llm_max_tokens: int = 300  # tokens the model may write in one reply
+    llm_max_tokens: int = 300  # tokens the model may write in one reply (the reply's schema is bounded to fit)
+    llm_context_chars: int = 1600  # characters of passage sentences the model reads (a small model: fewer)
     llm_rewrite: int = 1  # 1: the model rewrites the question into the documents' terms (extra retrieval)
     llm_read: int = 1  # 1: the model reads the top passages and answers, behind the citation guard
     answering: AnswerThresholds = field(default_factory=AnswerThresholds)
@@ -91,6 +92,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "max_corpus_file_mb": (0.01, 1024),
     "llm_timeout": (0.1, 600),
     "llm_max_tokens": (16, 8192),
+    "llm_context_chars": (50, 100_000),
     "llm_rewrite": (0, 1),
     "llm_read": (0, 1),
     "answering.answer_min": (-1.0, 1.0),

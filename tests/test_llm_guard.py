@@ -3,10 +3,24 @@ optional LLM. Unit tests: a two-sentence document made here, no index, no networ
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from kb.llm.guard import GuardFailure, guard
-from kb.llm.prompts import NumberedSentence, Reading, read_schema
+from kb.llm.prompts import (
+    ANSWER_MAX_CHARS,
+    JSON_TOKENS,
+    MAX_QUOTES,
+    QUOTE_MAX_CHARS,
+    QUOTE_TOKENS,
+    NumberedSentence,
+    Reading,
+    read_messages,
+    read_schema,
+    reply_bounds,
+)
 from kb.types import DocMeta, Document, Sentence
 
 S1 = "到2027年，细颗粒物浓度下降到30微克/立方米以下。"
@@ -116,3 +130,33 @@ def test_the_client_is_not_imported_without_a_model():
     code = "import sys, kb.api, kb.cli, kb.answer; print('openai' in sys.modules or 'kb.llm.client' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_schema_fits_the_token_limit():
+    """A reply the schema allows fits llm_max_tokens (a character counted as a token), so the
+    model is never led into a cut-off JSON; from 1200 tokens on the caps apply."""
+    for max_tokens in range(64, 3000, 7):
+        quotes, quote, answer = reply_bounds(max_tokens)
+        assert 1 <= quotes <= MAX_QUOTES and 8 <= quote <= QUOTE_MAX_CHARS and 8 <= answer <= ANSWER_MAX_CHARS
+        assert JSON_TOKENS + quotes * (QUOTE_TOKENS + quote) + answer <= max_tokens
+        schema = read_schema(READING, max_tokens)
+        assert schema["properties"]["quotes"]["maxItems"] == quotes
+        assert schema["properties"]["answer"]["maxLength"] == answer
+    assert reply_bounds(1200) == (MAX_QUOTES, QUOTE_MAX_CHARS, ANSWER_MAX_CHARS)
+
+
+def test_the_worked_example_in_the_prompt_passes_the_guard():
+    """The example reply shown to the model is compact JSON that the guard itself accepts."""
+    messages = read_messages("问题", READING)
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    shown = re.findall(r"^\s*\((\d+)\.(\d+)\) (.*)$", messages[1]["content"], re.MULTILINE)
+    text = "".join(t for _, _, t in shown)
+    doc = Document(DocMeta("e", "示例"), text, (), (), "e.txt", "0")
+    at, example = 0, []
+    for p, s, t in shown:
+        example.append(NumberedSentence(int(p), int(s), "e", t, at, at + len(t)))
+        at += len(t)
+    reply = json.loads(messages[2]["content"])
+    assert "\n" not in messages[2]["content"] and " " not in messages[2]["content"]
+    answer, cites = guard(reply, Reading(tuple(example), ("示例",)), {"e": doc})
+    assert cites and answer.endswith("[1]。")

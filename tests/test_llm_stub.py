@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -49,7 +52,7 @@ def test_a_right_model_answers_behind_the_guard(kb):
     assert "微克" in ans.answer and not ungrounded_numbers(ans.answer, ans.citations)
     for c in ans.citations:
         assert kb.index.docs[c.doc_id].text[c.start:c.end] == c.quote
-    assert e.llm.rewrites == ("细颗粒物浓度",) and e.llm.reason == ""
+    assert e.llm.rewrites == ("细颗粒物浓度",) and e.llm.reason == "" and e.llm.kind == ""
     names = [r["response_format"]["json_schema"]["name"] for r in stub.requests]
     assert names == ["rewrite", "answer"]
     schema = stub.requests[1]["response_format"]["json_schema"]["schema"]
@@ -64,16 +67,16 @@ def _invented(req: dict) -> tuple[int, str]:
                             "answer": "细颗粒物浓度降到12.5微克[1]。"}, ensure_ascii=False)
 
 
-@pytest.mark.parametrize(("reply", "why"), [
-    (_invented, "数字"),
-    (lambda req: (200, "这不是 JSON"), "JSON"),
-    (lambda req: (500, ""), "HTTP 500"),
+@pytest.mark.parametrize(("reply", "why", "kind"), [
+    (_invented, "数字", "guard"),
+    (lambda req: (200, "这不是 JSON"), "JSON", "reply"),
+    (lambda req: (500, ""), "HTTP 500", "endpoint"),
 ])
-def test_a_wrong_or_broken_model_falls_back_with_the_reason(kb, reply, why):
+def test_a_wrong_or_broken_model_falls_back_with_the_reason(kb, reply, why, kind):
     plain = kb.ask(QUESTION)
     with StubLLM(reply) as stub:
         ans, e = _llm_kb(kb, stub.url, llm_timeout=20).ask_explained(QUESTION)
-    assert ans.answered_by == "extractive" and why in e.llm.reason
+    assert ans.answered_by == "extractive" and why in e.llm.reason and e.llm.kind == kind
     assert (ans.status, ans.answer) == (plain.status, plain.answer)
     assert e.to_dict()["llm"]["fallback_reason"] == e.llm.reason
 
@@ -97,6 +100,7 @@ def test_a_slow_or_dead_endpoint_costs_at_most_the_timeout(kb, slow):
     assert ans.answered_by == "extractive" and ans.answer == plain.answer
     assert base <= timeout + 3.0, (base, spent)  # the model's share: the budget, plus the extractive answer
     assert ("连不上" if not slow else "时间预算") in e.llm.reason
+    assert e.llm.kind == ("timeout" if slow else "unreachable")
 
 
 def test_cli_json_carries_answered_by(kb, monkeypatch, capsys):
@@ -114,3 +118,22 @@ def test_cli_json_carries_answered_by(kb, monkeypatch, capsys):
         assert obj["answered_by"] == "llm" and obj["explain"]["llm"]["answered_by"] == "llm"
         assert main(["ask", QUESTION]) == 0
         assert "回答方式：模型 + 原文核验" in capsys.readouterr().out
+
+
+def test_answering_without_a_model_never_loads_the_client(kb):
+    """The hot path with no endpoint configured: `kb ask` (text, --json, --explain) and the API's
+    ask / ask_explained load neither kb.llm nor `openai` (a fresh process: this session's other
+    tests import them)."""
+    code = ("import json, sys\n"
+            "from kb.cli import main\n"
+            "from kb.api import KnowledgeBase\n"
+            f"q = {QUESTION!r}\n"
+            "assert main(['ask', q]) == 0 and main(['ask', q, '--json', '--explain']) == 0\n"
+            "kb = KnowledgeBase.open()\n"
+            "kb.ask(q); kb.ask_explained(q)\n"
+            "loaded = sorted(m for m in sys.modules if m == 'openai' or m.startswith(('openai.', 'kb.llm')))\n"
+            "print('LOADED', json.dumps(loaded))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_LLM_")}
+    env.update(KB_INDEX=str(kb.settings.index), KB_CORPUS=str(kb.settings.corpus))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip().splitlines()[-1] == "LOADED []", out[-500:]

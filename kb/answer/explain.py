@@ -36,10 +36,14 @@ class LLMNote:
     reason: str  # why the extractive answer stands ('' when the model's answer was used)
     rewrites: tuple[str, ...] = ()
     seconds: float = 0.0
+    # the kind of fallback ('' when the model's answer was used): guard (a reply judged and
+    # refused), reply (malformed or cut off), timeout, endpoint, unreachable, passages (nothing to
+    # read), rules (not sent: refused by the rules), off (llm_read=0)
+    kind: str = ""
 
     def to_dict(self) -> dict:
-        return {"answered_by": self.answered_by, "fallback_reason": self.reason, "rewrites": list(self.rewrites),
-                "seconds": round(self.seconds, 3)}
+        return {"answered_by": self.answered_by, "fallback_reason": self.reason, "fallback_kind": self.kind,
+                "rewrites": list(self.rewrites), "seconds": round(self.seconds, 3)}
 
     def line(self) -> str:
         head = f"模型改写的检索词：{'、'.join(self.rewrites)}；" if self.rewrites else ""

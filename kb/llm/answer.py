@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
     from kb.retrieve import Filters
 
-READ_PASSAGES = 4  # passages the model reads
-READ_SENTENCES = 6  # sentences of a passage it sees at most
+READ_PASSAGES = 4  # passages the model reads at most
+READ_SENTENCES = 6  # sentences of a passage it sees at most (and llm_context_chars in all)
 REWRITE_SHARE = 0.35  # share of the budget rewriting may use; reading gets the rest
 
 _clients: dict[tuple, LLMClient] = {}
@@ -59,29 +59,29 @@ def ask_with_llm(kb: AnswerContext, question: str, k: int, filters: Filters | No
     budget = Budget.of(settings.llm_timeout)
     client = client_for(settings)
     rewrites: tuple[str, ...] = ()
-    reason = ""
+    reason = kind = ""
     dead = False  # the endpoint is down: reading would fail the same way
     if settings.llm_rewrite:
         try:
             rewrites = rewrite(client, question, Budget(min(budget.deadline, t0 + settings.llm_timeout * REWRITE_SHARE)))
         except LLMFailure as e:  # a silent endpoint still gets the rest of the budget to read
-            reason, dead = f"改写问题失败：{e}", isinstance(e, LLMUnreachable)
+            reason, kind, dead = f"改写问题失败：{e}", e.kind, isinstance(e, LLMUnreachable)
         if rewrites:
             kb = dataclasses.replace(kb, extra_queries=rewrites)
     ans, e = run(kb)
     if not settings.llm_read:
-        reason = reason or "没有启用模型阅读（llm_read=0）"
+        reason, kind = (reason, kind) if reason else ("没有启用模型阅读（llm_read=0）", "off")
     elif dead:
         pass
     elif e.strategy == "refusal" or (ans.status == "not_found" and e.strategy):
-        reason = "规则判定语料库无法回答这个问题（或已给出有理由的回答），不请模型作答"
+        reason, kind = "规则判定语料库无法回答这个问题（或已给出有理由的回答），不请模型作答", "rules"
     else:
         try:
             ans = _read(kb, question, k, filters, client, budget, ans)
-            reason = ""
+            reason = kind = ""
         except (LLMFailure, GuardFailure) as err:
-            reason = str(err)
-    note = LLMNote(ans.answered_by, reason, rewrites, time.monotonic() - t0)
+            reason, kind = str(err), err.kind
+    note = LLMNote(ans.answered_by, reason, rewrites, time.monotonic() - t0, kind)
     return ans, dataclasses.replace(e, llm=note)
 
 
@@ -101,23 +101,26 @@ def _read(kb: AnswerContext, question: str, k: int, filters: Filters | None, cli
           budget: Budget, extractive: Answer) -> Answer:
     asked = prepare(kb, question, k, filters)
     if not asked.hits:
-        raise LLMFailure("没有检索到可供模型阅读的段落")
-    reading = reading_of(kb, asked.hits)
+        raise LLMFailure("没有检索到可供模型阅读的段落", "passages")
+    reading = reading_of(kb, asked.hits, kb.settings.llm_context_chars)
     if not reading.sentences:
-        raise LLMFailure("检索到的段落中没有可引用的句子")
-    reply = client.chat_json(read_messages(question, reading), read_schema(reading), "answer", budget)
+        raise LLMFailure("检索到的段落中没有可引用的句子", "passages")
+    reply = client.chat_json(read_messages(question, reading), read_schema(reading, kb.settings.llm_max_tokens),
+                            "answer", budget)
     text, citations = guard(reply, reading, kb.index.docs)
     return Answer(extractive.question, "answered", text, citations, (), extractive.related,
                   extractive.confidence, "llm")
 
 
-def reading_of(kb: AnswerContext, hits) -> Reading:
-    """The top passages as numbered sentences with their document spans."""
+def reading_of(kb: AnswerContext, hits, max_chars: int = 100_000) -> Reading:
+    """The top passages as numbered sentences with their document spans, in rank order, until
+    max_chars characters of sentences are shown (the first sentence always)."""
     out: list[NumberedSentence] = []
     titles: list[str] = []
     seen: set[str] = set()
+    room = max_chars
     for h in hits:
-        if len(titles) >= READ_PASSAGES:
+        if len(titles) >= READ_PASSAGES or (out and room <= 0):
             break
         if h.chunk.chunk_id in seen:
             continue
@@ -125,6 +128,11 @@ def reading_of(kb: AnswerContext, hits) -> Reading:
         doc = kb.index.docs[h.chunk.doc_id]
         sentences = [s for s in doc.sentences[bisect_left(doc.sentences, h.chunk.start, key=lambda x: x.start):]
                      if s.start < h.chunk.end][:READ_SENTENCES]
+        fits = 0
+        while fits < len(sentences) and (not (out or fits) or len(sentences[fits].text) <= room):
+            room -= len(sentences[fits].text)
+            fits += 1
+        sentences = sentences[:fits]
         if not sentences:
             continue
         titles.append(doc.meta.title)

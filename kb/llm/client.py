@@ -18,11 +18,20 @@ from kb.config import Settings
 
 
 class LLMFailure(Exception):
-    """The model gave no usable reply; the message says why, in Chinese."""
+    """The model gave no usable reply; the message says why, in Chinese, and ``kind`` what kind of
+    failure it was: timeout (the budget ran out), endpoint (an HTTP error), reply (not the JSON
+    asked for, or cut off at llm_max_tokens), unreachable (LLMUnreachable)."""
+
+    def __init__(self, message: str, kind: str = "reply") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class LLMUnreachable(LLMFailure):
     """The endpoint refused the connection or does not resolve: no later call can do better."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "unreachable")
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class LLMClient:
         """The model's reply parsed as a JSON object (response_format json_schema), or LLMFailure."""
         left = budget.left()
         if left <= 0.05:
-            raise LLMFailure("模型的时间预算已用完")
+            raise LLMFailure("模型的时间预算已用完", "timeout")
         kwargs = {"model": self.model, "messages": messages, "temperature": 0,
                   "max_tokens": min(max_tokens or self.settings.llm_max_tokens, self.settings.llm_max_tokens),
                   "response_format": {"type": "json_schema",
@@ -71,13 +80,16 @@ class LLMClient:
         worker.start()
         worker.join(left)
         if worker.is_alive():
-            raise LLMFailure(f"模型在 {self.settings.llm_timeout:g} 秒的时间预算内没有答复")
+            raise LLMFailure(f"模型在 {self.settings.llm_timeout:g} 秒的时间预算内没有答复", "timeout")
         if "error" in box:
             import openai
 
             err = box["error"]
-            down = isinstance(err, openai.APIConnectionError) and not isinstance(err, openai.APITimeoutError)
-            raise (LLMUnreachable if down else LLMFailure)(_reason(err)) from err
+            if isinstance(err, openai.APITimeoutError):
+                raise LLMFailure(_reason(err), "timeout") from err
+            if isinstance(err, openai.APIConnectionError):
+                raise LLMUnreachable(_reason(err)) from err
+            raise LLMFailure(_reason(err), "endpoint") from err
         return _parse(box["reply"])
 
 

@@ -22,6 +22,8 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
 class GuardFailure(Exception):
     """The model's answer broke a rule of the guard; the message says which, in Chinese."""
 
+    kind = "guard"
+
 
 def guard(reply: dict, reading: Reading, docs: dict[str, Document]) -> tuple[str, tuple[Citation, ...]]:
     """The model's answer with its markers renumbered and its citations, or GuardFailure."""
