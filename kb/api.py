@@ -110,11 +110,20 @@ class KnowledgeBase:
                                      **retrieval_args(q))
 
     def ask(self, question: str, k: int = 5, filters: Filters | None = None) -> Answer:
+        if self.settings.llm_on:
+            return self.ask_explained(question, k=k, filters=filters)[0]
         return answer_question(self.context, question, k=k, filters=filters)
 
     def ask_explained(self, question: str, k: int = 5, filters: Filters | None = None) -> tuple[Answer, Explain]:
-        """The answer and how it was reached (the typed query, the strategies tried, their scores)."""
-        return explain_question(self.context, question, k=k, filters=filters)
+        """The answer and how it was reached (the typed query, the strategies tried, their scores).
+        With a model configured (llm_base_url), the model's answer when it passes the citation
+        guard, else the extractive one; ``explain.llm`` says which and why (kb/llm)."""
+        if not self.settings.llm_on:
+            return explain_question(self.context, question, k=k, filters=filters)
+        from kb.llm.answer import ask_with_llm  # lazy: the client is loaded only with a model configured
+
+        return ask_with_llm(self.context, question, k, filters,
+                            lambda ctx: explain_question(ctx, question, k=k, filters=filters))
 
     # facts ---------------------------------------------------------------------------
     def targets(self, year: int | None = None, topic: str = "", kinds: tuple[str, ...] = ("target",)) -> list[Fact]:

@@ -15,7 +15,7 @@ from kb.cli_tools import cmd_brief, cmd_check, cmd_compare, cmd_targets
 from kb.cli_tools import print_json as _print_json
 from kb.config import Settings, load_settings
 from kb.errors import BadInput, KBError
-from kb.labels import completeness_label, level_label
+from kb.labels import ANSWERED_BY, completeness_label, level_label
 
 
 def check_argv(argv: Sequence[str]) -> None:
@@ -99,6 +99,7 @@ def cmd_search(args: argparse.Namespace, kb) -> int:
 def _answer_json(ans) -> dict:
     return {
         "question": ans.question, "status": ans.status, "confidence": ans.confidence, "answer": ans.answer,
+        "answered_by": ans.answered_by,
         "citations": [dataclasses.asdict(c) for c in ans.citations],
         "facts": [{k: v for k, v in dataclasses.asdict(f).items() if k not in ("extra",)} for f in ans.facts],
         "related": [dataclasses.asdict(c) for c in ans.related],
@@ -111,6 +112,7 @@ def _print_answer(ans) -> None:
     elif ans.status == "answered":
         print(f"【已回答】置信度 {ans.confidence:.2f}")
     print(ans.answer)
+    print(f"（回答方式：{ANSWERED_BY[ans.answered_by]}）")
     if ans.citations:
         print("\n出处：")
     for c in ans.citations:

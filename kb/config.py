@@ -60,7 +60,20 @@ class Settings:
     max_corpus_file_mb: float = 2.0  # a corpus file over this is skipped with a line in the report
     backend: str = "embedded"  # embedded (index/ files) | postgres (PostgreSQL + pgvector at database_url)
     database_url: str = ""  # postgresql://user@host:port/db (libpq URI: several hosts, target_session_attrs)
+    # Optional LLM over an OpenAI-compatible endpoint (kb/llm): off while llm_base_url is empty.
+    llm_base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8000/v1 (vLLM)
+    llm_model: str = ""  # the model name the endpoint serves (required once llm_base_url is set)
+    llm_api_key: str = field(default="", repr=False)  # optional; never printed
+    llm_timeout: float = 20.0  # seconds, for everything the model does for one question
+    llm_max_tokens: int = 300  # tokens the model may write in one reply (the reply's schema is bounded to fit)
+    llm_context_chars: int = 1600  # characters of passage sentences the model reads (a small model: fewer)
+    llm_rewrite: int = 1  # 1: the model rewrites the question into the documents' terms (extra retrieval)
+    llm_read: int = 1  # 1: the model reads the top passages and answers, behind the citation guard
     answering: AnswerThresholds = field(default_factory=AnswerThresholds)
+
+    @property
+    def llm_on(self) -> bool:
+        return bool(self.llm_base_url)
 
     def fingerprint_fields(self) -> dict[str, object]:
         """The settings that shape the index: a change means a rebuild."""
@@ -77,6 +90,11 @@ RANGES: dict[str, tuple[float, float]] = {
     "max_upload_mb": (0.01, 1024),
     "max_question_chars": (1, 100_000),
     "max_corpus_file_mb": (0.01, 1024),
+    "llm_timeout": (0.1, 600),
+    "llm_max_tokens": (16, 8192),
+    "llm_context_chars": (50, 100_000),
+    "llm_rewrite": (0, 1),
+    "llm_read": (0, 1),
     "answering.answer_min": (-1.0, 1.0),
     "answering.related_min": (-1.0, 1.0),
     "answering.selector": (0, 1),
@@ -164,6 +182,19 @@ def load_settings(config_file: Path | None = None, env: dict[str, str] | None = 
         shown = f"={settings.database_url[:40]!r}" if settings.database_url else " 没有设置"
         raise ConfigError(f"KB_BACKEND=postgres 需要数据库地址，但 database_url{shown}",
                           "设置 KB_DATABASE_URL=postgresql://用户@主机:端口/库名（测试库：bash scripts/postgres.sh start）")
+    _check_llm(settings)
     if settings.index.exists() and not settings.index.is_dir():
         raise ConfigError(f"索引路径 {settings.index} 是一个文件，不是文件夹", "把 --index 或 KB_INDEX 指向一个文件夹")
     return settings
+
+
+def _check_llm(settings: Settings) -> None:
+    """The LLM settings agree: an http(s) address, and a model named once an address is set."""
+    url = settings.llm_base_url.strip()
+    if not url:
+        return
+    if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        raise ConfigError(f"设置 llm_base_url={url[:60]!r} 不是 http:// 或 https:// 开头的地址",
+                          "例如 KB_LLM_BASE_URL=http://127.0.0.1:11434/v1；不用模型时留空")
+    if not settings.llm_model.strip():
+        raise ConfigError("设置了 llm_base_url 但没有设置 llm_model", "用 KB_LLM_MODEL 给出端点提供的模型名，例如 qwen2.5:7b")

@@ -28,3 +28,6 @@ def comparator_word(comparator: str) -> str:
 
 # tqdm's bar in Chinese (its default says it/s and has English units)
 PROGRESS_FORMAT = "{desc}：{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {unit}，已用 {elapsed}，约剩 {remaining}"
+
+# Which path answered a question (`answered_by` of `kb ask --json`; kb/llm).
+ANSWERED_BY = {"extractive": "规则抽取", "llm": "模型 + 原文核验"}

@@ -135,6 +135,7 @@ class Answer:
     facts: tuple[Fact, ...] = ()
     related: tuple[Citation, ...] = ()
     confidence: float = 0.0  # the selector's calibrated probability that the chosen answer is right
+    answered_by: str = "extractive"  # extractive | llm (the model's answer passed the citation guard)
 
 
 @dataclass(frozen=True)

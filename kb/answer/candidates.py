@@ -82,6 +82,8 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
         filters = Filters(filters.doc_id, level, filters.section, filters.doc_ids)
     hits = kb.retriever.search(_without(q.expansion, choice.routing), k=max(k, 8), filters=filters,
                                prefer=choice.prefer, **retrieval_args(q))
+    if kb.extra_queries and refusal is None:
+        hits = _with_extra(kb, hits, k, filters, choice.prefer)
     words = kb.relevance.key_words(q)
     if choice.routing:  # 国家层面, 国发〔2023〕24号 chose the documents; they are not what is asked about
         words = tuple(w for w in words if not any(w in r for r in choice.routing)) or words
@@ -89,6 +91,24 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
         words = tuple(w for w in words if w not in _PERSON_WORDS) or words
     allowed = frozenset(d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level))
     return Asked(q, tuple(hits), words, allowed, refusal, choice, kb)
+
+
+EXTRA_PER_QUERY = 2  # passages each of the model's search phrases may add
+
+
+def _with_extra(kb: AnswerContext, hits: list[Hit], k: int, filters: Filters, prefer: tuple[str, ...]) -> list[Hit]:
+    """The question's own passages first, in their order, then up to EXTRA_PER_QUERY new passages
+    for each search phrase the model wrote (kb/llm rewriting): alongside, never instead."""
+    out = list(hits)
+    seen = {h.chunk.chunk_id for h in hits}
+    for text in kb.extra_queries:
+        added = 0
+        for h in kb.retriever.search(text, k=max(k, 8), filters=filters, prefer=prefer):
+            if added < EXTRA_PER_QUERY and h.chunk.chunk_id not in seen:
+                seen.add(h.chunk.chunk_id)
+                out.append(h)
+                added += 1
+    return out
 
 
 def _without(text: str, routing: tuple[str, ...]) -> str:

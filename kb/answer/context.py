@@ -27,3 +27,6 @@ class AnswerContext:
     embedder: Embedder
     relevance: Relevance
     indicator_guesser: Guesser | None = None
+    # search phrases the optional model wrote for this question (kb/llm): retrieved beside the
+    # question itself, their passages ranked after its own, never instead of them
+    extra_queries: tuple[str, ...] = ()

@@ -28,16 +28,45 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class LLMNote:
+    """What the optional model did for one question: the search phrases it added, whether its
+    answer was used, and when not, why (in Chinese), with the seconds it took."""
+
+    answered_by: str  # llm | extractive
+    reason: str  # why the extractive answer stands ('' when the model's answer was used)
+    rewrites: tuple[str, ...] = ()
+    seconds: float = 0.0
+    # the kind of fallback ('' when the model's answer was used): guard (a reply judged and
+    # refused), reply (malformed or cut off), timeout, endpoint, unreachable, passages (nothing to
+    # read), rules (not sent: refused by the rules), off (llm_read=0)
+    kind: str = ""
+
+    def to_dict(self) -> dict:
+        return {"answered_by": self.answered_by, "fallback_reason": self.reason, "fallback_kind": self.kind,
+                "rewrites": list(self.rewrites), "seconds": round(self.seconds, 3)}
+
+    def line(self) -> str:
+        head = f"模型改写的检索词：{'、'.join(self.rewrites)}；" if self.rewrites else ""
+        if self.answered_by == "llm":
+            return f"{head}模型答案通过原文核验（每句有出处、引文逐字见于原文、数字都在引文中），用时 {self.seconds:.1f} 秒。"
+        return f"{head}未采用模型答案：{self.reason}（用时 {self.seconds:.1f} 秒），给出的是规则抽取的答案。"
+
+
+@dataclass(frozen=True)
 class Explain:
     query: Query
     strategy: str  # the chosen strategy, "refusal" (refused before retrieval) or "" (none answered)
     confidence: float
     candidates: tuple[Candidate, ...]
+    llm: LLMNote | None = None  # what the optional model did (kb/llm); None when it is off
 
     def to_dict(self) -> dict:
-        return {"query": self.query.to_dict(), "strategy": self.strategy, "confidence": round(self.confidence, 3),
-                "candidates": [{"strategy": c.strategy, "score": round(c.score, 3), "quote": c.quote,
-                                "grounded": c.grounded} for c in self.candidates]}
+        out = {"query": self.query.to_dict(), "strategy": self.strategy, "confidence": round(self.confidence, 3),
+               "candidates": [{"strategy": c.strategy, "score": round(c.score, 3), "quote": c.quote,
+                               "grounded": c.grounded} for c in self.candidates]}
+        if self.llm is not None:
+            out["llm"] = self.llm.to_dict()
+        return out
 
 
 def coverage_score(relevance: Relevance, words: tuple[str, ...], ans: Answer) -> float:
@@ -84,6 +113,8 @@ def format_explain(e: Explain) -> str:
     else:
         lines.append("没有回答方式给出有依据的答案。")
     lines.append(f"置信度：{e.confidence:.2f}（经校准的答对概率；达到阈值才作为答案给出，否则只列出最相关的原文请您核对）")
+    if e.llm is not None:
+        lines.append(e.llm.line())
     return "\n".join(lines)
 
 

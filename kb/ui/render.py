@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from kb.labels import COMPLETENESS_LABELS, LEVEL_LABELS, level_label  # noqa: F401 - re-exported
+from kb.labels import ANSWERED_BY, COMPLETENESS_LABELS, LEVEL_LABELS, level_label  # noqa: F401 - re-exported
 from kb.types import Answer, Document
 
 STATUS_LABELS = {"answered": ("已回答", "kb-ok"), "related": ("请核对原文", "kb-rel"), "not_found": ("未找到", "kb-nf"),
@@ -29,6 +29,7 @@ def answer_to_dict(ans: Answer) -> dict:
     """The JSON contract of `kb ask --json` (question, status, answer, citations, facts, related)."""
     return {
         "question": ans.question, "status": ans.status, "confidence": ans.confidence, "answer": ans.answer,
+        "answered_by": ans.answered_by,
         "citations": [dataclasses.asdict(c) for c in ans.citations],
         "facts": [{k: v for k, v in dataclasses.asdict(f).items() if k != "extra"} for f in ans.facts],
         "related": [dataclasses.asdict(c) for c in ans.related],
@@ -102,6 +103,8 @@ def answer_html(ans: Mapping, docs: Mapping[str, Document], turn: int = 0) -> st
     conf = ans.get("confidence")
     shown = f'<span class="kb-conf">置信度 {float(conf):.2f}</span>' if status in ("answered", "related") and isinstance(
         conf, (int, float)) else ""
+    by = ANSWERED_BY.get(str(ans.get("answered_by") or "extractive"), "")
+    shown += f'<span class="kb-conf kb-by">回答方式：{esc(by)}</span>' if by and status != "error" else ""
     parts = [f'<div class="kb-answer {cls}"><span class="kb-badge {cls}">{esc(label)}</span>{shown}',
              f'<div class="kb-text">{text}</div>']
     if cites:
