@@ -139,7 +139,7 @@ def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilde
             if len(clause) >= 4 and not _DIGIT.search(clause) and text_in_topic(topic, clause):  # figures: in the table
                 a = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
                 b = m.start() + len(clause)
-                goal = Fact("deadline", doc.doc_id, doc.text[a:b], a, b, s.path, year=span[1],
+                goal = Fact("phase", doc.doc_id, doc.text[a:b], a, b, s.path, year=span[1],
                             subject=f"{s.title.split('（')[0]}：{doc.text[a:b]}")
                 rows.append(Row((s.title.rstrip("。"), clause.strip()), (cb.cite(doc.doc_id, a, b),), fact=goal))
         if len(rows) == before and year is not None:
@@ -221,15 +221,24 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     phase_note = (f"{'、'.join(silent)}的阶段目标中没有专门针对“{topic}”的表述" if silent else "")
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
-    scope = (f"本材料根据{titles}整理，汇集与“{topic}”有关的目标指标、时限任务、重点任务和重点工程，均为原文摘录，并注明出处。"
-             + (f"时间上以{year}年为准，同时列出{year}年所在及之前各阶段的阶段目标、原文未写年份的目标和同一指标其他年份的目标。"
-                if year else ""))
+    scope = _scope(titles, topic, year, note, targets, deadlines, tasks, projects)
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     taken = {n for r in (*phases, *targets, *milestones, *deadlines, *projects) for n in r.refs}
     others = [r for r in others if not taken & set(r.refs)]
     dated = tuple(r.fact for r in (*phases, *targets, *milestones, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
                           tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic, tuple(others)))
+
+
+def _scope(titles: str, topic: str, year: int | None, note: str, targets, deadlines, tasks, projects) -> str:
+    """What the brief collects, in a trainer's words: only the parts it has; a year without targets
+    of its own is said at once."""
+    kinds = [k for k, rows in (("目标指标", targets), ("时限任务", deadlines), ("重点任务", tasks), ("重点工程", projects))
+             if rows]
+    out = f"本材料根据{titles}整理，汇集与“{topic}”有关的{'、'.join(kinds)}，均为原文摘录，并注明出处。"
+    if year is not None:
+        out += (f"时间上以{year}年为准，同时列出{year}年所在及之前各阶段的阶段目标、原文未写年份的目标和同一指标其他年份的目标。")
+    return out + (f"请注意：{note}。" if note else "")
 
 
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,

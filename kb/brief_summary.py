@@ -45,10 +45,9 @@ def _target_line(b: Brief) -> str:
     shown = ordered[:SUMMARY_TARGETS]
     said = dict.fromkeys(target_sentence(r) + ("（原文未写年份）" if r.cells[4] == NO_YEAR else "") + _ref(r.refs)
                          for r in shown)  # 「……均达到90%以上」 once
-    more = f"（另有 {len(b.targets) - len(shown)} 项见目标指标表）" if len(b.targets) > len(shown) else ""
     label = ("主要目标：" if named else
              f"相关指标（原文没有直接以“{b.topic}”命名的量化指标，以下为相关领域的指标）：")
-    return label + "".join(f"{t}。" for t in said) + more
+    return label + "".join(f"{t}。" for t in said)
 
 
 def summary_lines(b: Brief) -> list[str]:
@@ -99,8 +98,8 @@ def short_section(section: str) -> str:
     """「四、天蓝水净…… › （一）持续打好蓝天保卫战 › 突出重点领域治理」 → 「四（一）持续打好蓝天保卫战 › 突出重点领域治理」."""
     parts = section.split(" › ")
     head = _prefix(parts[:-1])
-    if head.endswith("、") and parts[-1].startswith("（"):  # 「六、 › （四）……」 → 「六（四）……」
-        return head[:-1] + parts[-1]
+    if head.endswith("、"):  # 「六、 › （四）……」 → 「六（四）……」, 「九、 › 专栏9……」 → 「九、专栏9……」
+        return (head[:-1] if parts[-1].startswith("（") else head) + parts[-1]
     return f"{head} › {parts[-1]}" if head else parts[-1]
 
 
@@ -111,12 +110,13 @@ def more_line(t) -> str:
 
 def _body_texts(b: Brief) -> tuple[dict[int, str], dict[int, str]]:
     """The text the body prints beside each reference number (to know which quotes it already
-    shows), and the task heading each measure's reference stands under."""
+    shows), and where the task each measure's reference stands under is (its path, shortened)."""
     out: dict[int, str] = {}
     for r in (*b.phases, *(m for t in b.tasks for m in t.measures), *b.projects, *b.elsewhere):
         for n in r.refs:
             out[n] = out.get(n, "") + " ".join(r.cells)
-    heads = {n: t.heading.cells[0].rstrip("。") for t in b.tasks for m in t.measures for n in m.refs}
+    heads = {n: short_section(" › ".join(t.path)) if t.path else t.heading.cells[0].rstrip("。")
+             for t in b.tasks for m in t.measures for n in m.refs}
     return out, heads
 
 
@@ -127,13 +127,8 @@ def reference_lines(b: Brief) -> list[str]:
     lines: list[str] = []
     run: list = []
 
-    def where(c) -> str:
-        head = heads.get(c.n)
-        if not head:
-            return short_section(c.section)
-        parts = c.section.split(" › ")
-        prefix = _prefix(parts[:-1] if len(parts) > 1 else parts)
-        return f"{prefix}{head}" if prefix.endswith("、") else f"{prefix} › {head}"
+    def where(c) -> str:  # a task's measure: where its task stands; else the quote's own section
+        return heads.get(c.n) or short_section(c.section)
 
     def flush() -> None:
         if run:

@@ -14,6 +14,8 @@ from kb.topic_match import dense_in_topic, terms_for, text_in_topic, under
 from kb.types import Document
 
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
+HEADING_MAX = 14  # a heading glued to a paragraph's end: at most this many characters before its 。
+_HEADING_STOP = re.compile(r"[，、；：\d“”（）]")
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks
 ELSEWHERE_WORD = 3  # ... by two of its words, by most of their parts, or by one word this long (碳排放, not 秸秆)
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
@@ -36,12 +38,15 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
     sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
     starts = sorted({x.start for x in doc.sections})
     out: list[tuple[int, Task]] = []
+    lead_starts = {s.start for s in doc.sections if s.kind == "lead"}
     for s in doc.sections:
         if s.kind != "lead":
             continue
         head_end = doc.text.find("。", s.start) + 1 or s.start + len(s.title)
         end = next((x for x in starts if x > s.start), len(doc.text))
         own = [x for x in sentences if head_end <= x.start < end and _measure(x, year)]
+        if own and _displaced_heading(doc, own[-1], end, lead_starts):
+            own = own[:-1]
         head = doc.text[s.start:head_end]
         head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
@@ -55,6 +60,18 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
         if own:
             out.append((s.start, _task(doc, topic, cb, _ORDINAL.sub("", s.title), own, s.path)))
     return [t for _, t in sorted(out, key=lambda x: x[0])]
+
+
+def _displaced_heading(doc: Document, x, end: int, lead_starts: set[int]) -> bool:
+    """A copy that glued the next part's heading to the end of a paragraph (「……管控。严防某某风险。」
+    with a lead paragraph right after): a short sentence with no comma or figure, last in its
+    paragraph, not the paragraph's first, the next lead starting on the next line. It is a
+    heading, not a measure."""
+    body = x.text.strip()
+    if not body.endswith("。") or len(body) - 1 > HEADING_MAX or _HEADING_STOP.search(body):
+        return False
+    line_start = doc.text.rfind("\n", 0, x.start) + 1
+    return end in lead_starts and not doc.text[x.end:end].strip() and bool(doc.text[line_start:x.start].strip())
 
 
 def _measure(x, year: int | None) -> bool:
@@ -93,7 +110,8 @@ def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[
     titles = {s.start for s in doc.sections}  # a heading line is no statement
     found = []
     for x in split_sentences(doc.doc_id, doc.text, doc.sections):
-        if len(x.text) < 10 or x.start in titles or x.path in covered or under(x.path, secs):
+        short = len(x.text.strip()) - 1 <= HEADING_MAX and not _HEADING_STOP.search(x.text.strip())
+        if short or x.start in titles or x.path in covered or under(x.path, secs):  # a heading-like line says no measure
             continue
         if any(a < x.end and x.start < b for a, b in cited):  # quoted already, whole or in part
             continue

@@ -21,6 +21,8 @@ from kb.chart_font import FontMissing, cjk_family
 from kb.types import Fact
 
 TARGET_COLOR, DEADLINE_COLOR, AXIS_COLOR = "#1f6f8b", "#b5523b", "#888888"
+PHASE_COLOR = "#4d7c3a"  # a phase's goal (kind "phase", drawn by briefs)
+_COLORS = {"target": TARGET_COLOR, "phase": PHASE_COLOR}
 PRINT_WIDTH_IN = 16 / 2.54  # the docx places the picture 16 cm wide: figure inches = printed inches
 FONT_PT, YEAR_PT, TITLE_PT = 10.0, 12.0, 12.5
 LABEL_CHARS = 30  # CJK characters a label line holds at FONT_PT beside the year column
@@ -104,7 +106,7 @@ def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时
     family = [cjk_family(), "DejaVu Sans"]
     by_year: dict[int, list[Fact]] = defaultdict(list)
     seen: set[tuple[int, str]] = set()
-    for f in sorted(dated, key=lambda f: f.kind != "target"):
+    for f in sorted(dated, key=lambda f: ("phase", "target").index(f.kind) if f.kind in ("phase", "target") else 2):
         text = label(f)
         if (f.year, text) not in seen:  # the same label twice in one year is printed once
             seen.add((f.year, text))  # type: ignore[arg-type]
@@ -113,7 +115,7 @@ def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时
     total = 0.0
     for year in sorted(by_year):
         items = by_year[year]
-        shown = [(wrap_words(label(f), max_lines=FULL_LINES), TARGET_COLOR if f.kind == "target" else DEADLINE_COLOR)
+        shown = [(wrap_words(label(f), max_lines=FULL_LINES), _COLORS.get(f.kind, DEADLINE_COLOR))
                  for f in items[:max_per_year]]
         blocks.append((year, shown, len(items) - len(shown)))
         total += sum(len(lines) for lines, _ in shown) + (1 if len(items) > max_per_year else 0) + 0.8
@@ -143,8 +145,10 @@ def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时
         y -= 0.8 * line_in
     if title:  # a brief's timeline stands under its own heading: no title in the picture
         fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top", fontsize=TITLE_PT, family=family)
-    for x, name, color in ((0.84, "■ 目标指标", TARGET_COLOR), (0.99, "■ 时限任务", DEADLINE_COLOR)):
-        fig.text(x, 1 - 0.14 / height, name, ha="right", va="top", fontsize=9, family=family, color=color)
+    keys = [("■ 阶段目标", PHASE_COLOR)] if any(f.kind == "phase" for f in dated) else []
+    keys += [("■ 目标指标", TARGET_COLOR), ("■ 时限任务", DEADLINE_COLOR)]
+    for i, (name, color) in enumerate(reversed(keys)):
+        fig.text(0.99 - 0.15 * i, 1 - 0.14 / height, name, ha="right", va="top", fontsize=9, family=family, color=color)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     fig.savefig(tmp, dpi=200, format="png")  # through a unique temporary file: concurrent writers never mix

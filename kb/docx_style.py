@@ -55,13 +55,15 @@ def header_row(table, names: Sequence[str], fill: str = "e6e9ee") -> None:
 
 
 def fix_widths(table, widths: Sequence, font_pt: float | None = None) -> None:
-    """Fixed column widths on the grid (LibreOffice) and on every cell (Word)."""
+    """Fixed column widths on the grid (LibreOffice) and on every cell (Word); rows kept whole."""
+    from docx.oxml import OxmlElement
     from docx.shared import Pt
 
     table.autofit = False
     for column, width in zip(table.columns, widths):
         column.width = width
     for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks over two pages
         for cell, width in zip(row.cells, widths):
             cell.width = width
             if font_pt:

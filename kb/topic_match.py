@@ -45,6 +45,7 @@ MEANING_Z = 2.0  # a title this many standard deviations closer to the topic tha
 MEANING_GAP = 1.0  # ... and within this many of the closest title
 SLOGAN_MIN = 4  # characters an item's title shares with a topic section's title
 PHRASE_MIN = 3  # a phrase shared by the closest titles (「绿色低碳」) joins titles that hold it
+LEAD_NAMED = 2  # a lead whose paragraph names the topic's words this often is of the topic (for _between)
 _LIST_SEP = re.compile(r"[、，；]|”“")
 
 
@@ -76,10 +77,29 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
         phrase = _shared_phrase([s.title for s in close]) if len(close) >= 2 else ""
         if phrase:
             paths |= {s.path for s in titled if phrase in s.title}
+    paths |= _between(topic, doc, paths)
     named = [s.title for s in titled if s.path in paths and s.kind != "item"]
     # a 专栏 item named after a topic section's slogan (「山青水秀建设工程」 under a section 「……实现山青水秀」)
     paths |= {s.path for s in titled if s.kind == "item" and any(_shares(s.title, t) for t in named)}
     return paths
+
+
+def _between(topic: str, doc: Document, paths: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """A lead between two leads of the topic under the same part continues it (a 黑土地 part's
+    「全面提升粮食生产能力」 between 「巩固提升黑土地质量」 and a lead whose paragraph speaks of
+    黑土地): a lead is of the topic by its section, or by its paragraph naming the topic's words
+    LEAD_NAMED times."""
+    terms = terms_for(topic)
+    leads = [s for s in doc.sections if s.kind == "lead"]
+
+    def of_topic(s) -> bool:
+        text = doc.text[s.start:s.end]
+        return under(s.path, paths) or sum(text.count(w) for w in terms) >= LEAD_NAMED
+
+    inside = [of_topic(s) for s in leads]
+    return {leads[i].path for i in range(1, len(leads) - 1)
+            if not inside[i] and inside[i - 1] and inside[i + 1]
+            and leads[i - 1].path[:-1] == leads[i].path[:-1] == leads[i + 1].path[:-1]}
 
 
 def _shares(a: str, b: str, n: int = SLOGAN_MIN) -> bool:

@@ -326,3 +326,29 @@ def test_a_topic_section_without_lead_sentences_gives_a_task_under_its_title(kb)
     assert plain and all(not t.heading.cells[0].startswith("（") for t in plain)
     other = {c.section for c in b.references if any(c.n in r.refs for r in b.elsewhere)}
     assert not {" › ".join(t.path) for t in plain} & other
+
+
+def test_the_timeline_draws_phase_goals_in_their_own_colour(tmp_path: Path) -> None:
+    from kb import chart
+    from kb.types import Fact
+
+    facts = [Fact("phase", "d", "碳达峰目标顺利实现", 0, 9, ("第二阶段（2028—2030年）",), year=2030,
+                  subject="第二阶段：碳达峰目标顺利实现"),
+             Fact("target", "d", "到2027年，某某比例达到50%", 0, 9, (), "某某比例", "≥", "50", "%", 2027)]
+    assert chart._COLORS["phase"] not in (chart.TARGET_COLOR, chart.DEADLINE_COLOR)
+    assert chart.timeline_png(facts, tmp_path / "t.png", title="") is not None
+
+
+def test_docx_table_rows_never_split_over_pages(kb, tmp_path: Path) -> None:
+    from docx.oxml.ns import qn
+
+    d = docx.Document(str(write_brief(kb, "水环境", 2030, tmp_path / "b.docx")))
+    rows = [r for t in d.tables for r in t.rows]
+    assert rows and all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+
+
+def test_the_opening_line_names_only_the_parts_the_brief_has(kb) -> None:
+    b = collect(kb, "黑土地保护", 2027)
+    assert "目标指标" in b.scope and ("时限任务" in b.scope) == bool(b.deadlines)
+    b = collect(kb, "水环境", 2030)
+    assert b.year_note and b.year_note in b.scope  # a year without targets: said at once
