@@ -41,6 +41,17 @@ class AnswerThresholds:
 
 
 @dataclass(frozen=True)
+class CheckThresholds:
+    """The thresholds of 核对 (kb check; kb.toml table [checking]; the README lists them)."""
+    target_match_min: float = 0.5  # indicator match a source target must reach to be compared
+    deadline_match_min: float = 0.6  # share of a task's words a source deadline must hold
+    duty_match_min: float = 0.3  # word overlap of a duty and a source responsibility
+    match_band: float = 0.05  # source facts this close to the best match are all candidates
+    wording_band: float = 0.1  # ... of which those this close to the best wording (of the indicator
+    # or task, word for word) are kept; the year then decides (the same year, else the nearest)
+
+
+@dataclass(frozen=True)
 class Settings:
     corpus: Path = Path("corpus")
     index: Path = Path("index")
@@ -70,6 +81,7 @@ class Settings:
     llm_rewrite: int = 1  # 1: the model rewrites the question into the documents' terms (extra retrieval)
     llm_read: int = 1  # 1: the model reads the top passages and answers, behind the citation guard
     answering: AnswerThresholds = field(default_factory=AnswerThresholds)
+    checking: CheckThresholds = field(default_factory=CheckThresholds)
 
     @property
     def llm_on(self) -> bool:
@@ -98,6 +110,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "answering.answer_min": (-1.0, 1.0),
     "answering.related_min": (-1.0, 1.0),
     "answering.selector": (0, 1),
+    **{f"checking.{f.name}": (0.0, 1.0) for f in fields(CheckThresholds)},
 }
 _HINT = "改正这个值（见 README.md 的设置表）"
 _TYPE_NAMES = {int: "整数", float: "数字", str: "文本", Path: "路径"}
@@ -142,24 +155,29 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"无法读取设置文件 {path}（{os_reason(e)}）", "检查文件权限") from e
 
 
-def _thresholds(table: dict, origin: str) -> AnswerThresholds:
-    known = {f.name: type(f.default) for f in fields(AnswerThresholds)}
+_TABLES: dict[str, type] = {"answering": AnswerThresholds, "checking": CheckThresholds}
+
+
+def _thresholds(name: str, table: dict, origin: str):
+    cls = _TABLES[name]
+    known = {f.name: type(f.default) for f in fields(cls)}
     for key in table:
         if key not in known:
-            raise ConfigError(f"{origin}：未知的设置 answering.{key}", f"可用的设置：{', '.join(known)}")
-    return AnswerThresholds(**{k: _cast(f"answering.{k}", known[k], v, origin) for k, v in table.items()})
+            raise ConfigError(f"{origin}：未知的设置 {name}.{key}", f"可用的设置：{', '.join(known)}")
+    return cls(**{k: _cast(f"{name}.{k}", known[k], v, origin) for k, v in table.items()})
 
 
 def load_settings(config_file: Path | None = None, env: dict[str, str] | None = None, **overrides: object) -> Settings:
     env = dict(os.environ) if env is None else env
     types = {f.name: (Path if f.name in ("corpus", "index") else type(f.default))
-             for f in fields(Settings) if f.name != "answering"}
+             for f in fields(Settings) if f.name not in _TABLES}
     values: dict[str, object] = {}
     path = config_file or Path(env.get("KB_CONFIG", "kb.toml"))
     if path.exists():
         data = _read_toml(path)
-        if isinstance(data.get("answering"), dict):
-            values["answering"] = _thresholds(data.pop("answering"), str(path))
+        for name in _TABLES:
+            if isinstance(data.get(name), dict):
+                values[name] = _thresholds(name, data.pop(name), str(path))
         for key, value in data.items():
             if key not in types:
                 raise ConfigError(f"设置文件 {path} 中有未知的设置 {key!r}", f"可用的设置：{', '.join(types)}")

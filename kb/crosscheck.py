@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.crosscheck_claims import claims_of
-from kb.crosscheck_judge import judge
+from kb.crosscheck_judge import judge, said_once
 from kb.errors import BadInput
 from kb.ingest import clean_lines
 from kb.readers import read_bytes
@@ -56,10 +56,12 @@ def check_text(kb: KnowledgeBase, text: str,
         para = text.rfind("\n", 0, sent.start)
         if para != last_para:
             context_year, last_para = None, para
+        judged = []
         for claim in claims_of(sent.text, sent.start, sent.path, context_year):
             if claim.fact.year:
                 context_year = claim.fact.year
-            finding = judge(kb, claim)
+            judged.append(judge(kb, claim))
+        for finding in said_once(judged):
             key = (finding.statement, finding.indicator)
             if key not in seen:
                 seen.add(key)

@@ -1,6 +1,7 @@
 """What a department plan claims, statement by statement: targets and deadlines (with Chinese
-numerals and fractions read as figures, the year nearest the figure, ranges), responsibilities
-(the body that leads), and 现状 statements about the past, which are never judged.
+numerals and fractions read as figures, the year nearest the figure, ranges; a year standing inside
+its clause moved to the clause's head; shares over several groups read group by group),
+responsibilities (the body that leads), and 现状 statements about the past, which are never judged.
 
 Every pattern is data: kb/lexicon/crosscheck.toml, named by the kind of statement it recognises."""
 
@@ -14,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.facts import extract_sentence
+from kb.facts_grammar import in_title, year_markers
 from kb.types import Fact
 
 _DATA = Path(__file__).parent / "lexicon" / "crosscheck.toml"
 _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<![^占]比)(?<!较)(20\d\d)\s*年(?!(?:基础上|相比|水平))")
+_CLAUSE_END = "，,。；;：:"
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,6 +94,48 @@ def read_numerals(text: str) -> tuple[str, tuple[float, float] | None]:
     return text, value_range
 
 
+def year_to_head(text: str) -> tuple[str, set[int]]:
+    """「…转运站于2030年全面建成」 → 「2030年，…转运站全面建成」: a future year standing inside its clause,
+    after the subject and before the verb phrase, goes to the clause's head ([year_inside]). It governs
+    what it governed where it stood: a marker (于2030年, 2030年底前) the clauses after it too, a bare
+    year only its own clause — returned: the numbers of the clauses a bare year governs (its own, and
+    its subject's once moved)."""
+    p = patterns()["year_inside"]
+    lead_in = sorted(p["lead_in"], key=len, reverse=True)
+    governed: set[int] = set()
+    pos = 0
+    inside = re.compile(p["year"])
+    while (m := inside.search(text, pos)):
+        pos = m.end()
+        head = max(text.rfind(c, 0, m.start()) for c in _CLAUSE_END) + 1
+        subject, after = text[head:m.start()], text[m.end():]
+        if (int(m.group("year")) <= patterns()["baseline"]["latest_past_year"] or in_title(text, m.start())
+                or not after or after[0] in _CLAUSE_END):
+            continue
+        if not (m.group("pre") or m.group("suf") or after.startswith(tuple(p["verb_after"]))):
+            continue
+        bare = subject.strip()
+        while (word := next((w for w in lead_in if bare.startswith(w)), "")):
+            bare = bare[len(word):]
+        if len(bare) >= 2:
+            marker = f"{m.group('year')}年{m.group('suf') or ''}，"
+            text = f"{text[:head]}{marker}{subject}{after}"
+            if not (m.group("pre") or m.group("suf")):
+                governed |= {clause_no(text, head), clause_no(text, head) + 1}
+            pos = head + len(marker) + len(subject)
+    return text, governed
+
+
+def clause_no(text: str, pos: int) -> int:
+    return sum(text.count(c, 0, pos) for c in _CLAUSE_END)
+
+
+def shares_first(text: str) -> str:
+    """「甲类站点的90%、乙类站点的70%达到……」 → 「90%甲类站点、70%乙类站点达到……」 ([shares])."""
+    p = patterns()["shares"]
+    return re.sub(p["list"], lambda m: re.sub(p["item"], lambda i: i.group("share") + i.group("noun"), m.group(0)), text)
+
+
 def is_baseline(sentence: str) -> bool:
     """A statement of what is (现状): a baseline cue, 「2024年……为88.5%」 or a change already counted
     (「2023年……同比下降4.1%」) with a past year, and no target word such as 到2027年 or 力争."""
@@ -115,6 +160,18 @@ def _nearest_year(text: str, pos: int) -> int | None:
     if before:
         return min(before)[1]
     return min(after)[1] if after else None
+
+
+def _governed(text: str, f: Fact, pos: int, governed: set[int]) -> Fact | None:
+    """A deadline (at pos) of a bare year moved to its clause's head: only its own clause; None when
+    the deadline stands in a clause after it."""
+    before = [a for a, _, _ in year_markers(text) if a <= pos]
+    if not before or clause_no(text, before[-1]) not in governed:
+        return f
+    if clause_no(text, pos) not in governed:
+        return None
+    cut = min((i for i in (f.subject.find(c) for c in _CLAUSE_END) if i >= 0), default=len(f.subject))
+    return dataclasses.replace(f, subject=f.subject[:cut])
 
 
 def _responsibility(sentence: str) -> tuple[str, str] | None:
@@ -147,6 +204,8 @@ def claims_of(sentence_text: str, start: int, path: tuple[str, ...], context_yea
     rest = sentence_text[cut:]
     start += cut
     text, value_range = read_numerals(rest)
+    text, governed = year_to_head(text)
+    text = shares_first(text)  # drops no clause mark: the clause numbers hold
     max_chars = patterns()["target"]["max_indicator_chars"]
     out: list[Claim] = []
     seen: set[tuple[str, str]] = set()
@@ -162,6 +221,8 @@ def claims_of(sentence_text: str, start: int, path: tuple[str, ...], context_yea
             f = dataclasses.replace(f, year=year or f.year, indicator=indicator)
         elif f.kind == "deadline":
             if not f.year or not (f.subject or "").strip():
+                continue
+            if (f := _governed(text, f, f.start - start, governed)) is None:
                 continue
         else:
             continue

@@ -2,13 +2,16 @@
 
 An indicator matches by meaning and kind: the canonical indicator when both have one, else the
 distinctive words (秸秆 ≠ 畜禽粪污 once the shared 综合利用率 is set aside) and the same unit kind.
-A year-only difference says its direction (推迟 = 更宽松, 提前 = 更严格). A responsibility is a
-conflict when the source names another body as the lead."""
+Of the source facts that match, the one worded most like the claim is compared, then the one of the
+same year, else of the nearest. A year-only difference says its direction (推迟 = 更宽松, 提前 =
+更严格), once a statement. A responsibility is a conflict when the source names another body as the
+lead. Thresholds: kb.toml [checking] (kb.config.CheckThresholds)."""
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import jieba
@@ -21,9 +24,9 @@ from kb.types import Fact, Finding
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
+    from kb.config import CheckThresholds
 
 BOUND = {"≥": "以上", "≤": "以下", "=": "", "左右": "左右", "+": "提高", "−": "减少"}
-MIN_TARGET_MATCH, MIN_DEADLINE_MATCH, MIN_DUTY_MATCH = 0.5, 0.6, 0.3
 _BODY_ALIASES = (("发展和改革委员会", "发改"), ("发展改革委员会", "发改"), ("发展改革委", "发改"), ("发改委", "发改"),
                  ("住房和城乡建设", "住建"), ("生态环境", "生态环境"), ("委员会", ""), ("人民政府", "政府"))
 
@@ -127,9 +130,16 @@ def _cite(kb: KnowledgeBase, src: Fact):
     return cb.citations()[0]
 
 
-def _pick(candidates: list[tuple[float, Fact]], year: int | None) -> Fact:
+def _pick(candidates: list[tuple[float, Fact]], year: int | None, wording: Callable[[Fact], float],
+          limits: CheckThresholds) -> Fact:
+    """The source fact a claim is compared with: of the best matches, those whose own words the claim
+    says best (``wording``: 「中型站点…的比例」 for a claim on 中型站点, not 「大型站点…的比例」, when both
+    share one indicator; a source that words it shorter, 「“三同步”比例」, still counts as said); then
+    the same year, else the nearest (a task the source states at several years)."""
     best = candidates[0][0]
-    near = [s for score, s in candidates if score >= best - 0.05]
+    near = [s for score, s in candidates if score >= best - limits.match_band]
+    said = [wording(s) for s in near]
+    near = [s for s, w in zip(near, said) if w >= max(said) - limits.wording_band]
     same = [s for s in near if s.year == year] if year else near
     return same[0] if same else min(near, key=lambda s: (abs((s.year or 0) - (year or 0)), s.year or 0))
 
@@ -165,21 +175,24 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
         return _judge_responsibility(kb, claim)
     sources = {d.doc_id for d in kb.local_documents()}  # a department implements its city's plan
     pool = [s for s in kb.index.facts if s.kind == f.kind and s.doc_id in sources]
+    limits, tok = kb.settings.checking, kb.index.tokenizer
     if f.kind == "target":
-        scored = [(indicator_match(f, s, kb.index.tokenizer), s) for s in pool]
-        scored = [x for x in scored if x[0] >= MIN_TARGET_MATCH]
+        scored = [(indicator_match(f, s, tok), s) for s in pool]
+        scored = [x for x in scored if x[0] >= limits.target_match_min]
+        wording = lambda s: _coverage(s.indicator, f.indicator, tok)
     else:
-        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote, kb.index.tokenizer), s) for s in pool]
-        scored = [x for x in scored if x[0] >= MIN_DEADLINE_MATCH]
+        scored = [(_coverage(f.subject or f.quote, s.subject or s.quote, tok), s) for s in pool]
+        scored = [x for x in scored if x[0] >= limits.deadline_match_min]
+        wording = lambda s: _coverage(s.subject or s.quote, f.subject or f.quote, tok)
     scored.sort(key=lambda x: -x[0])
     if not scored:
         return Finding(claim.statement, "not_found", f.indicator or f.subject, f.year, value_str(f), "",
                        "来源文件中没有此指标" if f.kind == "target" else "来源文件中没有此项任务的期限")
-    src = _pick(scored, f.year)
+    src = _pick(scored, f.year, wording, limits)
     # a target the source states twice (「保持在94.7%」 and later 「保持在94.7%左右」): the department
     # agrees when it agrees with either statement of the same figure
     best = scored[0][0]
-    twins = [x for score, x in scored if score >= best - 0.05 and x is not src and x.year == src.year
+    twins = [x for score, x in scored if score >= best - limits.match_band and x is not src and x.year == src.year
              and x.value == src.value and x.unit == src.unit]
     diffs = _differences(claim, f, src)
     for twin in twins:
@@ -191,6 +204,19 @@ def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
     named = src.indicator if f.kind == "target" else (f.subject or src.subject)  # a task: the department's words
     return Finding(claim.statement, "conflict" if diffs else "consistent", named, f.year,
                    dept_value, value_str(src), "；".join(diffs), _cite(kb, src))
+
+
+def said_once(findings: list[Finding]) -> list[Finding]:
+    """The findings of one statement, a year difference said once: a deadline whose only difference
+    (「期限不同：部门方案2028年，来源2027年…」) a target of the same statement already says against the
+    same source sentence (「年份不同：部门方案2028年，来源2027年…」) is not reported again."""
+    def where(f: Finding) -> tuple | None:
+        return (f.citation.doc_id, f.citation.start, f.citation.end) if f.citation else None
+
+    years = {(where(f), part.split("：", 1)[1]) for f in findings for part in f.difference.split("；")
+             if part.startswith("年份不同：")}
+    return [f for f in findings if not (f.difference.startswith("期限不同：") and "；" not in f.difference
+                                        and (where(f), f.difference.split("：", 1)[1]) in years)]
 
 
 def body_key(body: str) -> str:
@@ -211,7 +237,7 @@ def _judge_responsibility(kb: KnowledgeBase, claim: Claim) -> Finding:
     sources = {d.doc_id for d in kb.local_documents()}
     pool = [s for s in kb.index.facts if s.kind == "responsibility" and s.doc_id in sources]
     scored = sorted(((_jaccard(claim.duty or claim.statement, s.scope or s.quote, kb.index.tokenizer), s) for s in pool), key=lambda x: -x[0])
-    scored = [x for x in scored if x[0] >= MIN_DUTY_MATCH]
+    scored = [x for x in scored if x[0] >= kb.settings.checking.duty_match_min]
     if not scored:
         return Finding(claim.statement, "not_found", claim.duty, None, f"{claim.lead}牵头", "",
                        "来源文件中没有这项工作的责任分工")

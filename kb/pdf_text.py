@@ -7,7 +7,8 @@ left where each mark stood). Two repairs, both from the layout alone (no words):
 
 - **Displaced marks** (quote marks, 「Ⅰ—Ⅳ」: punctuation, symbols, Roman numerals) of one visual
   line are put back, in order, into the gaps between two CJK characters that line left, when the
-  counts agree; otherwise the line is kept as it was.
+  counts agree; otherwise the line is kept as it was. A single mark glued to a line's head
+  (「”村创建 工作」) is such a mark when the rest of the line holds no mark of that kind of its own.
 - **Wrapped lines** are joined: a line as wide as the page's full lines (``FULL_LINE`` of a
   high quantile of its line widths) that does not end a sentence continues on the next line, unless the next line starts a
   numbered part (一、 （一） 1. 第一条 …). The same holds across a page break.
@@ -62,6 +63,19 @@ def _head_run(line: str) -> tuple[list[str], str] | None:
     return marks, line[i:]
 
 
+def _head_mark(line: str) -> tuple[list[str], str] | None:
+    """「”村创建 工作……」「“（三）推进…… 美丽庭院」: one displaced mark glued to a line's head,
+    when the rest of the line holds no mark of the fallback font of its own (「“十四五”规划」 does:
+    there the opening mark is the text's) — the gaps are then counted against it."""
+    i = 0
+    while i < len(line) and _displaced(line[i]):
+        i += 1
+    rest = line[i:]
+    if i == 0 or not rest.strip() or rest[0] == " " or any(_displaced(ch) for ch in rest):
+        return None
+    return [line[:i]], rest
+
+
 def place_displaced(line: str) -> str:
     """「点位 类水 … 2035 Ⅰ—Ⅳ年」 → 「点位Ⅰ—Ⅳ类水」: the one run of displaced marks of a line goes back,
     token by token in order, into the gaps between CJK characters, when the counts agree. A single
@@ -72,11 +86,13 @@ def place_displaced(line: str) -> str:
     else:
         runs = [m for m in _RUN.finditer(line) if all(_displaced(t) for t in m.group().split())
                 and (m.start() > 0 or len(m.group().split()) > 1 or m.group()[-1:].isspace() or m.end() == len(line))]
-        if len(runs) != 1:
+        if len(runs) == 1:
+            marks = runs[0].group().split()
+            rest = line[:runs[0].start()] + line[runs[0].end():]
+        elif not runs and (single := _head_mark(line)) is not None:
+            marks, rest = single
+        else:
             return line
-        run = runs[0]
-        marks = run.group().split()
-        rest = line[:run.start()] + line[run.end():]
     gaps = list(_GAP.finditer(rest))
     if len(gaps) != len(marks):
         return line

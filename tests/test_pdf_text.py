@@ -66,6 +66,30 @@ def test_lines_whose_marks_and_gaps_do_not_agree_are_kept(line):
     assert place_displaced(line) == line
 
 
+@pytest.mark.parametrize(("line", "fixed"), [
+    ("”示范村创建 工作由市农业农村局牵头。", "示范村创建”工作由市农业农村局牵头。"),
+    ("“（二）推进乡村建设。整治村容村貌。 美丽庭院", "（二）推进乡村建设。整治村容村貌。“美丽庭院"),
+])
+def test_one_mark_glued_to_a_line_head_goes_back_into_the_one_gap(line, fixed) -> None:
+    assert place_displaced(line) == fixed
+
+
+@pytest.mark.parametrize("line", [
+    "“双碳”目标 引领",          # the line's own opening mark: it has a closing one too
+    "”建设由市水利局牵头。",      # no gap for the mark to go back into
+    "“示范村 创建 工作",          # one mark, two gaps
+])
+def test_a_head_mark_whose_gaps_do_not_agree_is_kept(line) -> None:
+    assert place_displaced(line) == line
+
+
+def test_a_quoted_name_cut_by_the_margin_reads_as_typed() -> None:
+    full = "一二三四五六七八九十" * 2  # the page's full width: as wide as the cut line below
+    lines = [full, "“（三）推进乡村建设。整治村容村貌。 绿美示范", "”村创建 工作由市农业农村局牵头。", full]
+    text = join_pages(["\n".join(lines)])
+    assert "（三）推进乡村建设。整治村容村貌。“绿美示范村创建”工作由市农业农村局牵头。" in text
+
+
 def test_a_pdf_drawn_line_by_line_reads_as_its_sentences():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
