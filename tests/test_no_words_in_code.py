@@ -28,6 +28,8 @@ NOT_ANSWERING = {
     "brief_render.py": "tool 简报: table column headers",
     "chart.py": "tool 简报: where a chart label may break",
     "brief.py": "tool 简报: groups targets by phase",
+    "brief_summary.py": "tool 简报: the numbers of a section path (四、（一）专栏N) in references",
+    "brief_tasks.py": "tool 简报: a task's measures (到20xx年 deadlines, section numbers, 专栏 left out)",
     "facts_scope.py": "build: reads the region or city class a target is set for",
     "normalize.py": "build: joins a number cut from its unit in damaged text",
     "pdf_text.py": "build: a PDF's visual lines into paragraphs (where a numbered part starts)",
