@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from kb.brief_summary import _ORDINAL
 from kb.brief_types import Row, Task
 from kb.cite import CitationBuilder
 from kb.structure import split_sentences
@@ -20,7 +21,6 @@ ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed aft
 ELSEWHERE_WORD = 3  # ... by two of its words, by most of their parts, or by one word this long (碳排放, not 秸秆)
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 
 
 def _other_year_only(text: str, year: int | None) -> bool:
@@ -58,7 +58,7 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
             continue
         own = [x for x in sentences if x.path == s.path and x.start > s.start and _measure(x, year)]
         if own:
-            out.append((s.start, _task(doc, topic, cb, _ORDINAL.sub("", s.title), own, s.path)))
+            out.append((s.start, _task(doc, topic, cb, _ORDINAL.sub("", s.title).strip(), own, s.path)))
     return [t for _, t in sorted(out, key=lambda x: x[0])]
 
 
@@ -122,5 +122,5 @@ def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[
         if len(named) >= 2 or dense or any(len(t) >= ELSEWHERE_WORD for t in named):
             found.append((len(named) + dense, x))
     best = sorted(found, key=lambda h: -h[0])[:ELSEWHERE_MAX]
-    return [Row((*_measure_row(doc, cb, x).cells, x.path[-1] if x.path else ""), _measure_row(doc, cb, x).refs)
-            for _, x in sorted(best, key=lambda h: h[1].start)]
+    rows = [(_measure_row(doc, cb, x), x) for _, x in sorted(best, key=lambda h: h[1].start)]
+    return [Row((*r.cells, x.path[-1] if x.path else ""), r.refs) for r, x in rows]

@@ -85,9 +85,9 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
 
 
 def _between(topic: str, doc: Document, paths: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
-    """A lead between two leads of the topic under the same part continues it (a 黑土地 part's
-    「全面提升粮食生产能力」 between 「巩固提升黑土地质量」 and a lead whose paragraph speaks of
-    黑土地): a lead is of the topic by its section, or by its paragraph naming the topic's words
+    """A lead between two leads of the topic under the same part continues it (in a part on some
+    resource, a lead on its yield between a lead naming the resource and one whose paragraph speaks
+    of it): a lead is of the topic by its section, or by its paragraph naming the topic's words
     LEAD_NAMED times."""
     terms = terms_for(topic)
     leads = [s for s in doc.sections if s.kind == "lead"]
