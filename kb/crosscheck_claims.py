@@ -20,6 +20,7 @@ from kb.types import Fact
 
 _DATA = Path(__file__).parent / "lexicon" / "crosscheck.toml"
 _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _YEAR = re.compile(r"(?<![^占]比)(?<!较)(20\d\d)\s*年(?!(?:基础上|相比|水平))")
 _CLAUSE_END = "，,。；;：:"
 
@@ -41,7 +42,7 @@ class Claim:
 
 
 def cn_number(text: str) -> float | None:
-    """九十五 → 95, 百 → 100, 一百 → 100, 三点五 → 3.5, 12.5 → 12.5."""
+    """九十五 → 95, 百 → 100, 一百 → 100, 三千 → 3000, 三点五 → 3.5, 12.5 → 12.5."""
     text = text.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
@@ -50,11 +51,8 @@ def cn_number(text: str) -> float | None:
     for ch in whole:
         if ch in _CN_DIGIT:
             cur = _CN_DIGIT[ch]
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch == "百":
-            total += (cur or 1) * 100
+        elif ch in _CN_UNIT:
+            total += (cur or 1) * _CN_UNIT[ch]
             cur = 0
         else:
             return None
@@ -86,6 +84,8 @@ def read_numerals(text: str) -> tuple[str, tuple[float, float] | None]:
         text = text.replace(word, "50%")
     for word, value in p["double"].items():
         text = text.replace(word, f"提高{value}%")
+    text = re.sub(p["counted"], lambda m: f"{m.group('verb')}{_fmt(v)}{m.group('unit')}"
+                  if (v := cn_number(m.group("num"))) is not None else m.group(0), text)
     value_range = None
     m = re.search(p["range"], text)
     if m:
@@ -148,6 +148,8 @@ def is_baseline(sentence: str) -> bool:
         return True
     if years and past and any(c in sentence for c in b["reported"]):
         return True
+    if years and past and not re.search(b["deadline"], sentence) and not any(w in sentence for w in b["intent"]):
+        return True  # 「2024年，全市完成……45万亩」: what was done
     m = re.search(b["past_value"], sentence)
     return bool(m and int(m.group("year")) <= b["latest_past_year"]
                 and not any(c in sentence for c in t["cues"] if c.startswith(("到", "至", "力争", "确保"))))

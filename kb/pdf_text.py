@@ -77,22 +77,23 @@ def _head_mark(line: str) -> tuple[list[str], str] | None:
 
 
 def place_displaced(line: str) -> str:
-    """「点位 类水 … 2035 Ⅰ—Ⅳ年」 → 「点位Ⅰ—Ⅳ类水」: the one run of displaced marks of a line goes back,
-    token by token in order, into the gaps between CJK characters, when the counts agree. A single
+    """「点位 类水 … 2035 Ⅰ—Ⅳ年」 → 「点位Ⅰ—Ⅳ类水」: the one run of displaced marks of a line (or a run at
+    its head and one more inside it, in that order) goes back, token by token in order, into the gaps
+    between CJK characters, when the counts agree. A single
     mark glued to the text after it (「“十四五”」 at a line's head) is the text's own, not a run."""
     head = _head_run(line)
-    if head is not None:
-        marks, rest = head
-    else:
-        runs = [m for m in _RUN.finditer(line) if all(_displaced(t) for t in m.group().split())
-                and (m.start() > 0 or len(m.group().split()) > 1 or m.group()[-1:].isspace() or m.end() == len(line))]
-        if len(runs) == 1:
-            marks = runs[0].group().split()
-            rest = line[:runs[0].start()] + line[runs[0].end():]
-        elif not runs and (single := _head_mark(line)) is not None:
-            marks, rest = single
-        else:
+    marks, rest = head if head is not None else ([], line)
+    runs = [m for m in _RUN.finditer(rest) if all(_displaced(t) for t in m.group().split())
+            and (m.start() > 0 or len(m.group().split()) > 1 or m.group()[-1:].isspace() or m.end() == len(rest))]
+    if len(runs) == 1:  # after a head run, the line's second object of marks (「“ ”（五）… 到2027 “ ”年」)
+        marks = marks + runs[0].group().split()
+        rest = rest[:runs[0].start()] + rest[runs[0].end():]
+    elif runs:
+        return line
+    elif head is None:
+        if (single := _head_mark(line)) is None:
             return line
+        marks, rest = single
     gaps = list(_GAP.finditer(rest))
     if len(gaps) != len(marks):
         return line

@@ -147,3 +147,41 @@ def test_checking_thresholds_are_read_from_kb_toml(tmp_path) -> None:
         (tmp_path / "kb.toml").write_text(f"[checking]\n{bad}\n", encoding="utf-8")
         with pytest.raises(ConfigError):
             load_settings(config_file=tmp_path / "kb.toml", env={})
+
+
+# ------------------------------------------------------- 6. kinds a blind test found wrong (d7)
+def test_a_passive_responsibility_names_the_body_after_you_not_the_task() -> None:
+    (claim,) = claims_of("乡村振兴年度工作要点由市农业农村局会同市财政、水利等有关部门编制。", 0, (), None)
+    assert (claim.fact.kind, claim.lead) == ("responsibility", "市农业农村局")
+    assert "财政" not in claim.duty and claim.duty.startswith("乡村振兴年度工作要点")
+
+
+@pytest.mark.parametrize("text", [
+    "2023年，全县新建村级污水处理站12座。",
+    "2024年全市完成高标准农田建设30万亩，改造老旧管网80公里。",
+])
+def test_a_past_year_with_what_was_done_is_no_claim(text) -> None:
+    assert claims_of(text, 0, (), None) == []
+
+
+@pytest.mark.parametrize("text", [
+    "2025年底前，全县新建村级污水处理站12座。",   # a deadline: 前 after the year
+    "力争2025年，全县新建村级污水处理站12座。",    # intent
+    "到2025年，高标准农田面积达到30万亩。",
+])
+def test_a_past_year_as_a_deadline_or_an_intent_is_still_a_claim(text) -> None:
+    assert claims_of(text, 0, (), None)
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("绿色产业产值达到十二亿元以上", "达到12亿元以上"),
+    ("新建三千二百座", "新建3200座"),
+    ("累计两万亩", "累计2万亩"),
+])
+def test_a_chinese_number_before_a_counting_unit_is_read_as_a_figure(text, read) -> None:
+    assert read in read_numerals(text)[0]
+
+
+@pytest.mark.parametrize("text", ["推行一处一策", "建设一个中心", "打造十个示范村"])
+def test_a_chinese_number_without_a_verb_of_value_is_left_as_written(text) -> None:
+    assert read_numerals(text)[0] == text

@@ -50,6 +50,9 @@ def test_one_odd_wide_line_does_not_set_the_page_width():
     # the run at a line's head, glued to its first character (a numbered part's 「（」)
     ("“ ”（二）加强管理。建成覆盖全域的 数字档案 系统", "（二）加强管理。建成覆盖全域的“数字档案”系统"),
     ("“ ”“（五）美化街区。持续推进 口袋公园 建", "（五）美化街区。持续推进“口袋公园”“建"),
+    # a run at the head and one more inside the line: the head's marks come first
+    ("“ ”（三）推进 美丽河湖 建设，到2030 “ ”年，城区 海绵城市 面积达到六成。",
+     "（三）推进“美丽河湖”建设，到2030 年，城区“海绵城市”面积达到六成。"),
 ])
 def test_marks_of_a_fallback_font_go_back_into_the_gaps_they_left(line, fixed):
     assert place_displaced(line) == fixed
@@ -61,6 +64,7 @@ def test_marks_of_a_fallback_font_go_back_into_the_gaps_they_left(line, fixed):
     "到2027 年，达到 35%。",                 # no displaced mark
     "PM2.5 浓度 — 2024 年",
     "“十四五”规划 期间",                     # a line's own opening mark, glued to its text
+    "“ ”（三）推进 美丽河湖 建设，到2030 “ ”年，城区 海绵城市 面积 “ ”",  # head run and two more
 ])
 def test_lines_whose_marks_and_gaps_do_not_agree_are_kept(line):
     assert place_displaced(line) == line
