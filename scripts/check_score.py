@@ -60,8 +60,12 @@ def _squash(s: str) -> str:
 
 
 def _match(statement: str, findings: list[dict]) -> list[dict]:
+    """The findings of the sentence holding the key statement; when the key statement is one clause of
+    a sentence with several claims, only the findings whose indicator (or task) stands in that clause."""
     key = _squash(statement)
-    return [f for f in findings if key in _squash(f["statement"]) or _squash(f["statement"]) in key]
+    found = [f for f in findings if key in _squash(f["statement"]) or _squash(f["statement"]) in key]
+    own = [f for f in found if (ind := _squash(f.get("indicator") or "")) and ind in key]
+    return own or found
 
 
 def _verdict(found: list[dict]) -> str:

@@ -177,6 +177,7 @@ def test_a_past_year_as_a_deadline_or_an_intent_is_still_a_claim(text) -> None:
     ("绿色产业产值达到十二亿元以上", "达到12亿元以上"),
     ("新建三千二百座", "新建3200座"),
     ("累计两万亩", "累计2万亩"),
+    ("生猪饲养量发展到三百二十万头", "发展到320万头"),
 ])
 def test_a_chinese_number_before_a_counting_unit_is_read_as_a_figure(text, read) -> None:
     assert read in read_numerals(text)[0]
@@ -185,3 +186,8 @@ def test_a_chinese_number_before_a_counting_unit_is_read_as_a_figure(text, read)
 @pytest.mark.parametrize("text", ["推行一处一策", "建设一个中心", "打造十个示范村"])
 def test_a_chinese_number_without_a_verb_of_value_is_left_as_written(text) -> None:
     assert read_numerals(text)[0] == text
+
+
+def test_a_lead_body_after_an_opening_clause_is_read() -> None:
+    (claim,) = claims_of("按照省里统一部署，市水利局会同市财政局等有关部门编制年度工作计划。", 0, (), None)
+    assert (claim.lead, claim.duty) == ("市水利局", "编制年度工作计划")
