@@ -20,7 +20,7 @@ from kb.brief_year import home_statements
 from kb.cite import CitationBuilder, sentence_around
 from kb.errors import BadInput
 from kb.labels import comparator_word
-from kb.topic_match import dense_in_topic, text_in_topic, topic_sections, under
+from kb.topic_match import dense_in_topic, terms_for, text_in_topic, topic_sections, under
 from kb.types import Document, Fact
 
 if TYPE_CHECKING:
@@ -84,6 +84,27 @@ def _clause_span(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int
     return a, b
 
 
+def own_clause(f: Fact) -> str:
+    """The target's own clause of its sentence; a follow-on clause that does not name its indicator
+    (「……面积力争达到70万亩，占旱田播种面积10%左右」) is said with the clause before it."""
+    clauses = CLAUSE_RE.findall(f.quote)
+    figure = re.compile(rf"(?<![\d.]){re.escape(f.value)}(?![\d.])") if f.value else None
+    i = next((i for i, c in enumerate(clauses) if figure and figure.search(c)), None)
+    if i is None:
+        return f.quote
+    if i > 0 and f.indicator[:2] not in clauses[i]:
+        return clauses[i - 1] + clauses[i]
+    return clauses[i]
+
+
+def indicator_cell(f: Fact) -> str:
+    """The indicator with the scope the source gives it (「黑土地保护工程项目区土壤有机质含量」, not only
+    「土壤有机质含量」): in the source's words when they stand together, else the scope in brackets."""
+    if not f.scope or f.scope in f.indicator:
+        return f.indicator
+    return f.scope + f.indicator if f.scope + f.indicator in f.quote else f"{f.indicator}（{f.scope}）"
+
+
 def source_comparator(quote: str, value: str, comparator: str) -> str:
     """The comparator as the source words it in the target's own clause (以内 stays 以内)."""
     own = next((c for c in CLAUSE_RE.findall(quote) if value and value in c), quote)
@@ -115,8 +136,8 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
         seen.add(key)
         section = f.path[-1] if f.path else ""
         if f.kind == "target":
-            own = next((c for c in CLAUSE_RE.findall(f.quote) if f.value and f.value in c), f.quote)
-            targets.append(Row((f.indicator, source_comparator(f.quote, f.value, f.comparator), f.value, f.unit,
+            own = own_clause(f)
+            targets.append(Row((indicator_cell(f), source_comparator(f.quote, f.value, f.comparator), f.value, f.unit,
                                 f"{f.year}年" if f.year else NO_YEAR, section), _fact_refs(cb, doc, f), own, f))
         else:
             task = (f.subject or f.quote).rstrip("。；，")
@@ -219,6 +240,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     listed = {d.cells[1] for d in deadlines}
     phases = [p for p in phases if p.cells[1] not in listed]  # a phase goal already a 时限任务 is listed once
     phase_note = (f"{'、'.join(silent)}的阶段目标中没有专门针对“{topic}”的表述" if silent else "")
+    absent_note = _undated_note(kb, docs, topic)
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
     scope = _scope(titles, topic, year, note, targets, deadlines, tasks, projects)
@@ -227,7 +249,22 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     others = [r for r in others if not taken & set(r.refs)]
     dated = tuple(r.fact for r in (*phases, *targets, *milestones, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
-                          tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic, tuple(others)))
+                          tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic, tuple(others),
+                          absent_note))
+
+
+def _undated_note(kb: KnowledgeBase, docs: list[Document], topic: str) -> str:
+    """A word of the topic's name (「碳中和」 of 碳达峰碳中和) that no dated statement of the documents
+    uses — no target, deadline or phase goal — while another word of the name is dated, is said:
+    the source sets it no target or year."""
+    ids = {d.doc_id for d in docs}
+    dated = [f.quote for f in kb.index.facts if f.doc_id in ids and f.year]
+    dated += [d.text[s.start:s.end] for d in docs for s in d.sections if s.kind == "phase"]
+    named = [w for w in terms_for(topic) if len(w) >= 2 and w != topic and w in topic]
+    words = [w for w in named if not any(w in q for q in dated)]
+    # only beside a word of the name the source does date (碳达峰 dated, 碳中和 not); a name of one
+    # word (蓝天 of 蓝天保卫战) is a slogan, not a goal the source could date
+    return f"原文没有为“{'”“'.join(words)}”提出目标或时间表" if words and len(words) < len(named) else ""
 
 
 def _scope(titles: str, topic: str, year: int | None, note: str, targets, deadlines, tasks, projects) -> str:
@@ -243,18 +280,18 @@ def _scope(titles: str, topic: str, year: int | None, note: str, targets, deadli
 
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,
                 sections: dict, homes: dict, targets: list[Row]) -> tuple[list[Row], list[Row]]:
-    """The other years' targets around ``year``: earlier ones of the indicators the brief's table
-    shows and of indicators the topic's own words name (an indicator whose name holds one of the
-    topic's words); later ones of the indicators the table shows (where a target goes next); and
-    the earlier years' deadlines stated in the topic's own sections."""
+    """The other years' targets around ``year``: those of the indicators the brief's table shows
+    (where a target comes from and goes next) and of indicators the topic's own words name (an
+    indicator whose name holds one of the topic's words); and the earlier years' deadlines stated
+    in the topic's own sections."""
     shown = {r.fact.indicator for r in targets if r.fact is not None}
     years = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year != year})
     out, steps = [], []
     for y in years:
         for doc in docs:
             rows, dated = _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id])
-            out += [r for r in rows if r.fact is not None and (r.fact.indicator in shown or (
-                y < year and text_in_topic(topic, r.fact.indicator)))]
+            out += [r for r in rows if r.fact is not None and (r.fact.indicator in shown
+                                                              or text_in_topic(topic, r.fact.indicator))]
             if y < year:
                 steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
     return out, steps

@@ -39,12 +39,13 @@ def _target_line(b: Brief) -> str:
     """The targets read aloud, year by year (those naming the topic first within a year); when none
     names the topic itself, the line says the figures are of related fields."""
     named = {id(r) for r in b.targets if text_in_topic(b.topic, r.cells[0], r.clause)}
-    ordered = sorted(b.targets, key=lambda r: (_year_key(r), id(r) not in named, min(r.refs, default=0)))
+    ordered = sorted(b.targets, key=lambda r: (id(r) not in named, _year_key(r), min(r.refs, default=0)))
     if any(r.cells[4] != NO_YEAR for r in ordered):  # a standing target without a year: in the table only
         ordered = [r for r in ordered if r.cells[4] != NO_YEAR]
     shown = ordered[:SUMMARY_TARGETS]
     said = dict.fromkeys(target_sentence(r) + ("（原文未写年份）" if r.cells[4] == NO_YEAR else "") + _ref(r.refs)
                          for r in shown)  # 「……均达到90%以上」 once
+    said = {t: None for t in said if not any(t != o and t[:t.rfind("[")] in o for o in said)}  # said within another
     label = ("主要目标：" if named else
              f"相关指标（原文没有直接以“{b.topic}”命名的量化指标，以下为相关领域的指标）：")
     return label + "".join(f"{t}。" for t in said)
@@ -54,16 +55,20 @@ def summary_lines(b: Brief) -> list[str]:
     """The 摘要 a trainer can read aloud: first what the source does not state for the brief's
     year, then the phase goals that name the topic, the goals and the deadlines in the source's
     words, the other years' targets, the task headings, then the phases silent on the topic."""
-    notes = [n for n in (b.year_note, b.phase_note) if n]
-    lines = [f"说明：{'；'.join(notes)}。"] if b.year_note else []  # what the year lacks: said first
+    notes = [n for n in (b.year_note, b.phase_note, b.absent_note) if n]
+    lines = [f"说明：{'；'.join(notes)}。"] if b.year_note or b.absent_note else []  # what the source lacks: first
     if b.phases:
         lines.append(_phase_line(b))
-    if b.targets:
-        lines.append(_target_line(b))
     named = sorted((r for r in b.milestones if text_in_topic(b.topic, r.cells[0], r.clause)),
                    key=_year_key)[:SUMMARY_MILESTONES]
-    if named:
-        lines.append("其他年份的目标：" + "".join(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named))
+    milestone_line = "".join(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named)
+    own_named = any(text_in_topic(b.topic, r.cells[0], r.clause) for r in b.targets)
+    if named and not own_named:  # the topic's own figures are of other years: they lead, the related fields follow
+        lines.append("主要目标（其他年份）：" + milestone_line)
+    if b.targets:
+        lines.append(_target_line(b))
+    if named and own_named:
+        lines.append("其他年份的目标：" + milestone_line)
     if b.deadlines:
         latest = max(r.cells[0] for r in b.deadlines)  # the brief's own year before the earlier steps
         ordered = sorted(topic_first(list(b.deadlines), b.topic, lambda r: r.cells[1]),
@@ -77,7 +82,7 @@ def summary_lines(b: Brief) -> list[str]:
         heads = [t.heading.cells[0].rstrip("。") for t in b.tasks]
         lines.append("重点任务：" + "；".join(heads[:SUMMARY_TASKS])
                      + (f"等{len(heads)}个方面" if len(heads) > SUMMARY_TASKS else "") + "。")
-    if b.phase_note and not b.year_note:
+    if b.phase_note and not (b.year_note or b.absent_note):
         lines.append(f"说明：{b.phase_note}。")
     return lines
 

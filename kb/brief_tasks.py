@@ -15,6 +15,8 @@ from kb.topic_match import dense_in_topic, terms_for, text_in_topic, under
 from kb.types import Document
 
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
+MEASURES_TOTAL = 36  # measures quoted in all: more tasks quote fewer each (a brief stays a few pages)
+MEASURES_MIN = 3  # ... but never fewer than this under one heading
 HEADING_MAX = 14  # a heading glued to a paragraph's end: at most this many characters before its 。
 _HEADING_STOP = re.compile(r"[，、；：\d“”（）]")
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks
@@ -51,15 +53,26 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
         head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
         if own and (head_in or len(named) >= 2):
-            out.append((s.start, _task(doc, topic, cb, head.lstrip("—－- "), own if head_in else named, s.path)))
+            out.append((s.start, head.lstrip("—－- "), own if head_in else named, s.path))
     leads = [s.path for s in doc.sections if s.kind == "lead"]
     for s in doc.sections:  # a topic section written without lead sentences: its title heads its sentences
         if s.kind != "section" or not under(s.path, secs) or any(p[:len(s.path)] == s.path for p in leads):
             continue
         own = [x for x in sentences if x.path == s.path and x.start > s.start and _measure(x, year)]
         if own:
-            out.append((s.start, _task(doc, topic, cb, _ORDINAL.sub("", s.title).strip(), own, s.path)))
-    return [t for _, t in sorted(out, key=lambda x: x[0])]
+            out.append((s.start, _ORDINAL.sub("", s.title).strip(), own, s.path))
+    cap = per_task_cap([len(pick) for _, _, pick, _ in out])
+    return [_task(doc, topic, cb, head, pick, path, cap) for _, head, pick, path in sorted(out, key=lambda x: x[0])]
+
+
+def per_task_cap(sizes: list[int]) -> int:
+    """Measures quoted under each heading: MEASURES_PER_TASK, less when the brief's tasks together
+    would quote more than MEASURES_TOTAL (a brief a trainer hands out stays a few pages), never
+    less than MEASURES_MIN."""
+    cap = MEASURES_PER_TASK
+    while cap > MEASURES_MIN and sum(min(n, cap) for n in sizes) > MEASURES_TOTAL:
+        cap -= 1
+    return cap
 
 
 def _displaced_heading(doc: Document, x, end: int, lead_starts: set[int]) -> bool:
@@ -91,11 +104,12 @@ def _concrete(text: str) -> int:
     return len(_DIGITS.findall(text)) + text.count("、") + text.count("“")
 
 
-def _task(doc: Document, topic: str, cb: CitationBuilder, head: str, pick: list, path: tuple[str, ...]) -> Task:
-    """At most MEASURES_PER_TASK of the measures, in the document's order: those naming the topic
-    first, then those naming most (a general opening sentence gives way to the concrete ones)."""
+def _task(doc: Document, topic: str, cb: CitationBuilder, head: str, pick: list, path: tuple[str, ...],
+          cap: int = MEASURES_PER_TASK) -> Task:
+    """At most ``cap`` of the measures, in the document's order: those naming the topic first, then
+    those naming most (a general opening sentence gives way to the concrete ones)."""
     ranked = sorted(pick, key=lambda x: (not text_in_topic(topic, x.text), -_concrete(x.text)))
-    shown = sorted(ranked[:MEASURES_PER_TASK], key=lambda x: x.start)
+    shown = sorted(ranked[:cap], key=lambda x: x.start)
     rows = tuple(_measure_row(doc, cb, x) for x in shown)
     return Task(Row((head,), ()), rows, len(pick) - len(shown), path)  # the heading is a label: measures are cited
 

@@ -42,3 +42,4 @@ class Brief:
     milestones: tuple[Row, ...] = ()  # other years' targets of the same indicators (a year brief)
     topic: str = ""
     elsewhere: tuple[Row, ...] = ()  # (sentence, section): the topic named in other chapters
+    absent_note: str = ""  # a word of the topic's name the documents never use (「原文没有出现“碳中和”」)

@@ -1,0 +1,61 @@
+"""What a brief says of its topic (kb.brief, kb.brief_tasks, kb.topic_match): a follow-on target said
+with the clause that names its indicator, the scope kept with the indicator, a word of the topic's
+name the source never dates said so, tasks kept to a few pages, and a lead naming the topic beside
+the topic's own leads taken in. Invented wording for the units, the real plan for the rest."""
+
+from __future__ import annotations
+
+from kb.brief import collect, indicator_cell, own_clause
+from kb.brief_summary import summary_lines
+from kb.brief_tasks import MEASURES_MIN, MEASURES_PER_TASK, MEASURES_TOTAL, per_task_cap
+from kb.types import Fact
+
+
+def _target(quote: str, indicator: str, value: str, scope: str = "") -> Fact:
+    return Fact("target", "d", quote, 0, len(quote), (), indicator=indicator, value=value, unit="%", year=2030,
+                scope=scope)
+
+
+def test_a_follow_on_clause_is_said_with_the_clause_naming_its_indicator() -> None:
+    q = "到2030年，再生水利用面积达到20万亩，占灌溉面积15%左右，管网漏损率下降。"
+    assert own_clause(_target(q, "再生水利用面积占灌溉面积比例", "15")) == "再生水利用面积达到20万亩，占灌溉面积15%左右，"
+    assert own_clause(_target(q, "再生水利用面积", "20")) == "再生水利用面积达到20万亩，"
+
+
+def test_the_scope_stays_with_its_indicator() -> None:
+    q = "示范区农田土壤有机质含量平均提高2%"
+    assert indicator_cell(_target(q, "农田土壤有机质含量", "2", "示范区")) == "示范区农田土壤有机质含量"
+    assert indicator_cell(_target("农田土壤有机质含量在示范区提高2%", "农田土壤有机质含量", "2", "示范区")) \
+        == "农田土壤有机质含量（示范区）"
+    assert indicator_cell(_target(q, "农田土壤有机质含量", "2")) == "农田土壤有机质含量"
+
+
+def test_tasks_quote_fewer_measures_each_when_there_are_many() -> None:
+    assert per_task_cap([5, 6, 2]) == MEASURES_PER_TASK
+    many = [MEASURES_PER_TASK] * 12
+    cap = per_task_cap(many)
+    assert cap == MEASURES_MIN or sum(min(n, cap) for n in many) <= MEASURES_TOTAL
+    assert per_task_cap([MEASURES_PER_TASK] * 100) == MEASURES_MIN
+
+
+def test_a_word_of_the_topic_name_the_plan_never_dates_is_said(kb) -> None:
+    b = collect(kb, "碳达峰碳中和", 2035)
+    assert "碳中和" in b.absent_note and "碳达峰" not in b.absent_note
+    assert summary_lines(b)[0].startswith("说明") and b.absent_note in summary_lines(b)[0]
+    assert not collect(kb, "蓝天保卫战", 2027).absent_note  # a one-word name: a slogan, nothing to date
+
+
+def test_the_topic_s_own_figures_of_other_years_lead_a_summary_without_its_own(kb) -> None:
+    lines = summary_lines(collect(kb, "碳达峰碳中和", 2035))
+    main = next(i for i, x in enumerate(lines) if x.startswith("主要目标"))
+    related = next(i for i, x in enumerate(lines) if x.startswith("相关指标"))
+    assert main < related and "非化石能源" in lines[main]
+
+
+def test_leads_naming_the_topic_beside_its_own_leads_bring_their_measures(kb) -> None:
+    b = collect(kb, "黑土地保护", 2027)
+    heads = [t.heading.cells[0] for t in b.tasks]
+    texts = " ".join(m.cells[0] for t in b.tasks for m in t.measures)
+    assert len(heads) >= 4 and "高标准农田" in texts and "保护性耕作" in texts
+    summary = " ".join(summary_lines(b))
+    assert "占旱田播种面积" in summary and "保护性耕作面积力争达到70万亩，占旱田播种面积10%左右" in summary
