@@ -102,6 +102,9 @@ def test_a_follow_up_of_a_thing_takes_the_place_of_the_word_sharing_it():
 
     _, follow = leaning_parts("城里对燃煤锅炉有啥要求？那农村的小锅炉呢？")
     assert "小锅炉" in follow.text and "有啥要求" in follow.text and "燃煤锅炉" not in follow.text
+    # X is asked of in place of every thing joined in the earlier question, not beside the rest
+    _, follow = leaning_parts("对工业企业、燃煤锅炉都有啥要求？小锅炉呢？")
+    assert follow.text == "对小锅炉都有啥要求？"
 
 
 def test_a_topic_stated_once_carries_into_a_later_part_without_one():

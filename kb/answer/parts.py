@@ -112,14 +112,19 @@ def _stated(kb: AnswerContext, part: Part, whole: Answer, sub: Answer, new: bool
 
 
 def _states(kb: AnswerContext, part: Part, ans: Answer) -> bool:
-    """A follow-up's answer states what it was asked of: its year, and its own words."""
+    """A follow-up's answer states what it was asked of: its year, and every word of its own."""
     if ans.status != "answered":
         return False
     if part.year and not _holds_year(ans, part.year):
         return False
     if part.scope:  # the scope is said by the documents it was asked of, not by words of the quote
         return True
-    return not part.of or bool(part.year and part.of == f"{part.year}年") or _held(kb, part.of, ans)
+    if not part.of or (part.year and part.of == f"{part.year}年"):
+        return True
+    # every word of X: the earlier part's thing shares some of them (燃煤锅炉 for 农村小锅炉)
+    words = kb.relevance.key_words(understand(part.of, kb.settings.max_question_chars, kb.index.tokenizer))
+    text = ans.answer + " ".join(c.quote for c in ans.citations)
+    return all(kb.relevance.present(w, text) for w in words)
 
 
 def _merge(question: str, pieces: list[Answer], missing: list[str]) -> Answer:

@@ -206,8 +206,33 @@ def _subject_span(question: str, x: str) -> tuple[int, int] | None:
               if len(w) >= 2 and _CJK.search(w) and not is_question_word(w)]
     best = max(shared, default=None)
     if best is not None and best[0] > 0:
-        return best[3], best[4]
+        return _joined(question, best[3], best[4])
     return spans[0] if len(spans) == 1 else None
+
+
+def _joined(question: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened over the things joined to it (「燃煤锅炉和企业自备燃煤机组」): the words of
+    the plan on either side of a joiner, up to the question words."""
+    from kb.question_words import is_question_word
+
+    joiners = set(word_list("asks.toml", "joiners"))
+    tokens = _tokens(question)
+    i = next(n for n, (_, a, b) in enumerate(tokens) if a <= start < b)
+    j = next(n for n, (_, a, b) in enumerate(tokens) if a < end <= b)
+
+    def thing(n: int) -> bool:
+        w = tokens[n][0]
+        return len(w) >= 2 and bool(_CJK.search(w)) and not is_question_word(w)
+
+    while j + 2 < len(tokens) and tokens[j + 1][0] in joiners and thing(j + 2):
+        j += 2
+        while j + 1 < len(tokens) and thing(j + 1):
+            j += 1
+    while i - 2 >= 0 and tokens[i - 1][0] in joiners and thing(i - 2):
+        i -= 2
+        while i - 1 >= 0 and thing(i - 1):
+            i -= 1
+    return tokens[i][1], tokens[j][2]
 
 
 def _indicator_spans(text: str) -> list[tuple[int, int]]:
