@@ -73,3 +73,127 @@ def test_a_year_not_found_is_named_without_a_number_no_quote_holds(kb):
 
     ans = kb.ask("生态环境监管体系，2000年和2035年各要达到什么程度？")
     assert ungrounded_numbers(ans.answer, ans.citations) == [], ans.answer
+
+
+# Parts that lean on an earlier part (issue #17; kb/query/parts.py leaning_parts). Wording invented.
+
+def test_a_follow_up_asks_the_earlier_question_of_another_indicator():
+    from kb.query.parts import leaning_parts
+
+    first, follow = leaning_parts("到2030年细颗粒物浓度得压到多少？那臭氧呢？")
+    assert follow.leans == "follow_up" and follow.of == "臭氧"
+    assert "臭氧" in follow.text and "2030" in follow.text and "细颗粒物" not in follow.text
+    assert "得压到多少" in follow.text  # the earlier part's ask, unchanged
+    assert first.text.startswith("到2030年细颗粒物")
+
+
+def test_a_follow_up_naming_a_year_asks_the_same_indicator_of_that_year():
+    from kb.query.parts import leaning_parts
+
+    _, follow = leaning_parts("新能源公交车占比2027年定了多少？那2035年呢？")
+    assert follow.leans == "follow_up" and follow.year == 2035
+    assert "新能源公交车占比" in follow.text and "2035" in follow.text and "2027" not in follow.text
+    _, follow = leaning_parts("森林覆盖率要达到多少？2030年呢？")  # no year before: the year is put in
+    assert follow.text.startswith("2030年森林覆盖率")
+
+
+def test_a_follow_up_of_a_thing_takes_the_place_of_the_word_sharing_it():
+    from kb.query.parts import leaning_parts
+
+    _, follow = leaning_parts("城里对燃煤锅炉有啥要求？那农村的小锅炉呢？")
+    assert "小锅炉" in follow.text and "有啥要求" in follow.text and "燃煤锅炉" not in follow.text
+    # X is asked of in place of every thing joined in the earlier question, not beside the rest
+    _, follow = leaning_parts("对工业企业、燃煤锅炉都有啥要求？小锅炉呢？")
+    assert follow.text == "对小锅炉都有啥要求？"
+
+
+def test_a_topic_stated_once_carries_into_a_later_part_without_one():
+    from kb.query.parts import leaning_parts
+
+    first, later = leaning_parts("秸秆这方面，综合利用率要到多少？田里焚烧怎么管？")
+    assert later.leans == "topic" and later.text == "秸秆这方面，田里焚烧怎么管？"
+    assert first.leans == ""
+    # a later part with an indicator of its own stands alone
+    _, own = leaning_parts("扬尘这块，道路清扫有啥要求？森林覆盖率要到多少？")
+    assert own.leans == "" and own.text == "森林覆盖率要到多少？"
+
+
+def test_a_later_part_naming_nothing_is_asked_with_the_first():
+    from kb.query.parts import leaning_parts
+
+    _, later = leaning_parts("湿地保护率要提高到多少？哪年要做到？")
+    assert later.leans == "subject" and later.text.startswith("湿地保护率要提高到多少") and later.text.endswith("哪年要做到？")
+    _, city = leaning_parts("湿地保护率国家要求多少？市里定的是多少？")  # a scope of its own: stands alone
+    assert city.leans == ""
+
+
+def test_the_whole_question_is_what_comes_before_its_follow_ups():
+    from kb.query.parts import own_question
+
+    assert own_question("到2030年细颗粒物浓度得压到多少？那臭氧呢？") == "到2030年细颗粒物浓度得压到多少？"
+    assert own_question("规划的第一阶段是哪几年？") == "规划的第一阶段是哪几年？"
+
+
+def _grounded(kb, ans):
+    from kb.cite import ungrounded_numbers
+
+    assert ungrounded_numbers(ans.answer, ans.citations) == [], ans.answer
+    for c in ans.citations:
+        assert kb.index.docs[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def test_a_year_follow_up_gets_that_years_target(kb):
+    ans = kb.ask("新能源公交车占比2027年定了多少？那2035年呢？")
+    assert ans.status == "answered"
+    quotes = {y: [c.quote for c in ans.citations if y in c.quote] for y in ("2027", "2035")}
+    assert quotes["2027"] and quotes["2035"], ans.answer
+    _grounded(kb, ans)
+
+
+def test_a_follow_up_the_documents_do_not_answer_is_said_to_be_not_found(kb):
+    """Never a wrong number: the earlier part's figure is not given for the follow-up's indicator."""
+    ans = kb.ask("到2027年细颗粒物浓度得压到多少？那臭氧呢？")
+    assert ans.status == "answered"
+    lines = ans.answer.splitlines()
+    assert "30" in lines[0] and "臭氧" not in lines[0]
+    assert any("臭氧" in line and "没有找到" in line for line in lines[1:]), ans.answer
+    _grounded(kb, ans)
+    # another group's year: the 2035 figure shared with 公交车 is not given for 2027
+    ans = kb.ask("到2027年新能源公交车占比要多少？那出租车呢？")
+    assert "72%" in ans.answer and "90%" not in ans.answer
+    assert any("出租车" in line and "没有找到" in line for line in ans.answer.splitlines()), ans.answer
+
+
+def test_a_follow_up_of_a_thing_is_answered_from_its_own_passage(kb):
+    ans = kb.ask("城里对燃煤锅炉有啥要求？那农村的小锅炉呢？")
+    assert ans.status == "answered"
+    assert any("小锅炉" in c.quote for c in ans.citations), ans.answer
+    _grounded(kb, ans)
+
+
+def test_a_later_part_is_answered_within_the_topic_or_not_at_all(kb):
+    """「扬尘这块，……？工地……？」: the later part's quote is about 扬尘 (its quote or section), never
+    another topic's sentence that shares a word (施工 noise)."""
+    ans = kb.ask("扬尘这一块，道路清扫国家有啥要求？工地上要怎么管？")
+    assert ans.status == "answered"
+    for c in ans.citations:
+        assert "扬尘" in c.quote + c.section, (c.quote, c.section)
+    _grounded(kb, ans)
+
+
+def test_a_follow_up_naming_a_scope_asks_the_earlier_question_of_it():
+    from kb.query.parts import leaning_parts
+
+    _, follow = leaning_parts("国家要求重污染天数比率控制在多少？那市里呢？")
+    assert follow.scope and follow.text == "市里要求重污染天数比率控制在多少？"
+    _, follow = leaning_parts("细颗粒物2027年要降到多少？那桦甸市呢？")  # no scope before: put in front
+    assert follow.scope and follow.text.startswith("桦甸市细颗粒物2027年")
+    assert len(leaning_parts("到2030年细颗粒物浓度得压到多少？那其他的呢？")) == 1  # points, names nothing
+
+
+def test_a_scope_follow_up_is_asked_of_that_scopes_documents(kb):
+    ans = kb.ask("国家要求重污染天数比率控制在多少？那市里呢？")
+    assert ans.status == "answered"
+    levels = {kb.index.docs[c.doc_id].meta.level for c in ans.citations}
+    assert levels == {"municipal", "national"}, ans.answer
+    _grounded(kb, ans)

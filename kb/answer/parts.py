@@ -1,7 +1,12 @@
 """A question that asks several things (kb/query/parts.py) gets each thing answered: the whole
 question is answered first; when it is answered, a part whose key words its quotes do not hold is
 answered on its own and added, with its own citations (renumbered after the others). A part no quote answers is
-named, with 请核对原文 — never guessed, never said to be absent (the words may differ)."""
+named, with 请核对原文 — never guessed, never said to be absent (the words may differ).
+
+A part that leans on an earlier one (kb/query/parts.py `leaning_parts`) is asked as it is meant: within
+the topic stated once, or with the first part when it names nothing of its own; a follow-up 「X呢？」
+is the earlier question asked of X, and is added only when its quotes state X (its words, or its
+year) — else it is named as not found, never answered with the earlier part's figure."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from kb.cite import ungrounded_numbers
 from kb.query import understand
-from kb.query.parts import question_parts, year_parts
+from kb.query.parts import Part, leaning_parts, own_question, topic_clause, year_parts
 from kb.types import Answer
 
 if TYPE_CHECKING:
@@ -20,7 +25,9 @@ if TYPE_CHECKING:
     from kb.answer.explain import Explain
 
 _SPAN = re.compile(r"(20\d\d)\s*[—–\-]+\s*(20\d\d)")
-Ask = Callable[[str], "tuple[Answer, Explain]"]
+# ask(part, own_documents): a part asked of the documents the whole question names, or (a
+# follow-up naming another scope, 「市里呢？」) of the documents it names itself
+Ask = Callable[[str, bool], "tuple[Answer, Explain]"]
 
 
 def _held(kb: AnswerContext, part: str, ans: Answer) -> bool:
@@ -42,29 +49,41 @@ def _holds_year(ans: Answer, year: int) -> bool:
 
 def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Explain,
                  ask: Ask) -> tuple[Answer, Explain]:
-    parts = question_parts(question)
+    parts = leaning_parts(question)
     if whole.status != "answered":
         # Parts are only added to an answer: asked alone, the parts of a question nobody answered
         # gave more asserted wrong answers than right ones on the eval sets (README, 多问)
         return whole, explained
     pieces: list[Answer] = [whole]
     missing: list[str] = []
+    exact: list[str] = []  # follow-ups and years not found: said so (what they ask is exact)
     for part in parts if len(parts) >= 2 else ():
-        if any(_held(kb, part, p) for p in pieces):
+        # a part asked with the first (it names nothing of its own) or of another thing (X呢)
+        # is not held by the first's words: it is asked, and kept only with new citations
+        if part.leans not in ("subject", "follow_up") and any(_held(kb, part.text, p) for p in pieces):
             continue
-        sub, _ = ask(part)
+        sub, _ = ask(part.text, part.scope)
         seen = {(c.doc_id, c.start) for p in pieces for c in p.citations}
-        if sub.status == "answered" and not all((c.doc_id, c.start) in seen for c in sub.citations):
+        new = sub.status == "answered" and not all((c.doc_id, c.start) in seen for c in sub.citations)
+        if part.leans == "subject":  # asked with the first part's words: a quote said already answers that one again
+            new = new and not any((c.doc_id, c.start) in seen for c in sub.citations)
+        if new and part.leans == "topic" and not _within(kb, part, sub):
+            missing.append(part.text)  # answered outside the topic the asker set: another question
+        elif new and (part.leans != "follow_up" or _states(kb, part, sub)):
             pieces.append(sub)
-        else:
-            missing.append(part)
+        elif part.leans == "follow_up" and not _stated(kb, part, whole, sub, new):
+            exact.append(part.text)
+        elif part.leans != "follow_up":
+            missing.append(part.text)
     missing = [m for m in missing if not any(_held(kb, m, p) for p in pieces)]
     if len(pieces) == 1:
         missing = []  # nothing added: the whole answer stands as it was (a part's words may differ)
-    for year, part in year_parts(question):  # 「2026年和2032年分别……」: each year asked gets its own
+    missing += exact
+    # the years a follow-up asked are its own; the other parts' years are each asked as before
+    for year, part in year_parts(own_question(question)):  # 「2026年和2032年分别……」: each year asked gets its own
         if any(_holds_year(p, year) for p in pieces):
             continue
-        sub, _ = ask(part)
+        sub, _ = ask(part, False)
         seen = {(c.doc_id, c.start) for p in pieces for c in p.citations}
         if sub.status == "answered" and _holds_year(sub, year) and not all((c.doc_id, c.start) in seen for c in sub.citations):
             pieces.append(sub)
@@ -73,6 +92,39 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
     if len(pieces) == 1 and not missing:
         return whole, explained
     return _merge(question, pieces, missing), explained
+
+
+def _within(kb: AnswerContext, part: Part, ans: Answer) -> bool:
+    """A part asked within a topic is answered by quotes in it: the topic's words stand in the
+    answer, its quotes or their sections."""
+    q = understand(topic_clause(part.text), kb.settings.max_question_chars, kb.index.tokenizer)
+    words = kb.relevance.key_words(q)
+    text = " ".join([ans.answer, *(c.quote for c in ans.citations), *(c.section for c in ans.citations)])
+    return not words or kb.relevance.coverage(words, text) >= kb.settings.answering.part_covered
+
+
+def _stated(kb: AnswerContext, part: Part, whole: Answer, sub: Answer, new: bool) -> bool:
+    """A follow-up not added is stated already: by the whole answer, or (another scope, whose
+    documents the whole answer need not be from) by its own answer repeating the whole's quotes."""
+    if part.scope:
+        return sub.status == "answered" and not new
+    return _states(kb, part, whole)
+
+
+def _states(kb: AnswerContext, part: Part, ans: Answer) -> bool:
+    """A follow-up's answer states what it was asked of: its year, and every word of its own."""
+    if ans.status != "answered":
+        return False
+    if part.year and not _holds_year(ans, part.year):
+        return False
+    if part.scope:  # the scope is said by the documents it was asked of, not by words of the quote
+        return True
+    if not part.of or (part.year and part.of == f"{part.year}年"):
+        return True
+    # every word of X: the earlier part's thing shares some of them (燃煤锅炉 for 农村小锅炉)
+    words = kb.relevance.key_words(understand(part.of, kb.settings.max_question_chars, kb.index.tokenizer))
+    text = ans.answer + " ".join(c.quote for c in ans.citations)
+    return all(kb.relevance.present(w, text) for w in words)
 
 
 def _merge(question: str, pieces: list[Answer], missing: list[str]) -> Answer:

@@ -23,6 +23,7 @@ from kb.answer.parts import answer_parts
 from kb.cite import CitationBuilder, sentence_around
 from kb.lexicon import pattern
 from kb.query.documents import choose_documents
+from kb.query.parts import own_question
 from kb.retrieve import Filters
 from kb.select.features import Proposal, add_agreement, features
 from kb.select.model import load_model
@@ -44,7 +45,8 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
     """The answer and how it was reached: the typed query, every candidate with its score (the
     model's probability of being right), the chosen strategy and the confidence. A question of
     several parts gets the parts its answer leaves out answered on their own (kb.answer.parts)."""
-    ans, e = _explain_whole(kb, question, k, filters, explain)
+    # a follow-up 「X呢？」 is a question of its own (kb.answer.parts): the whole is what comes before it
+    ans, e = _explain_whole(kb, own_question(question), k, filters, explain)
     part_filters = filters
     if not (filters and (filters.doc_id or filters.level or filters.doc_ids)):
         # each part is asked of the documents the whole question names (「《意见》的主要目标……？到2035年
@@ -54,7 +56,8 @@ def explain_question(kb: AnswerContext, question: str, k: int = 5, filters: Filt
             return ans, e
         if choice.doc_ids:
             part_filters = Filters(doc_ids=choice.doc_ids)
-    return answer_parts(kb, question, ans, e, lambda part: _explain_whole(kb, part, k, part_filters, explain))
+    return answer_parts(kb, question, ans, e,
+                        lambda part, own=False: _explain_whole(kb, part, k, filters if own else part_filters, explain))
 
 
 def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | None,
