@@ -12,7 +12,6 @@ from kb.brief_types import NO_YEAR
 from kb.brief_year import home_chapters
 from kb.cite import numbers_in
 from kb.cli import main
-from kb.topic_match import text_in_topic
 from kb.errors import BadInput
 from kb.topic_match import text_in_topic, topic_sections, under
 
