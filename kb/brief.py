@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.brief_projects import _ITEM_NUMBER, _projects  # noqa: F401 (re-exported)
+from kb.brief_same import same_indicator
 from kb.brief_tasks import elsewhere
 from kb.brief_tasks import tasks as topic_tasks
 from kb.brief_text import _compact, _ref, target_sentence  # noqa: F401 (re-exported)
@@ -281,17 +282,18 @@ def _scope(titles: str, topic: str, year: int | None, note: str, targets, deadli
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,
                 sections: dict, homes: dict, targets: list[Row]) -> tuple[list[Row], list[Row]]:
     """The other years' targets around ``year``: those of the indicators the brief's table shows
-    (where a target comes from and goes next) and of indicators the topic's own words name (an
-    indicator whose name holds one of the topic's words); and the earlier years' deadlines stated
-    in the topic's own sections."""
+    (where a target comes from and goes next, also worded shorter or longer), of indicators the
+    topic's own words name (an indicator whose name holds one of the topic's words), and those
+    stated in the topic's own sections; and the earlier years' deadlines stated there."""
     shown = {r.fact.indicator for r in targets if r.fact is not None}
     years = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year != year})
     out, steps = [], []
     for y in years:
         for doc in docs:
             rows, dated = _facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id])
-            out += [r for r in rows if r.fact is not None and (r.fact.indicator in shown
-                                                              or text_in_topic(topic, r.fact.indicator))]
+            out += [r for r in rows if r.fact is not None and (
+                same_indicator(r.fact.indicator, shown) or text_in_topic(topic, r.fact.indicator)
+                or under(r.fact.path, sections[doc.doc_id]))]
             if y < year:
                 steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
     return out, steps

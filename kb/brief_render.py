@@ -115,10 +115,10 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
             para(f"{phase}：{'；'.join(goals)}", "List Bullet")
     if b.targets:
         d.add_heading("目标指标", level=1)
-        _table(d, ("指标", "要求", "数值", "单位", "期限", "章节", "出处"), b.targets, (4.0, 1.4, 1.5, 2.2, 2.0, 3.7, 1.2))
+        _table(d, ("指标", "要求", "数值", "单位", "期限", "章节", "出处"), b.targets, (4.0, 1.4, 1.9, 2.2, 2.0, 3.3, 1.2))
     if b.milestones:
         d.add_heading(milestone_heading(b), level=1)
-        _table(d, ("指标", "要求", "数值", "单位", "期限", "章节", "出处"), b.milestones, (4.0, 1.4, 1.5, 2.2, 2.0, 3.7, 1.2))
+        _table(d, ("指标", "要求", "数值", "单位", "期限", "章节", "出处"), b.milestones, (4.0, 1.4, 1.9, 2.2, 2.0, 3.3, 1.2))
     if b.deadlines:
         d.add_heading("时限任务", level=1)
         _table(d, ("期限", "任务", "章节", "出处"), b.deadlines, (1.8, 8.6, 4.4, 1.2))

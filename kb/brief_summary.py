@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.brief_projects import _ITEM_NUMBER
+from kb.brief_same import same_indicator
 from kb.brief_text import _ref, target_sentence
 from kb.brief_types import NO_YEAR, Brief
 from kb.brief_year import topic_first
@@ -59,9 +60,12 @@ def summary_lines(b: Brief) -> list[str]:
     lines = [f"说明：{'；'.join(notes)}。"] if b.year_note or b.absent_note else []  # what the source lacks: first
     if b.phases:
         lines.append(_phase_line(b))
-    named = sorted((r for r in b.milestones if text_in_topic(b.topic, r.cells[0], r.clause)),
-                   key=_year_key)[:SUMMARY_MILESTONES]
-    milestone_line = "".join(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named)
+    shown = {r.fact.indicator for r in b.targets if r.fact is not None}
+    named = sorted((r for r in b.milestones if text_in_topic(b.topic, r.cells[0], r.clause)
+                    or (r.fact is not None and same_indicator(r.fact.indicator, shown))),
+                   key=lambda r: (not text_in_topic(b.topic, r.cells[0], r.clause), _year_key(r)))[:SUMMARY_MILESTONES]
+    named = sorted(named, key=_year_key)
+    milestone_line = "".join(dict.fromkeys(f"{target_sentence(r)}{_ref(r.refs)}。" for r in named))  # a shared clause once
     own_named = any(text_in_topic(b.topic, r.cells[0], r.clause) for r in b.targets)
     if named and not own_named:  # the topic's own figures are of other years: they lead, the related fields follow
         lines.append("主要目标（其他年份）：" + milestone_line)

@@ -15,8 +15,8 @@ from kb.topic_match import dense_in_topic, terms_for, text_in_topic, under
 from kb.types import Document
 
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
-MEASURES_TOTAL = 36  # measures quoted in all: more tasks quote fewer each (a brief stays a few pages)
-MEASURES_MIN = 3  # ... but never fewer than this under one heading
+MEASURES_TOTAL = 48  # measures quoted in all: more tasks quote fewer each (a brief stays a few pages)
+MEASURES_MIN = 4  # ... but never fewer than this under one heading
 HEADING_MAX = 14  # a heading glued to a paragraph's end: at most this many characters before its 。
 _HEADING_STOP = re.compile(r"[，、；：\d“”（）]")
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks

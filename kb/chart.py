@@ -86,12 +86,12 @@ def _drop_last_word(text: str) -> str:
 def label(f: Fact) -> str:
     """A target in the source's comparator word (「1.2%以内」 stays 以内); a deadline's task whole."""
     if f.kind == "target":
-        from kb.brief import source_comparator
+        from kb.brief import indicator_cell, source_comparator
 
         word = source_comparator(f.quote, f.value, f.comparator)
         after = word in _BOUND.values() or word.startswith("以")
         value = f"{f.value}{f.unit}{word}" if after else f"{word}{f.value}{f.unit}"
-        return f"{f.indicator} {value}" if f.indicator else value
+        return f"{indicator_cell(f)} {value}" if f.indicator else value
     return (f.subject or f.quote).rstrip("。；，")
 
 

@@ -88,8 +88,7 @@ def _between(topic: str, doc: Document, paths: set[tuple[str, ...]]) -> set[tupl
     """A lead between two leads of the topic under the same part continues it (in a part on some
     resource, a lead on its yield between a lead naming the resource and one whose paragraph speaks
     of it): a lead is of the topic by its section, or by its paragraph naming the topic's words
-    LEAD_NAMED times. A lead of the latter kind is of the topic itself when a lead of the topic's
-    sections stands under the same part."""
+    LEAD_NAMED times."""
     terms = terms_for(topic)
     leads = [s for s in doc.sections if s.kind == "lead"]
 
@@ -98,12 +97,9 @@ def _between(topic: str, doc: Document, paths: set[tuple[str, ...]]) -> set[tupl
         return under(s.path, paths) or sum(text.count(w) for w in terms) >= LEAD_NAMED
 
     inside = [of_topic(s) for s in leads]
-    between = {leads[i].path for i in range(1, len(leads) - 1)
-               if not inside[i] and inside[i - 1] and inside[i + 1]
-               and leads[i - 1].path[:-1] == leads[i].path[:-1] == leads[i + 1].path[:-1]}
-    # a lead whose paragraph names the topic, beside a lead of the topic's sections under the same part
-    parts = {s.path[:-1] for s in leads if under(s.path, paths)}
-    return between | {s.path for s, named in zip(leads, inside) if named and s.path[:-1] in parts}
+    return {leads[i].path for i in range(1, len(leads) - 1)
+            if not inside[i] and inside[i - 1] and inside[i + 1]
+            and leads[i - 1].path[:-1] == leads[i].path[:-1] == leads[i + 1].path[:-1]}
 
 
 def _shares(a: str, b: str, n: int = SLOGAN_MIN) -> bool:

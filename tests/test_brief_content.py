@@ -59,3 +59,18 @@ def test_leads_naming_the_topic_beside_its_own_leads_bring_their_measures(kb) ->
     assert len(heads) >= 4 and "高标准农田" in texts and "保护性耕作" in texts
     summary = " ".join(summary_lines(b))
     assert "占旱田播种面积" in summary and "保护性耕作面积力争达到70万亩，占旱田播种面积10%左右" in summary
+
+
+def test_an_indicator_worded_shorter_is_the_same_one() -> None:
+    from kb.brief_same import same_indicator
+
+    assert same_indicator("“示范村”比例", {"全县“示范村”比例"})
+    assert same_indicator("污泥处置率", {"城市污泥处置率"})
+    assert not same_indicator("比例", {"全县“示范村”比例"})  # too short to be one indicator
+    assert not same_indicator("污泥处置率", {"垃圾分类覆盖率"})
+
+
+def test_other_years_of_the_topic_s_own_sections_and_shorter_wordings_are_shown(kb) -> None:
+    b = collect(kb, "农村人居环境", 2027)
+    later = {r.fact.indicator for r in b.milestones if r.fact is not None and r.fact.year == 2035}
+    assert any("新三通" in i for i in later) and "无害化处理率" in later
