@@ -1,7 +1,8 @@
 """What a brief says of its topic (kb.brief, kb.brief_tasks, kb.topic_match): a follow-on target said
 with the clause that names its indicator, the scope kept with the indicator, a word of the topic's
-name the source never dates said so, tasks kept to a few pages, and a lead naming the topic beside
-the topic's own leads taken in. Invented wording for the units, the real plan for the rest."""
+name the source never dates said so, tasks kept to a few pages, headings whose measures name the
+topic, and other years' targets of the topic's sections. Invented wording for the units, the real
+plan for the rest."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def test_the_topic_s_own_figures_of_other_years_lead_a_summary_without_its_own(k
     assert main < related and "非化石能源" in lines[main]
 
 
-def test_leads_naming_the_topic_beside_its_own_leads_bring_their_measures(kb) -> None:
+def test_headings_whose_measures_name_the_topic_bring_those_measures(kb) -> None:
     b = collect(kb, "黑土地保护", 2027)
     heads = [t.heading.cells[0] for t in b.tasks]
     texts = " ".join(m.cells[0] for t in b.tasks for m in t.measures)
