@@ -92,6 +92,19 @@ class KnowledgeBase:
                 return local
         return docs
 
+    def chosen_documents(self, doc: str | None = None) -> list[Document]:
+        """Documents a brief draws on or a department plan is checked against: by default the most
+        local level's (local_documents); ``doc`` names one document by its id, or ``all``."""
+        docs = list(self.documents())
+        if doc == "all":
+            return docs
+        if doc:
+            chosen = [d for d in docs if d.doc_id == doc]
+            if not chosen:
+                raise BadInput(f"语料库中没有文件 {doc}", "用 `kb docs` 查看文件编号，或用 all 表示全部文件")
+            return chosen
+        return self.local_documents()
+
     def document(self, doc_id: str) -> Document:
         if not isinstance(doc_id, str) or not _DOC_ID_RE.match(doc_id) or ".." in doc_id:
             shown = doc_id[:60] + "…" if isinstance(doc_id, str) and len(doc_id) > 60 else doc_id

@@ -180,15 +180,7 @@ def brief_documents(kb: KnowledgeBase, doc: str | None = None) -> list[Document]
     """The documents a brief draws on: by default those of the most local level in the corpus (the
     city's own plan: a trainer's brief on the city must not mix in national wording); ``doc`` names
     one document by its id, or ``all``."""
-    docs = list(kb.documents())
-    if doc == "all":
-        return docs
-    if doc:
-        chosen = [d for d in docs if d.doc_id == doc]
-        if not chosen:
-            raise BadInput(f"语料库中没有文件 {doc}", "用 `kb docs` 查看文件编号，或用 all 表示全部文件")
-        return chosen
-    return kb.local_documents()
+    return kb.chosen_documents(doc)
 
 
 def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str | None = None) -> Brief:

@@ -171,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="把部门方案与原文逐条核对", description="把部门方案与原文逐条核对")
     c.add_argument("file", type=Path, metavar="文件", help="部门方案（txt、docx 或 pdf）")
+    c.add_argument("--against", metavar="文件编号",
+                   help="对照哪份文件核对：文件编号，或 all 表示全部文件（默认：最基层一级的文件，即市规划）")
     _json_flag(c)
 
     br = sub.add_parser("brief", help="生成一个主题的简报材料", description="生成一个主题的简报材料")

@@ -47,7 +47,7 @@ def cmd_targets(args: argparse.Namespace, kb) -> int:
 def cmd_check(args: argparse.Namespace, kb) -> int:
     from kb.crosscheck import check_file, findings_json
 
-    findings = check_file(kb, args.file)
+    findings = check_file(kb, args.file, args.against)
     if args.json:
         print_json(findings_json(findings))
     else:

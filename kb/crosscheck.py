@@ -1,6 +1,7 @@
 """Cross-check a department plan against the source: statement by statement, each target, deadline
-and responsibility is consistent with, in conflict with, or absent from the facts of every
-document in the corpus (kb.crosscheck_claims reads the claims, kb.crosscheck_judge judges them).
+and responsibility is consistent with, in conflict with, or absent from the facts of the city's
+plan, or of another document of the corpus, or of all of them (kb.crosscheck_claims reads the
+claims, kb.crosscheck_judge judges them).
 
 Nothing from the uploaded plan is written anywhere: it is read into memory and discarded."""
 
@@ -40,11 +41,14 @@ def read_plan(data: bytes, name: str, max_mb: float) -> str:
 
 
 def check_text(kb: KnowledgeBase, text: str,
-               on_sentence: Callable[[int, list[Finding]], None] | None = None) -> list[Finding]:
+               on_sentence: Callable[[int, list[Finding]], None] | None = None,
+               against: str | None = None) -> list[Finding]:
     """One finding per checkable statement and indicator (target, deadline or responsibility),
-    judged against every document of the corpus; prose and 现状 statements give none.
-    ``on_sentence(chars done, findings so far)`` is called before each sentence (progress, budgets;
-    it may raise to stop the check)."""
+    judged against the documents ``against`` names (kb.chosen_documents: by default the city's own
+    plan; a document id, or ``all``); each finding cites the document it compared with. Prose and
+    现状 statements give none. ``on_sentence(chars done, findings so far)`` is called before each
+    sentence (progress, budgets; it may raise to stop the check)."""
+    sources = frozenset(d.doc_id for d in kb.chosen_documents(against))
     sections = parse_sections(text)
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
@@ -60,7 +64,7 @@ def check_text(kb: KnowledgeBase, text: str,
         for claim in claims_of(sent.text, sent.start, sent.path, context_year):
             if claim.fact.year:
                 context_year = claim.fact.year
-            judged.append(judge(kb, claim))
+            judged.append(judge(kb, claim, sources))
         for finding in said_once(judged):
             key = (finding.statement, finding.indicator)
             if key not in seen:
@@ -69,12 +73,12 @@ def check_text(kb: KnowledgeBase, text: str,
     return findings
 
 
-def check_file(kb: KnowledgeBase, path: Path) -> list[Finding]:
+def check_file(kb: KnowledgeBase, path: Path, against: str | None = None) -> list[Finding]:
     if not path.is_file():
         raise BadInput(f"文件不存在：{path}", "请给出部门方案文件的路径")
     with path.open("rb") as fh:
         data = fh.read(int(kb.settings.max_upload_mb * 1024 * 1024) + 1)
-    return check_text(kb, read_plan(data, path.name, kb.settings.max_upload_mb))
+    return check_text(kb, read_plan(data, path.name, kb.settings.max_upload_mb), against=against)
 
 
 def findings_json(findings: list[Finding]) -> dict:

@@ -169,11 +169,14 @@ def _differences(claim: Claim, f: Fact, src: Fact) -> list[str]:
     return diffs
 
 
-def judge(kb: KnowledgeBase, claim: Claim) -> Finding:
+def judge(kb: KnowledgeBase, claim: Claim, sources: frozenset[str] | None = None) -> Finding:
+    """``sources``: the ids of the documents checked against (default: the most local level's — a
+    department implements its city's plan)."""
     f = claim.fact
+    if sources is None:
+        sources = frozenset(d.doc_id for d in kb.local_documents())
     if f.kind == "responsibility":
-        return _judge_responsibility(kb, claim)
-    sources = {d.doc_id for d in kb.local_documents()}  # a department implements its city's plan
+        return _judge_responsibility(kb, claim, sources)
     pool = [s for s in kb.index.facts if s.kind == f.kind and s.doc_id in sources]
     limits, tok = kb.settings.checking, kb.index.tokenizer
     if f.kind == "target":
@@ -233,8 +236,7 @@ def _partners(src: Fact) -> list[str]:
     return [p for p in re.split(r"[、，和及与]|等有关部门|等部门", text) if p]
 
 
-def _judge_responsibility(kb: KnowledgeBase, claim: Claim) -> Finding:
-    sources = {d.doc_id for d in kb.local_documents()}
+def _judge_responsibility(kb: KnowledgeBase, claim: Claim, sources: frozenset[str]) -> Finding:
     pool = [s for s in kb.index.facts if s.kind == "responsibility" and s.doc_id in sources]
     scored = sorted(((_jaccard(claim.duty or claim.statement, s.scope or s.quote, kb.index.tokenizer), s) for s in pool), key=lambda x: -x[0])
     scored = [x for x in scored if x[0] >= kb.settings.checking.duty_match_min]

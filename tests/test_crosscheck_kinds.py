@@ -191,3 +191,18 @@ def test_a_chinese_number_without_a_verb_of_value_is_left_as_written(text) -> No
 def test_a_lead_body_after_an_opening_clause_is_read() -> None:
     (claim,) = claims_of("按照省里统一部署，市水利局会同市财政局等有关部门编制年度工作计划。", 0, (), None)
     assert (claim.lead, claim.duty) == ("市水利局", "编制年度工作计划")
+
+
+# ------------------------------------------------------- 7. checked against another document
+def test_a_plan_can_be_checked_against_a_national_document_and_names_it(kb) -> None:
+    from kb.errors import BadInput
+
+    text = "到2025年，全区细颗粒物浓度比2020年下降10%。\n重度及以上污染天数比率控制在1%以内。\n"
+    national = "national_air_quality_action_plan_2023"
+    found = check_text(kb, text, against=national)
+    assert found and all(f.citation is not None and f.citation.doc_id == national for f in found)
+    assert {f.verdict for f in found} == {"consistent"}
+    default = check_text(kb, text)  # the city's own plan by default
+    assert all(f.citation is None or f.citation.doc_id != national for f in default)
+    with pytest.raises(BadInput):
+        check_text(kb, text, against="no_such_document")
