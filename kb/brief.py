@@ -32,6 +32,11 @@ CLAUSE_RE = re.compile(r"[^，。；]+[，。；]?")
 _DIGIT = re.compile(r"\d")
 # The comparator as the source words it (「控制在1.2%以内」 stays 以内), longest first.
 _CMP_WORDS = ("不低于", "不高于", "不超过", "不少于", "保持在", "以内", "以下", "以上", "左右")
+# ... said before the figure (longest first) and after it, and the words that qualify a target
+_BEFORE_WORDS = ("不低于", "不高于", "不超过", "不少于", "保持在", "控制在", "稳定在", "下降到", "降低到", "降至", "提高到",
+                 "提升到", "增加到", "达到", "提高", "提升", "下降", "降低", "减少", "增长", "达")
+_AFTER_WORDS = ("以内", "以下", "以上", "左右")
+_QUALIFIERS = ("力争", "平均")
 
 
 def _phase_span(path: tuple[str, ...]) -> tuple[int, int] | None:
@@ -107,9 +112,20 @@ def indicator_cell(f: Fact) -> str:
 
 
 def source_comparator(quote: str, value: str, comparator: str) -> str:
-    """The comparator as the source words it in the target's own clause (以内 stays 以内)."""
+    """The comparator as the source words it in the target's own clause (以内 stays 以内), with the
+    words that bound it on both sides (「保持在…以上」) and its qualifiers (「力争达到」「平均提高」); a
+    「…」 stands where the figure goes."""
     own = next((c for c in CLAUSE_RE.findall(quote) if value and value in c), quote)
-    return next((w for w in _CMP_WORDS if w in own), comparator_word(comparator))
+    at = own.find(value) if value else -1
+    if at < 0:
+        return next((w for w in _CMP_WORDS if w in own), comparator_word(comparator))
+    before, after = own[:at], own[at + len(value):]
+    pre = next((w for w in _BEFORE_WORDS if before.endswith(w)), "")
+    post = next((w for w in _AFTER_WORDS if w in after[:6]), "")
+    qualifier = next((q for q in _QUALIFIERS if pre and before.endswith(q + pre)), "")  # 「力争达到」 as written
+    if not (pre or post):
+        return comparator_word(comparator)
+    return qualifier + (f"{pre}…{post}" if pre and post else pre or post)
 
 
 def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: CitationBuilder,
@@ -202,7 +218,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         p, quiet = _phase_goals(doc, topic, year, cb)
         phases += p
         silent += quiet
-        tasks += topic_tasks(doc, topic, cb, year, secs)
+        tasks += topic_tasks(doc, topic, cb, year, secs, embedder)
         projects += _projects(doc, topic, cb, secs)
         cited = [(c.start, c.end) for c in cb.citations() if c.doc_id == doc.doc_id]
         others += elsewhere(doc, topic, cb, cited, {t.path for t in tasks}, secs, year)

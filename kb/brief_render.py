@@ -61,7 +61,7 @@ def to_markdown(b: Brief, chart: str | None = None) -> str:
         for t in b.tasks:
             out += [f"### {t.heading.cells[0].rstrip('。')}", ""]
             out += [f"- {m.cells[0]}{_ref(m.refs)}" for m in t.measures]
-            out += ([f"- {more_line(t)}"] if t.more else []) + [""]
+            out += (["", more_line(t)] if t.more else []) + [""]
     if b.projects:
         out += ["## 重点工程（专栏）", ""]
         for column, rows in _project_groups(b):
@@ -129,7 +129,7 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
             for m in t.measures:
                 para(f"{m.cells[0]}{_ref(m.refs)}", "List Bullet")
             if t.more:
-                para(more_line(t), "List Bullet")
+                para(more_line(t))
     if b.projects:
         d.add_heading("重点工程（专栏）", level=1)
         for column, rows in _project_groups(b):

@@ -114,7 +114,7 @@ def short_section(section: str) -> str:
 
 def more_line(t) -> str:
     """The measures a task does not list, counted, with where the plan states them."""
-    return f"……本节另有 {t.more} 条措施未列出（见规划原文 {short_section(' › '.join(t.path))}）"
+    return f"（原文此处还有 {t.more} 条措施，见规划 {short_section(' › '.join(t.path))}）"
 
 
 def _body_texts(b: Brief) -> tuple[dict[int, str], dict[int, str]]:

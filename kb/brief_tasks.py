@@ -17,6 +17,7 @@ from kb.types import Document
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
 MEASURES_TOTAL = 48  # measures quoted in all: more tasks quote fewer each (a brief stays a few pages)
 MEASURES_MIN = 4  # ... but never fewer than this under one heading
+HEADING_MARGIN = 0.02  # a heading-like sentence after the lead is the heading when this much closer in meaning to the paragraph
 HEADING_MAX = 14  # a heading glued to a paragraph's end: at most this many characters before its 。
 _HEADING_STOP = re.compile(r"[，、；：\d“”（）]")
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks
@@ -32,7 +33,7 @@ def _other_year_only(text: str, year: int | None) -> bool:
 
 
 def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = None,
-          secs: frozenset = frozenset()) -> list[Task]:
+          secs: frozenset = frozenset(), embedder=None) -> list[Task]:
     """Each lead sentence in the topic — by its words or its section's title —
     with the measures that follow it up to the next heading; a heading outside the topic still
     counts when several of its measures name it. With a year, measures that state only other
@@ -41,6 +42,7 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
     starts = sorted({x.start for x in doc.sections})
     out: list[tuple[int, Task]] = []
     lead_starts = {s.start for s in doc.sections if s.kind == "lead"}
+    carried: dict[int, str] = {}
     for s in doc.sections:
         if s.kind != "lead":
             continue
@@ -48,12 +50,19 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
         end = next((x for x in starts if x > s.start), len(doc.text))
         own = [x for x in sentences if head_end <= x.start < end and _measure(x, year)]
         if own and _displaced_heading(doc, own[-1], end, lead_starts):
+            carried[end] = own[-1].text.strip()  # the next paragraph's heading, glued to this one's end
             own = own[:-1]
         head = doc.text[s.start:head_end]
+        path = s.path
+        if s.start in carried:  # its heading stood at the end of the paragraph before: the lead is a measure
+            head, path = carried[s.start], (*s.path[:-1], carried[s.start].rstrip("。"))
+            own = [x for x in sentences if s.start <= x.start < head_end and _measure(x, year)] + own
+        elif embedder is not None and (moved := _heading_after(head, own, embedder)):  # a copy that broke the line late
+            head, own, path = moved, own[1:], (*s.path[:-1], moved.rstrip("。"))
         head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
         if own and (head_in or len(named) >= 2):
-            out.append((s.start, head.lstrip("—－- "), own if head_in else named, s.path))
+            out.append((s.start, head.lstrip("—－- "), own if head_in else named, path))
     leads = [s.path for s in doc.sections if s.kind == "lead"]
     for s in doc.sections:  # a topic section written without lead sentences: its title heads its sentences
         if s.kind != "section" or not under(s.path, secs) or any(p[:len(s.path)] == s.path for p in leads):
@@ -75,13 +84,29 @@ def per_task_cap(sizes: list[int]) -> int:
     return cap
 
 
+def _heading_after(head: str, own: list, embedder) -> str:
+    """「甲制度。乙产品和服务。（乙的正文）」: a copy that broke the line one sentence late puts the
+    previous paragraph's last sentence before the heading. When the sentence after the lead is
+    heading-like too and the paragraph is about it — its meaning closer to the paragraph's next
+    sentences than the lead's by HEADING_MARGIN — it is the heading ("" when not)."""
+    if len(own) < 2 or not _heading_like(own[0].text):
+        return ""
+    body = "".join(x.text for x in own[1:4])
+    sims = embedder.embed_passages([head, own[0].text]) @ embedder.embed_passages([body])[0]
+    return own[0].text.strip() if float(sims[1] - sims[0]) >= HEADING_MARGIN else ""
+
+
+def _heading_like(text: str) -> bool:
+    body = text.strip()
+    return body.endswith("。") and len(body) - 1 <= HEADING_MAX and not _HEADING_STOP.search(body)
+
+
 def _displaced_heading(doc: Document, x, end: int, lead_starts: set[int]) -> bool:
     """A copy that glued the next part's heading to the end of a paragraph (「……管控。严防某某风险。」
     with a lead paragraph right after): a short sentence with no comma or figure, last in its
     paragraph, not the paragraph's first, the next lead starting on the next line. It is a
     heading, not a measure."""
-    body = x.text.strip()
-    if not body.endswith("。") or len(body) - 1 > HEADING_MAX or _HEADING_STOP.search(body):
+    if not _heading_like(x.text):
         return False
     line_start = doc.text.rfind("\n", 0, x.start) + 1
     return end in lead_starts and not doc.text[x.end:end].strip() and bool(doc.text[line_start:x.start].strip())

@@ -22,7 +22,7 @@ def target_sentence(r: Row) -> str:
     if r.clause:
         clause = r.clause.rstrip("，。；")
         return clause if not year or year.rstrip("年") in clause else f"到{year}，{clause}"
-    verb = _VERB.get(cmp, cmp + "{v}").format(v=f"{value}{unit}")
+    verb = _VERB.get(cmp, cmp.replace("…", "{v}") if "…" in cmp else cmp + "{v}").format(v=f"{value}{unit}")
     return f"{'到' + year + '，' if year else ''}{indicator}{verb}"
 
 

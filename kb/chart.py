@@ -90,7 +90,9 @@ def label(f: Fact) -> str:
 
         word = source_comparator(f.quote, f.value, f.comparator)
         after = word in _BOUND.values() or word.startswith("以")
-        value = f"{f.value}{f.unit}{word}" if after else f"{word}{f.value}{f.unit}"
+        pre, _, post = word.partition("…")
+        value = (f"{pre}{f.value}{f.unit}{post}" if post or _ else
+                 f"{f.value}{f.unit}{word}" if after else f"{word}{f.value}{f.unit}")
         return f"{indicator_cell(f)} {value}" if f.indicator else value
     return (f.subject or f.quote).rstrip("。；，")
 

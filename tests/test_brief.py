@@ -191,7 +191,8 @@ def test_comparator_is_the_source_word(kb) -> None:
     b = collect(kb, "蓝天保卫战", 2027)
     refs = {c.n: c.quote for c in b.references}
     for r in b.targets:
-        assert r.cells[1] in refs[r.refs[0]] or r.cells[1] == "达到", r.cells
+        # the words before and after the figure (「保持在…以上」), each as the source writes them
+        assert all(w in refs[r.refs[0]] for w in r.cells[1].split("…")) or r.cells[1] == "达到", r.cells
 
 
 def test_tasks_are_cited_measures_under_headings(kb) -> None:
@@ -226,8 +227,11 @@ def test_citations_are_used_and_hold_more_than_a_heading(kb, topic, year) -> Non
     cited = {n for r in rows for n in r.refs}
     assert cited == {c.n for c in b.references}
     assert all(not t.heading.refs for t in b.tasks)
+    # a lead the copy put after its own heading (the heading glued to the paragraph before) is a measure
+    paths = {s.path for d in kb.documents() for s in d.sections}
+    moved = {n for t in b.tasks if t.path not in paths for m in t.measures for n in m.refs}
     for c in b.references:
-        assert c.quote.strip().rstrip("。") != doc_titles.get(c.start, "").rstrip("。"), c.quote
+        assert c.n in moved or c.quote.strip().rstrip("。") != doc_titles.get(c.start, "").rstrip("。"), c.quote
     assert all(len(r.refs) == 1 for r in b.targets)
 
 

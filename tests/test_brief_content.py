@@ -75,3 +75,28 @@ def test_other_years_of_the_topic_s_own_sections_and_shorter_wordings_are_shown(
     b = collect(kb, "农村人居环境", 2027)
     later = {r.fact.indicator for r in b.milestones if r.fact is not None and r.fact.year == 2035}
     assert any("新三通" in i for i in later) and "无害化处理率" in later
+
+
+def test_the_comparator_keeps_the_words_on_both_sides_and_its_qualifier() -> None:
+    from kb.brief import source_comparator
+
+    assert source_comparator("到2030年，再生水利用率保持在25%以上", "25", "≥") == "保持在…以上"
+    assert source_comparator("示范面积力争达到12万亩", "12", "=") == "力争达到"
+    assert source_comparator("项目区有机质含量平均提高0.5克/千克", "0.5", "+") == "平均提高"
+    assert source_comparator("达标率控制在3%以内", "3", "≤") == "控制在…以内"
+
+
+def test_headings_a_damaged_copy_put_out_of_place_head_their_own_paragraph(kb) -> None:
+    """The plan's web copy glued one heading to the end of the paragraph before (「……。严防地下水污染
+    风险。」) and broke another line a sentence late (「……制度。积极创新绿色金融产品和服务。……」): each
+    task is headed by the sentence its paragraph is about, and the 出处 names that heading."""
+    from kb.brief_summary import reference_lines
+
+    water = collect(kb, "水环境", 2030)
+    heads = [t.heading.cells[0] for t in water.tasks]
+    assert "严防地下水污染风险。" in heads and "积极创新绿色金融产品和服务。" in heads
+    assert "建立企业生态环保费用提取使用制度。" not in heads
+    moved = next(t for t in water.tasks if t.heading.cells[0] == "严防地下水污染风险。")
+    assert moved.path[-1] == "严防地下水污染风险" and moved.measures  # the lead it displaced is a measure
+    assert any("严防地下水污染风险" in line for line in reference_lines(water))
+    assert "深化水环境综合治理。" in heads  # (two short sentences, the first the heading: kept)
