@@ -121,7 +121,7 @@ def source_comparator(quote: str, value: str, comparator: str) -> str:
         return next((w for w in _CMP_WORDS if w in own), comparator_word(comparator))
     before, after = own[:at], own[at + len(value):]
     pre = next((w for w in _BEFORE_WORDS if before.endswith(w)), "")
-    post = next((w for w in _AFTER_WORDS if w in after[:6]), "")
+    post = next((w for w in _AFTER_WORDS if w in after), "")  # past the unit (「30微克/立方米以下」)
     qualifier = next((q for q in _QUALIFIERS if pre and before.endswith(q + pre)), "")  # 「力争达到」 as written
     if not (pre or post):
         return comparator_word(comparator)

@@ -147,8 +147,9 @@ def timeline_png(facts: list[Fact], path: Path, title: str = "目标与期限时
         y -= 0.8 * line_in
     if title:  # a brief's timeline stands under its own heading: no title in the picture
         fig.text(0.5, 1 - 0.12 / height, title, ha="center", va="top", fontsize=TITLE_PT, family=family)
-    keys = [("■ 阶段目标", PHASE_COLOR)] if any(f.kind == "phase" for f in dated) else []
-    keys += [("■ 目标指标", TARGET_COLOR), ("■ 时限任务", DEADLINE_COLOR)]
+    kinds = {f.kind for f in dated}  # the legend names only the kinds drawn
+    keys = [(name, color) for name, color, kind in (("■ 阶段目标", PHASE_COLOR, "phase"), ("■ 目标指标", TARGET_COLOR, "target"),
+                                                   ("■ 时限任务", DEADLINE_COLOR, "deadline")) if kind in kinds]
     for i, (name, color) in enumerate(reversed(keys)):
         fig.text(0.99 - 0.15 * i, 1 - 0.14 / height, name, ha="right", va="top", fontsize=9, family=family, color=color)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -100,3 +100,9 @@ def test_headings_a_damaged_copy_put_out_of_place_head_their_own_paragraph(kb) -
     assert moved.path[-1] == "严防地下水污染风险" and moved.measures  # the lead it displaced is a measure
     assert any("严防地下水污染风险" in line for line in reference_lines(water))
     assert "深化水环境综合治理。" in heads  # (two short sentences, the first the heading: kept)
+
+
+def test_the_bound_after_a_unit_is_kept() -> None:
+    from kb.brief import source_comparator
+
+    assert source_comparator("到2030年，某浓度下降到25微克/立方米以下", "25", "≤") == "下降到…以下"

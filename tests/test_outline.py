@@ -336,3 +336,26 @@ def test_the_works_part_of_the_document_that_has_one(kb):
     ans = kb.ask("那个污水资源化的意见里，重点工程有哪几项？")
     assert ans.status == "answered" and all(c.doc_id == water for c in ans.citations)
     assert all(k.title in ans.answer for k in kids)
+
+
+@pytest.mark.parametrize("question", ["那份方案里的“专栏”总共有几个？", "文件里“专栏”都有哪些？"])
+def test_a_quoted_word_reads_as_the_word(question):
+    ref = understand(question).outline
+    assert ref is not None and ref.columns
+
+
+def test_the_years_of_a_document_title_are_not_asked():
+    q = understand("《某某行动方案（2026—2030年）》一共分几个部分？")
+    assert q.years == () and q.span is None and q.outline is not None and q.outline.whole
+    assert understand("《某某行动方案》2030年的目标是多少？").years == (2030,)
+
+
+def test_a_closing_clause_saying_why_it_is_asked_is_set_apart():
+    q = understand("这个方案有几个专栏？请列出名称，便于我做培训课件。")
+    assert "课件" not in q.topic_text and "名称" in q.topic_text
+    assert "方便" in understand("农村公路怎么改造，方便群众出行？").topic_text  # not the asker's own purpose
+
+
+def test_a_document_named_by_its_title_with_a_purpose_clause_lists_its_parts(kb):
+    ans = kb.ask("《美丽江城建设规划（2024—2035年）》分几个部分？列一下各部分标题，方便我备课。")
+    assert ans.status == "answered" and ans.answer.startswith("文件正文分")

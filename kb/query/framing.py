@@ -1,7 +1,8 @@
 """The speaker and condition clauses set apart from what is asked (patterns in kb/lexicon/asks.toml).
 
 `topic` is the question without who asks (「我是……的，」), without what a 「除了……」 clause
-excludes and without a clause explaining the term after it; `asked` is `topic` without a leading
+excludes, without a clause explaining the term after it and without a closing clause saying why
+it is asked (「，便于整理提纲」); `asked` is `topic` without a leading
 condition (「万一……，」) — the key words come from `asked` when it still names enough."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def set_apart(text: str) -> Framing:
     # 「我在建龙钢铁上班，厂里……」: a question about the speaker's workplace keeps what the speaker says
     topic = text if _points_back(text, "own_unit") else pattern(FILE, "speaker").sub("", text)
     topic = pattern(FILE, "explained").sub("", pattern(FILE, "except").sub("，", topic))
+    topic = pattern(FILE, "purpose").sub("", topic)  # 「，便于整理提纲」: why it is asked, not what
     cond = pattern(FILE, "condition").match(topic)
     asked = pattern(FILE, "condition").sub("", topic, count=1)
     return Framing(topic, asked, speaker.group(0) if speaker else "", cond.group(0) if cond else "")

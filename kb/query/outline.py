@@ -77,9 +77,9 @@ def outline_ref(text: str) -> OutlineRef | None:
     titles = tuple(m.group(1) for m in pattern(FILE, "titled_part").finditer(text)) or \
         tuple(m.group(1) for m in pattern(FILE, "section_named").finditer(_QUOTES.sub("", text)))
     phrases.extend(titles)
-    columns = bool(pattern(FILE, "column_list").search(text))
-    whole = not units and not part and bool(pattern(FILE, "whole_parts").search(text))
-    children = bool(pattern(FILE, "children").search(text))
+    columns = bool(pattern(FILE, "column_list").search(plain))  # 「“专栏”一共有几个」 as 专栏一共有几个
+    whole = not units and not part and bool(pattern(FILE, "whole_parts").search(plain))
+    children = bool(pattern(FILE, "children").search(plain))
     if not (units or part or columns or whole or titles):
         return None
     return OutlineRef(tuple(units), part, part_words, columns, whole and not titles, children, tuple(phrases), titles)

@@ -214,6 +214,9 @@ def _described_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 _COUNT_WORDS_RE = lexicon_pattern("places.toml", "count_words")
 
 
+_TITLE_RE = re.compile(r"《[^《》]{1,80}》")  # a document named by its title
+
+
 def _intent(text: str) -> str:
     stripped = text.rstrip("？?！! ")
     cut = max(stripped.rfind(c) for c in "，,；;。")
@@ -230,8 +233,9 @@ def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokeniz
     base one with the policy dictionary)."""
     text = validate(question, max_chars)
     intent = _intent(text)
-    years = [int(y) for y in _YEAR_RE.findall(text)]
-    years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(text) if 2000 + int(y) not in years and int(y) >= 24]
+    dated = _TITLE_RE.sub("《》", text)  # the years of a document's title (《……（2024—2035年）》) are not asked
+    years = [int(y) for y in _YEAR_RE.findall(dated)]
+    years += [2000 + int(y) for y in _SHORT_YEAR_RE.findall(dated) if 2000 + int(y) not in years and int(y) >= 24]
     # Indicators first (their synonyms may hold colloquial words: 种地的面积底线), then the
     # glossary, then indicators again on the plan's words (绿色房子 → 绿色建筑).
     found, canonical_text = find_indicators(text)
@@ -261,9 +265,9 @@ def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokeniz
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
                  level, tokens, expansion, canonical_text, county[:2],
                  tuple(w for w in glossed if w in canonical_text and w not in text),
-                 question_asks(text, intent, tokens, tuple(years), indicators), column_number(text),
-                 named_phase(text), year_span(text), quoted_phrases(text), structure_refs(text),
-                 framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(text, canonical_text),
+                 question_asks(dated, intent, tokens, tuple(years), indicators), column_number(text),
+                 named_phase(text), year_span(dated), quoted_phrases(text), structure_refs(text),
+                 framing.topic, framing.asked, framing.speaker, framing.condition, figure_ask(dated, canonical_text),
                  outline_ref(text), topic_list=topic_list(text))
 
 
