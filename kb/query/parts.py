@@ -94,7 +94,10 @@ def leaning_parts(text: str, min_chars: int = 4) -> tuple[Part, ...]:
 
 def own_question(text: str) -> str:
     """The question without its follow-ups 「X呢？」 (each is a question of its own, asked apart):
-    what the whole question asks before them; the question itself when it has none."""
+    what the whole question asks before them; the question itself when it has none (or when it is
+    no text at all: reading the question says what is wrong with it)."""
+    if not isinstance(text, str):
+        return text
     parts = leaning_parts(text)
     if not any(p.leans == "follow_up" for p in parts):
         return text
