@@ -92,7 +92,7 @@ def _clause_span(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int
 
 def own_clause(f: Fact) -> str:
     """The target's own clause of its sentence; a follow-on clause that does not name its indicator
-    (「……面积力争达到70万亩，占旱田播种面积10%左右」) is said with the clause before it."""
+    (「……示范面积达到12万亩，占播种面积8%左右」) is said with the clause before it."""
     clauses = CLAUSE_RE.findall(f.quote)
     figure = re.compile(rf"(?<![\d.]){re.escape(f.value)}(?![\d.])") if f.value else None
     i = next((i for i, c in enumerate(clauses) if figure and figure.search(c)), None)
@@ -104,8 +104,8 @@ def own_clause(f: Fact) -> str:
 
 
 def indicator_cell(f: Fact) -> str:
-    """The indicator with the scope the source gives it (「黑土地保护工程项目区土壤有机质含量」, not only
-    「土壤有机质含量」): in the source's words when they stand together, else the scope in brackets."""
+    """The indicator with the scope the source gives it (「示范区农田耕层厚度」, not only 「农田耕层厚度」):
+    in the source's words when they stand together, else the scope in brackets."""
     if not f.scope or f.scope in f.indicator:
         return f.indicator
     return f.scope + f.indicator if f.scope + f.indicator in f.quote else f"{f.indicator}（{f.scope}）"

@@ -198,7 +198,7 @@ def _follow_up(before: str, part: str) -> Part | None:
 
 def _subject_span(question: str, x: str) -> tuple[int, int] | None:
     """Where the question names what X takes the place of: its indicator when X names one, else
-    the word sharing most characters with X (公交车 for 出租车, inside 新能源公交车占比), else its one
+    the word sharing most characters with X (货车 for 客车, inside 清洁能源货车比例), else its one
     indicator."""
     spans = _indicator_spans(question)
     if spans and _indicator_spans(x):
