@@ -85,3 +85,45 @@ def test_works_asked_by_topic_come_from_the_column_that_lists_them(kb):
     assert ans.status == "answered"
     assert any("专栏" in c.section and "污水处理厂" in c.quote for c in ans.citations)
     _verbatim(kb, ans)
+
+
+def test_goals_asked_as_figures_need_no_year():
+    for q in ("这个意见里有哪些量化指标？", "某某方面有哪些带数字的指标？", "那一块的硬指标都有啥？",
+              "这份文件有哪些2030年的数字目标？"):
+        assert "goals" in understand(q).asks, q
+    assert "goals" not in understand("这份计划有哪些目标？").asks  # neither a year nor figures
+
+
+def test_figures_of_a_topic_come_from_every_year(kb):
+    """No year asked: the targets of every year the topic holds (topic words in the question's text,
+    the longest where they overlap), each sentence cited whole."""
+    ans = kb.ask("规划里交通方面都有哪些带数字的指标？")
+    assert ans.status == "answered"
+    facts = [f for f in kb.index.facts if f.doc_id == PLAN and f.kind == "target" and fact_in_topic("交通", f)]
+    years = {f.year for f in facts if any(c.start <= f.start < c.end for c in ans.citations)}
+    assert len(years) >= 2
+    assert all(any(ch.isdigit() for ch in c.quote) for c in ans.citations)
+    _verbatim(kb, ans)
+
+
+def test_figures_of_a_documents_goals_part(kb):
+    """「某文件有哪些量化指标」 with no topic: the targets of its goals part (of the whole document when
+    that part states none), not a heading that holds 数字."""
+    ans = kb.ask("绿色转型那个意见有哪些量化指标？")
+    assert ans.status == "answered"
+    assert ans.citations and all(c.doc_id != PLAN for c in ans.citations)
+    targets = [f for f in kb.index.facts if f.doc_id == ans.citations[0].doc_id and f.kind == "target"]
+    goals = [f for f in targets if any("目标" in p for p in f.path)] or targets  # its goals part states none
+    assert goals and all(f.value in ans.answer for f in goals[:3])
+    assert not any("数字" in c.quote and not any(ch.isdigit() for ch in c.quote) for c in ans.citations)
+    _verbatim(kb, ans)
+
+
+def test_a_phase_asked_for_figures_gives_each_target_sentence(kb):
+    ans = kb.ask("第一阶段定了哪些量化指标？")
+    doc = kb.index.docs[PLAN]
+    phase = next(s for s in doc.sections if s.kind == "phase" and "第一阶段" in s.title)
+    facts = [f for f in kb.index.facts if f.doc_id == PLAN and f.kind == "target" and phase.start <= f.start < phase.end]
+    assert ans.status == "answered" and len(facts) >= 3
+    assert all(f.value in ans.answer for f in facts)
+    _verbatim(kb, ans)

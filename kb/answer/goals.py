@@ -58,24 +58,46 @@ def _in_goals_part(f: Fact) -> bool:
 
 _GOAL_WORDS = frozenset(word_list("asks.toml", "goal_words"))
 _GOALS = pattern("asks.toml", "goals")
+_FIGURES = pattern("asks.toml", "figure_goals")
 _PART_END = re.compile(r"[？?。！!；;]")
+
+
+def _goals_clause(q: Query) -> str:
+    return next((c for c in _PART_END.split(q.text) if _GOALS.search(c)), q.text)
+
+
+def _topic_words_in(clause: str) -> tuple[str, ...]:
+    """The topic words (kb/lexicon/topics.toml: a topic's name or one of its words, two characters or
+    more) the clause holds, the longest where they overlap: 「水环境方面」 → 水环境."""
+    known = {w for name, group in TOPIC_SYNONYMS.items() for w in (name, *group) if len(w) >= 2}
+    found = [w for w in known if w in clause]
+    return tuple(sorted(w for w in found if not any(w != o and w in o for o in found)))
 
 
 def _asked_words(kb: AnswerContext, q: Query, words: tuple[str, ...], topics: tuple[str, ...]) -> list[str]:
     """The words of the clause that asks for the goals, besides the goal words and the topics: what
     else it names (「某年某种水的水质有啥指标」 → 水质 names one indicator)."""
-    clause = next((c for c in _PART_END.split(q.text) if _GOALS.search(c)), q.text)
+    clause = _goals_clause(q)
     return [w for w in words if w in clause and len(w) >= 2 and w not in _GOAL_WORDS and not w.isdigit()
             and not any(w in t or t in w for t in topics) and kb.relevance.df(w) > 0]
 
 
 def year_goals_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                       words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    if not q.years or q.indicators:
+    """The targets of the year asked; goals asked as figures with no year (「某方面有哪些量化指标」)
+    take every year, of the topic the question names in any words the facts hold."""
+    if q.indicators or not (q.years or "goals" in q.asks):
         return None
+    figures = _FIGURES.search(q.text) is not None
     topics = listed_topics(kb, q) or _named_topics(q, words)
-    facts = [f for f in kb.index.facts if f.kind == "target" and f.doc_id in allowed and f.year in q.years
-             and (not q.scope or q.scope in f.quote)]
+    facts = [f for f in kb.index.facts if f.kind == "target" and f.doc_id in allowed
+             and (not q.years or f.year in q.years) and (not q.scope or q.scope in f.quote)]
+    if not q.years and not topics:
+        titles = " ".join(kb.index.docs[d].meta.title for d in allowed if d in kb.index.docs)
+        named = _topic_words_in(_goals_clause(q)) or tuple(w for w in _asked_words(kb, q, words, ()) if w not in titles)
+        if named:  # 「某某方面」: the words of the clause are the topic
+            facts = [f for f in facts if any(fact_in_topic(w, f) for w in named)]
+            topics = named
     if topics:
         facts = [f for f in facts if any(fact_in_topic(t, f) for t in topics)]
     if not facts:
@@ -90,7 +112,7 @@ def year_goals_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citation
         facts = [f for f in facts if _in_goals_part(f)]
     doc = kb.index.docs[doc_id]
     spans = list(dict.fromkeys(sentence_around(doc, f.start, f.end) for f in facts))
-    if not topics:  # 「主要目标是：到2030年，……」: the document's own summing-up of that year, first
+    if not topics and not figures:  # 「主要目标是：到2030年，……」: the document's own summing-up of that year, first
         goal_words = named_parts().get("主要目标", ())
         stated = [(s.start, s.end) for s in doc.sentences if any(w in s.text for w in goal_words)
                   and any(f"{y}年" in s.text for y in q.years)]

@@ -43,7 +43,8 @@ def question_asks(text: str, intent: str, tokens: tuple[str, ...], years: tuple[
     if (_p("named_phase").search(text) or _p("year_span").search(text) or _outcome_at_year(tokens, years, indicators)) \
             and (intent in ("list", "general") or (intent == "deadline" and _p("named_phase").search(text))):
         asks.add("one_phase")
-    if years and not indicators and _p("goals").search(text):
+    # the goals of a year, or goals asked as figures (「有哪些量化指标」) of any year
+    if not indicators and _p("goals").search(text) and (years or _p("figure_goals").search(text)):
         asks.add("goals")
     for flag in ("column", "where", "which_works", "person"):
         if _p(flag).search(text):
