@@ -38,6 +38,11 @@ class AnswerThresholds:
     answer_min: float = -1.0
     related_min: float = -1.0
     selector: int = 1  # 1: the learned selector; 0: the first grounded answer in the hand order
+    # A question naming no document is asked of the city plan; when the plan's answer is not
+    # asserted or its confidence is below upper_try_below, the higher documents are asked too, and
+    # their answer (naming its document) replaces it when asserted with at least upper_accept_min.
+    upper_try_below: float = 0.5
+    upper_accept_min: float = 0.95
 
 
 @dataclass(frozen=True)

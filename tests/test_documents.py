@@ -151,3 +151,32 @@ def test_a_quote_the_corpus_lacks_is_refused_without_repeating_its_numbers(kb, q
     ans = kb.ask(question)
     assert ans.status == "not_found" and "没有您引用" in ans.answer
     assert ungrounded_numbers(ans.answer, ans.citations) == []
+
+
+@pytest.mark.parametrize(("question", "doc"), [
+    ("再生水价格是政府定还是企业定？", WATER),
+    ("节能环保产业规模要做到多大？", GREEN),
+])
+def test_a_question_naming_no_document_that_only_a_higher_one_answers(kb, question, doc):
+    """Asked of the city plan first; the plan holds nothing on it, a national document does: its
+    answer, naming it, is given (confidence at least answering.upper_accept_min)."""
+    ans = kb.ask(question)
+    assert ans.status == "answered"
+    assert ans.citations and all(c.doc_id == doc for c in ans.citations)
+    assert ans.answer.split("：")[0].endswith("提出") and "》" in ans.answer.split("：")[0]  # names it
+    assert ans.confidence >= kb.settings.answering.upper_accept_min
+
+
+def test_a_question_the_city_plan_answers_stays_with_it(kb):
+    ans = kb.ask("到2027年新能源公交车要占多少？")
+    assert ans.status == "answered" and {c.doc_id for c in ans.citations} == {PLAN}
+
+
+def test_no_higher_answer_when_the_bar_cannot_be_met(kb):
+    import dataclasses
+
+    from kb.answer.pipeline import answer_question
+    strict = dataclasses.replace(kb.settings.answering, upper_accept_min=1.01)
+    ctx = dataclasses.replace(kb.context, settings=dataclasses.replace(kb.settings, answering=strict))
+    ans = answer_question(ctx, "再生水价格是政府定还是企业定？")
+    assert not any(c.doc_id == WATER for c in ans.citations)

@@ -22,7 +22,7 @@ from kb.answer.explain import Candidate, Explain, coverage_score
 from kb.answer.parts import answer_parts
 from kb.cite import CitationBuilder, sentence_around
 from kb.lexicon import pattern
-from kb.query.documents import choose_documents
+from kb.query.documents import DEFAULT_CHOICE, choose_documents
 from kb.query.parts import own_question
 from kb.retrieve import Filters
 from kb.select.features import Proposal, add_agreement, features
@@ -71,12 +71,33 @@ def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | 
         if ans.status == "answered" or (ans.status == "not_found" and e.strategy):
             return ans, e  # its answer, or a strategy's reasoned refusal about it (没有第六部分)
     ans, e = _select(asked.context, asked, explain)
+    if not side and choice.reason == DEFAULT_CHOICE and _unsure(kb, ans, e):
+        upper = _upper_answer(kb, question, k, explain)
+        if upper is not None:
+            return upper
     ans = attribute(ans, kb.index.docs)  # an answer from a national document names it
     ans = dataclasses.replace(ans, confidence=round(e.confidence, 3))
     ans = _measure_not_stated(asked, ans)
     if not side:  # a higher document that never names the place asked sets nothing of its own for it
         ans = place_not_named(ans, asked.query.text, kb.index.docs)
     return ans, e
+
+
+def _unsure(kb: AnswerContext, ans: Answer, e: Explain) -> bool:
+    s = kb.settings.answering
+    return ans.status != "answered" or e.confidence < s.upper_try_below
+
+
+def _upper_answer(kb: AnswerContext, question: str, k: int, explain: bool) -> tuple[Answer, Explain] | None:
+    """A question that names no document, which the city plan answers unsurely or not at all, asked
+    of the higher documents: their answer (naming its document) when asserted with confidence."""
+    upper = tuple(d for d, doc in kb.index.docs.items() if doc.meta.level != "municipal")
+    if not upper:
+        return None
+    ans, e = _explain_whole(kb, question, k, Filters(doc_ids=upper), explain)
+    if ans.status == "answered" and e.confidence >= kb.settings.answering.upper_accept_min:
+        return ans, e
+    return None
 
 
 _MEASURE = pattern("figure.toml", "measure")

@@ -31,6 +31,9 @@ _TITLE_WORDS_MIN = 2  # own title words a question must hold to name one of seve
 _TITLE_RUN_MIN = 8  # without a level or kind word, a title is named only by this many of its characters in a row
 
 
+DEFAULT_CHOICE = "市规划"  # the reason of the choice made when the question names no document or level
+
+
 @dataclass(frozen=True)
 class DocChoice:
     doc_ids: tuple[str, ...] = ()  # answer only from these (empty: any document)
@@ -183,4 +186,4 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
                 return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
     if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
         return DocChoice((), primary, reason="层级词（弱）")
-    return DocChoice(primary, reason="市规划")
+    return DocChoice(primary, reason=DEFAULT_CHOICE)
