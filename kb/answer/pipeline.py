@@ -83,8 +83,16 @@ def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | 
     return ans, e
 
 
+# What a question asks of "the document" itself (its parts, phases, columns, date, a year's goals):
+# with no document named, that is the city plan, never a higher document's structure.
+_OF_THE_DOCUMENT = frozenset({"phases", "one_phase", "column", "issued", "in_force", "notice", "goals"})
+
+
 def _unsure(kb: AnswerContext, ans: Answer, e: Explain) -> bool:
     s = kb.settings.answering
+    q = e.query
+    if q.outline is not None or q.asks & _OF_THE_DOCUMENT:
+        return False
     return ans.status != "answered" or e.confidence < s.upper_try_below
 
 
