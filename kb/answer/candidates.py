@@ -138,7 +138,7 @@ def propose(kb: AnswerContext, asked: Asked, stop_at_first: bool = False) -> lis
             return out
     if q.place:
         return out
-    base = len(applicable(q))
+    base = sum(1 for s in applicable(q) if s.trained)
     for i, ans in enumerate(passages(kb, q, hits, asked.words)):
         out.append(Proposal("passage", "检索到的原文句子", ans, True, base + i, False))
     return out

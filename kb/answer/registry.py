@@ -15,6 +15,7 @@ from kb.answer.lists import column_answer, project_answer, section_answer
 from kb.answer.notice import notice_answer
 from kb.answer.outline import outline_answer
 from kb.answer.phases import named_phase_answer, phases_answer
+from kb.answer.term_list import term_answer
 from kb.query import Query
 
 
@@ -24,6 +25,7 @@ class Strategy:
     label: str  # what it does, in Chinese, for the explanation
     applies: Callable[[Query], bool]
     run: Callable
+    trained: bool = True  # the answer selector (kb/select) was trained with this strategy in the order
 
 
 def _asks(flag: str) -> Callable[[Query], bool]:
@@ -47,6 +49,9 @@ STRATEGIES: tuple[Strategy, ...] = (
     Strategy("responsibility", "责任单位", lambda q: q.intent == "responsibility", responsibility_answer),
     Strategy("evidence", "最相关的原文句子", lambda q: q.intent != "list", evidence_answer),
     Strategy("projects", "重点工程项目", lambda q: q.intent == "list", project_answer),
+    # Added after the selector was trained: last, and not counted in the passages' place (their
+    # `order` feature stays what the model learned).
+    Strategy("term_list", "文件对某事的各项要求", _asks("requirements"), term_answer, trained=False),
 )
 
 

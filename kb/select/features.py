@@ -43,7 +43,12 @@ _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"},
 # by none that knows it: the candidate serves the ask, or leaves it unserved.
 _SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_phase": "one_phase",
            "column": "column", "where": "where", "outline": "outline", "year_goals": "goals",
-           "projects": "works"}
+           "projects": "works", "term_list": "requirements"}
+
+
+# An ask whose strategy often declines (no list of sentences names the thing): its absence says
+# nothing against the other candidates.
+_SOFT_ASKS = frozenset({"requirements"})
 
 
 def _specific_asks(q: Query) -> set[str]:
@@ -134,8 +139,10 @@ def features(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
         f["county_has" if q.county in quotes + paths else "county_missing"] = 1.0
     f["n_cites"] = min(len(cites), 6) / 6
     specific = _specific_asks(q)
-    if specific:
-        f["serves_ask" if _SERVES.get(p.strategy) in specific else "ask_unserved"] = 1.0
+    if _SERVES.get(p.strategy) in specific:
+        f["serves_ask"] = 1.0
+    elif specific - _SOFT_ASKS:
+        f["ask_unserved"] = 1.0
     kind = _KIND.get(p.strategy, "")
     f["kind_fits"] = float(q.intent in _FITS.get(kind, ()))
     if q.intent in INTENTS:

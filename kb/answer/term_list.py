@@ -1,0 +1,50 @@
+"""「某文件对某事提了哪些要求」: every sentence of one document that names the thing asked about,
+in the document's order, each quoted and cited — the requirements on one term that a document
+states across its sections (a term no heading holds; a heading's own list is kb.answer.lists).
+
+Declines when the question names nothing besides its framing, when a heading holds the term (the
+section's list answers), when fewer than two sentences name it (one sentence is the evidence
+answer's), or when more than ``answering.term_sentences_max`` do (the term is a whole topic, not
+one thing a list of requirements is about)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kb.answer.lists import front_matter, is_heading
+from kb.cite import CitationBuilder
+from kb.lexicon import pattern
+from kb.query import Query
+from kb.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from kb.answer.context import AnswerContext
+
+_REQUIREMENTS = pattern("asks.toml", "requirements")
+_PART_END = re.compile(r"[？?。！!；;]")
+
+
+def term_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
+                words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    doc_id = next((h.chunk.doc_id for h in hits if h.chunk.doc_id in allowed), None)
+    if doc_id is None or not words:
+        return None
+    doc = kb.index.docs[doc_id]
+    # the words of the clause that asks for the requirements, besides the asking itself
+    clause = next((c for c in _PART_END.split(q.text) if _REQUIREMENTS.search(c)), "")
+    asked = _REQUIREMENTS.search(clause)
+    framing = asked.group(0) if asked else ""
+    terms = tuple(w for w in words if len(w) >= 2 and w in clause and w not in doc.meta.title
+                  and w not in framing and kb.relevance.df(w) > 0)
+    if not terms:
+        return None
+    if any(all(t in sec.title for t in terms) for sec in doc.sections):
+        return None
+    named = [s for s in doc.sentences if all(t in s.text for t in terms) and not is_heading(doc, s)
+             and not front_matter(doc, s)]
+    if not 2 <= len(named) <= kb.settings.answering.term_sentences_max:
+        return None
+    cap = kb.settings.answering.section_max_sentences
+    lines = [cb.quote_sentence(doc_id, s.start, s.end) for s in named[:cap]]
+    return Answer(q.raw, "answered", "\n".join(lines), cb.citations())

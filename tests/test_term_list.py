@@ -1,0 +1,34 @@
+"""「某文件对某事提了哪些要求」 (kb/answer/term_list.py): every sentence of the document that names
+the thing, in its order, each cited verbatim; declines for a term a heading holds, for a term
+one sentence names, and for a whole topic. Expectations come from the document's own sentences."""
+
+from __future__ import annotations
+
+from kb.query import understand
+
+WATER = "national_wastewater_reuse_opinions_2021"
+
+
+def test_the_requirements_ask_is_read():
+    assert "requirements" in understand("那份意见对某种废物提了哪些要求？").asks
+    assert "requirements" in understand("规定都有哪些？").asks
+    assert "requirements" not in understand("某某要达到多少？").asks
+
+
+def test_each_sentence_naming_the_thing_is_listed(kb):
+    ans = kb.ask("污水资源化指导意见对污泥提了哪些要求？")
+    doc = kb.index.docs[WATER]
+    naming = [s for s in doc.sentences if "污泥" in s.text and not s.text.startswith("（")]
+    assert ans.status == "answered" and len(naming) >= 2
+    quoted = {c.quote for c in ans.citations}
+    assert sum(1 for s in naming if s.text in quoted) >= min(len(naming), kb.settings.answering.section_max_sentences) - 1
+    for c in ans.citations:
+        assert kb.index.docs[c.doc_id].text[c.start:c.end] == c.quote
+
+
+def test_a_clause_of_another_part_adds_no_terms(kb):
+    """A second part (「有没有点名具体项目」) does not make its words part of the thing asked about."""
+    from kb.answer.candidates import prepare, propose
+    asked = prepare(kb.context, "污水资源化指导意见对污泥提了哪些要求？有没有点名具体城市？")
+    one = next((p for p in propose(asked.context, asked) if p.strategy == "term_list"), None)
+    assert one is not None and all("污泥" in c.quote for c in one.answer.citations)
