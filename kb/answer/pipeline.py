@@ -25,7 +25,7 @@ from kb.lexicon import pattern
 from kb.query.documents import DEFAULT_CHOICE, choose_documents
 from kb.query.parts import own_question
 from kb.retrieve import Filters
-from kb.select.features import Proposal, add_agreement, features
+from kb.select.features import Proposal, add_agreement, features, serves_softly
 from kb.select.model import load_model
 from kb.types import Answer
 
@@ -173,7 +173,7 @@ def _select(kb: AnswerContext, asked: Asked, explain: bool) -> tuple[Answer, Exp
     # not know that ask, so their higher word coverage says nothing against it. Its probability
     # stays its confidence.
     serving = {id(p) for p, r in zip(grounded, rows, strict=True) if r.get("serves_ask")}
-    built = [(p, pr) for p, pr in strategies if id(p) in serving]
+    built = [(p, pr) for p, pr in strategies if id(p) in serving and (pr >= answer_min or not serves_softly(p.strategy))]
     if built:
         strategies = built
     elif not (strategies and strategies[0][1] >= answer_min):

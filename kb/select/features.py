@@ -51,6 +51,11 @@ _SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_ph
 _SOFT_ASKS = frozenset({"requirements"})
 
 
+def serves_softly(strategy: str) -> bool:
+    """The strategy serves a soft ask: it answers that ask when chosen, but the thresholds still decide."""
+    return _SERVES.get(strategy) in _SOFT_ASKS
+
+
 def _specific_asks(q: Query) -> set[str]:
     asks = {a for a in q.asks if a in _SERVES.values()}
     if q.outline is not None:
