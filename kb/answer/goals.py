@@ -62,8 +62,13 @@ _FIGURES = pattern("asks.toml", "figure_goals")
 _PART_END = re.compile(r"[？?。！!；;]")
 
 
+def asking_clause(asking: re.Pattern[str], text: str, default: str = "") -> str:
+    """The clause of a question (between 。？；！) that asks what `asking` matches."""
+    return next((c for c in _PART_END.split(text) if asking.search(c)), default)
+
+
 def _goals_clause(q: Query) -> str:
-    return next((c for c in _PART_END.split(q.text) if _GOALS.search(c)), q.text)
+    return asking_clause(_GOALS, q.text, q.text)
 
 
 def _topic_words_in(clause: str) -> tuple[str, ...]:
@@ -84,7 +89,7 @@ def _asked_words(kb: AnswerContext, q: Query, words: tuple[str, ...], topics: tu
 
 def year_goals_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                       words: tuple[str, ...], allowed: set[str]) -> Answer | None:
-    """The targets of the year asked; goals asked as figures with no year (「某方面有哪些量化指标」)
+    """The targets of the year asked; goals asked as figures with no year (「某个主题有哪些定量指标」)
     take every year, of the topic the question names in any words the facts hold."""
     if q.indicators or not (q.years or "goals" in q.asks):
         return None

@@ -85,9 +85,9 @@ def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citatio
             head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
             # its summing-up sentence (the phase's 定位) first, then the one about the topic asked
             said = [body[0]] if best is body[0] or not named else [body[0], best]
-            if "goals" in q.asks:  # 「第一阶段有哪些量化目标」: every sentence of it that sets a target
+            if "goals" in q.asks:  # 「某阶段定了哪些数字目标」: every sentence of it that sets a target
                 said = _target_sentences(kb, doc.doc_id, body, said, rest_topic)
-            elif _GOALS.search(q.text) and not rest_topic:  # 「第二阶段要达到哪些目标」: the phase whole
+            elif _GOALS.search(q.text) and not rest_topic:  # 「某阶段要达到哪些目标」: the phase whole
                 said = body[:kb.settings.answering.section_max_sentences]
             text = "".join(cb.quote_sentence(doc.doc_id, x.start, x.end) for x in said)
             return Answer(q.raw, "answered", f"{head}：{text}", cb.citations())
@@ -96,7 +96,7 @@ def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citatio
 
 def _target_sentences(kb: AnswerContext, doc_id: str, body: list, said: list, topic: tuple[str, ...]) -> list:
     """The phase's summing-up sentence, then each of its sentences that holds a target's figure (of
-    the topic asked, when the question names one the phase speaks of: 「第一阶段某某方面的硬指标」)."""
+    the topic asked, when the question names one the phase speaks of: 「某阶段里某方面的数字目标」)."""
     starts = [f.start for f in kb.index.facts if f.doc_id == doc_id and f.kind == "target"]
     figures = [s for s in body if any(s.start <= x < s.end for x in starts)]
     need = kb.settings.answering.phase_topic_min

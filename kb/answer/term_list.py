@@ -9,9 +9,9 @@ one thing a list of requirements is about)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from kb.answer.goals import asking_clause
 from kb.answer.lists import front_matter, is_heading
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
 
 _REQUIREMENTS = pattern("asks.toml", "requirements")
-_PART_END = re.compile(r"[？?。！!；;]")
 
 
 def term_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -32,7 +31,7 @@ def term_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilde
         return None
     doc = kb.index.docs[doc_id]
     # the words of the clause that asks for the requirements, besides the asking itself
-    clause = next((c for c in _PART_END.split(q.text) if _REQUIREMENTS.search(c)), "")
+    clause = asking_clause(_REQUIREMENTS, q.text)
     asked = _REQUIREMENTS.search(clause)
     framing = asked.group(0) if asked else ""
     terms = tuple(w for w in words if len(w) >= 2 and w in clause and w not in doc.meta.title
