@@ -182,14 +182,12 @@ def cmd_eval(args: argparse.Namespace, kb) -> int:
 
 
 def cmd_train(args: argparse.Namespace, kb) -> int:
-    from kb.select.train import eval_sets, format_report, train
+    from kb.select.sets import check_trainable, eval_sets
+    from kb.select.train import format_report, train
 
     sets = args.sets or eval_sets(Path.cwd())
     for path in sets:
-        if "blind" in path.parts:
-            raise BadInput(f"不能用盲测问题集训练：{path}", "只用 eval/questions.jsonl 和 eval/dev*_questions.jsonl")
-        if not path.is_file():
-            raise BadInput(f"问题集不存在：{path}", "在项目根目录运行，或给出 eval/*.jsonl 文件")
+        check_trainable(path, Path.cwd())
     data = train(kb, sets, args.out, max(0, args.limit))
     if args.json:
         _print_json(data)

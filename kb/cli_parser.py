@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train", help="用问题集重新训练答案选择模型（eval/）", description="用问题集重新训练答案选择模型")
     tr.add_argument("sets", nargs="*", type=Path, metavar="问题集",
-                    help="问题集（默认：eval/ 下的标准问题集和各开发问题集）；盲测集不能用")
+                    help="问题集（默认：eval/ 下的标准问题集、各开发问题集和 eval/blind/tuned.txt 列出的已读盲测集）；未读的盲测集不能用")
     tr.add_argument("--out", type=Path, default=None, metavar="文件", help="模型文件（默认：包内的 kb/select/selector.json）")
     tr.add_argument("--limit", type=int, default=0, metavar="条数", help="每个问题集只用前 N 题（快速检查）")
     _json_flag(tr)

@@ -1,10 +1,10 @@
 """The answer selector's model file (kb/select/selector.json) and its use at answer time.
 
-The file is small JSON: a format version, the feature list, the standardization and weights of a
-logistic regression, an isotonic calibration table (raw score → probability of being right,
+The file is JSON: a format version, the feature list, boosted trees as flat arrays
+(kb.select.trees), an isotonic calibration table (raw score → probability of being right,
 fitted on out-of-fold predictions), the strategy names it learned, the thresholds `kb train`
-chose and its leave-one-set-out report. It is read once, lazily; scoring is a dot product in
-numpy, so answering does not import scikit-learn."""
+chose and its leave-one-set-out report. It is read once, lazily; scoring walks the trees in
+numpy, so answering imports neither LightGBM nor scikit-learn."""
 
 from __future__ import annotations
 
@@ -17,18 +17,16 @@ from pathlib import Path
 import numpy as np
 
 from kb.errors import SelectorModelError, os_reason
+from kb.select.trees import Tree, raw_scores
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_FILE = "selector.json"
 
 
 @dataclass(frozen=True)
 class SelectorModel:
     features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
+    trees: tuple[Tree, ...]
     calib_x: np.ndarray
     calib_y: np.ndarray
     strategies: frozenset[str]
@@ -38,7 +36,7 @@ class SelectorModel:
 
     def raw(self, rows: list[dict[str, float]]) -> np.ndarray:
         x = np.array([[r.get(name, 0.0) for name in self.features] for r in rows], dtype=float)
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return raw_scores(self.trees, x.reshape(len(rows), len(self.features)))
 
     def probability(self, rows: list[dict[str, float]]) -> np.ndarray:
         """The calibrated probability that each candidate is a right answer."""
@@ -68,8 +66,7 @@ def parse_model(data: dict, base_features: tuple[str, ...]) -> SelectorModel:
         raise SelectorModelError(f"答案选择模型的特征与本程序不一致（{what}）", hint)
     try:
         return SelectorModel(
-            names, np.array(data["mean"], float), np.array(data["scale"], float), np.array(data["coef"], float),
-            float(data["intercept"]), np.array(data["calibration"]["x"], float),
+            names, tuple(Tree.from_json(t) for t in data["trees"]), np.array(data["calibration"]["x"], float),
             np.array(data["calibration"]["y"], float), frozenset(data.get("strategies", ())),
             float(data["thresholds"]["answer"]), float(data["thresholds"]["related"]), data.get("report", {}))
     except (KeyError, TypeError, ValueError) as e:

@@ -1,13 +1,15 @@
 """`kb train`: rebuild the answer selector from the question sets that carry evidence.
 
-Data: eval/questions.jsonl (gold) and eval/dev*_questions.jsonl — never eval/blind/. Every
-question is answered the way `kb ask` does up to selection (kb.answer.candidates); each grounded
-candidate becomes a row of generic features (kb.select.features). A candidate is positive when
-its answer holds every answer_contains string and one of its citations overlaps an evidence
-string; an unanswerable question gives only negatives.
+Data: eval/questions.jsonl (gold), eval/dev*_questions.jsonl and the blind sets already read
+(eval/blind/tuned.txt; kb.select.sets) — never a blind set still unseen. Every question is
+answered the way `kb ask` does up to selection (kb.answer.candidates); each grounded candidate
+becomes a row of generic features (kb.select.features). A candidate is positive when its answer
+holds every answer_contains string and one of its citations overlaps an evidence string, or,
+where a reader graded the same answer text, when the reader graded it right; an unanswerable
+question gives only negatives.
 
 Validation leaves whole sets out, never random questions: for each set, a model trained on the
-others scores its candidates. Those out-of-fold scores calibrate the probability (isotonic) and
+others (boosted trees, kb.select.trees) scores its candidates. Those out-of-fold scores calibrate the probability (isotonic) and
 choose the thresholds (`choose_thresholds`), and give the per-set report printed at the end —
 the estimate of how the selector does on questions it never saw. The shipped model is fitted on
 every set, with the out-of-fold calibration."""
@@ -26,6 +28,9 @@ import numpy as np
 from kb.errors import BadInput
 from kb.select.features import BASE_FEATURES, add_agreement, features
 from kb.select.model import FORMAT_VERSION, calibrate, model_path
+from kb.select.sets import reader_grades
+from kb.select.trees import Tree, raw_scores
+from kb.select.trees import fit as fit_trees
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -51,10 +56,6 @@ class Question:
     raw: np.ndarray | None = None  # out-of-fold scores
 
 
-def eval_sets(root: Path) -> list[Path]:
-    return [root / "eval" / "questions.jsonl"] + sorted((root / "eval").glob("dev*_questions.jsonl"))
-
-
 def _evidence(kb: KnowledgeBase, row: dict) -> list[tuple[str, int, int]]:
     docs = [kb.index.docs[row["doc_id"]]] if row.get("doc_id") in kb.index.docs else list(kb.index.docs.values())
     spans = []
@@ -67,14 +68,20 @@ def _evidence(kb: KnowledgeBase, row: dict) -> list[tuple[str, int, int]]:
     return spans
 
 
-def collect(kb: KnowledgeBase, sets: list[Path], limit: int = 0) -> list[Question]:
+def collect(kb: KnowledgeBase, sets: list[Path], limit: int = 0,
+            grades: dict[str, dict[str, str]] | None = None) -> list[Question]:
     from kb.answer.candidates import prepare, propose
     from kb.evaluate import load_gold
 
     out = []
+    graded = reader_grades(Path.cwd()) if grades is None else grades
+    seen: set[str] = set()
     for path in sets:
         rows = load_gold(path)
         for row in rows[:limit] if limit else rows:
+            if row["question"] in seen:  # a set copied into another: each question once
+                continue
+            seen.add(row["question"])
             answerable = bool(row.get("answerable", True))
             asked = prepare(kb.context, row["question"], kb.settings.top_k)
             qn = Question(path.name, str(row.get("id")), answerable, True, False)
@@ -88,11 +95,18 @@ def collect(kb: KnowledgeBase, sets: list[Path], limit: int = 0) -> list[Questio
             spans = _evidence(kb, row) if answerable else []
             rows = add_agreement([features(kb.context, asked.query, list(asked.hits), asked.words, p) for p in props],
                                  props)
+            decisive = row.get("answer_contains", [])
             for p, feats in zip(props, rows, strict=True):
-                holds = answerable and all(s in p.answer.answer for s in row.get("answer_contains", []))
+                holds = answerable and all(s in p.answer.answer for s in decisive)
                 overlap = any(c.doc_id == d and c.start < e and s < c.end for c in p.answer.citations for d, s, e in spans)
+                label = holds and overlap and p.answer.status == "answered"
+                if not decisive:  # no decisive strings: the evidence alone says right or wrong
+                    holds = label
+                grade = graded.get(row["question"], {}).get(p.answer.answer.strip())
+                if grade is not None and p.answer.status == "answered":
+                    label, holds = grade == "right", grade in ("right", "partial")
                 qn.rows.append(feats)
-                qn.labels.append(int(holds and overlap and p.answer.status == "answered"))
+                qn.labels.append(int(label))
                 qn.contains.append(holds)
                 qn.passage.append(p.strategy == "passage")
     return out
@@ -105,21 +119,12 @@ def _matrix(questions: list[Question], names: list[str]) -> tuple[np.ndarray, np
     return x, y
 
 
-def _fit(x: np.ndarray, y: np.ndarray) -> dict:
-    from sklearn.linear_model import LogisticRegression
-
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    if len(set(y.tolist())) < 2:  # a tiny subset: no model to learn, every candidate scores alike
-        return {"mean": mean, "scale": scale, "coef": np.zeros(x.shape[1]), "intercept": 0.0}
-    lr = LogisticRegression(C=0.5, max_iter=3000)
-    lr.fit((x - mean) / scale, y)
-    return {"mean": mean, "scale": scale, "coef": lr.coef_[0], "intercept": float(lr.intercept_[0])}
+def _fit(x: np.ndarray, y: np.ndarray) -> tuple[Tree, ...]:
+    return fit_trees(x, y)  # no trees for a tiny subset of one label: every candidate scores alike
 
 
-def _score(m: dict, x: np.ndarray) -> np.ndarray:
-    return ((x - m["mean"]) / m["scale"]) @ m["coef"] + m["intercept"]
+def _score(m: tuple[Tree, ...], x: np.ndarray) -> np.ndarray:
+    return raw_scores(m, x)
 
 
 def decide(q: Question, probs: np.ndarray, answer_min: float, related_min: float) -> str:
@@ -228,9 +233,8 @@ def fit_model(questions: list[Question], set_names: list[str], target: Path) -> 
     answer_min, related_min = choose_thresholds(questions, xs, ys)
     report = outcomes(questions, xs, ys, answer_min, related_min)
     final = _fit(*_matrix(questions, names))
-    data = {"format": FORMAT_VERSION, "kind": "logistic_regression+isotonic", "features": names,
-            "mean": final["mean"].round(6).tolist(), "scale": final["scale"].round(6).tolist(),
-            "coef": final["coef"].round(6).tolist(), "intercept": round(final["intercept"], 6),
+    data = {"format": FORMAT_VERSION, "kind": "lightgbm_trees+isotonic", "features": names,
+            "trees": [t.to_json() for t in final],
             "calibration": {"x": xs.round(6).tolist(), "y": ys.round(6).tolist()},
             "strategies": sorted(k[2:] for k in names if k.startswith("s:")),
             "thresholds": {"answer": answer_min, "related": related_min,
