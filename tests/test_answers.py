@@ -106,7 +106,8 @@ def test_a_list_question_with_two_matching_headings_is_not_a_section_dump(kb) ->
 ])
 def test_answers_pick_what_the_question_asks(kb, question, must_contain, must_not) -> None:
     ans = kb.ask(question)
-    assert ans.status == "answered", ans.answer
+    # what is picked, asserted or shown as 请核对原文 (the selector's thresholds: tests/test_select.py)
+    assert ans.status in ("answered", "related"), ans.answer
     for s in must_contain:
         assert s in ans.answer, ans.answer
     for s in must_not:

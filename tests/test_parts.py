@@ -2,6 +2,8 @@
 answer leaves out is answered on its own, of the documents the whole question names; a part that
 only points back (「……呢？」) is no part of its own. Questions written for these tests."""
 
+import re
+
 from kb.query.parts import question_parts, year_parts
 
 
@@ -161,7 +163,13 @@ def test_a_follow_up_the_documents_do_not_answer_is_said_to_be_not_found(kb):
     # another group's year: the 2035 figure shared with 公交车 is not given for 2027
     ans = kb.ask("到2027年新能源公交车占比要多少？那出租车呢？")
     assert "72%" in ans.answer and "90%" not in ans.answer
-    assert any("出租车" in line and "没有找到" in line for line in ans.answer.splitlines()), ans.answer
+    taxi = [line for line in ans.answer.splitlines()[1:] if "出租车" in line]
+    assert taxi, ans.answer  # the follow-up is answered from a quote of its own, or named as not found
+    for line in taxi:
+        if "没有找到" not in line:
+            n = int(re.search(r"\[(\d+)\]", line).group(1))
+            quote = next(c.quote for c in ans.citations if c.n == n)
+            assert "出租车" in quote and "2027" in quote, ans.answer
 
 
 def test_a_follow_up_of_a_thing_is_answered_from_its_own_passage(kb):
@@ -197,3 +205,21 @@ def test_a_scope_follow_up_is_asked_of_that_scopes_documents(kb):
     levels = {kb.index.docs[c.doc_id].meta.level for c in ans.citations}
     assert levels == {"municipal", "national"}, ans.answer
     _grounded(kb, ans)
+
+
+def test_a_follow_up_replaces_the_asked_indicator_not_the_topic_clause():
+    from kb.query.parts import leaning_parts
+
+    # invented wording: the topic clause names one indicator, the question asks another
+    _, follow = leaning_parts("养牛这块，到2027年肉牛饲养量要到多少头？林下经济产值呢？")
+    assert follow.leans == "follow_up" and follow.of == "林下经济产值"
+    assert "林下经济产值" in follow.text and "肉牛饲养量" not in follow.text and "养牛这块" in follow.text
+
+
+def test_a_follow_up_answered_inside_the_sentence_already_quoted_is_added(kb):
+    """X stated in the same sentence as the earlier clause is new: its quote is not inside one said."""
+    ans = kb.ask("养牛这块，到2027年肉牛饲养量要到多少头？林下经济产值呢？")
+    assert ans.status == "answered"
+    assert any("林下经济产值" in c.quote for c in ans.citations), ans.answer
+    assert "没有找到" not in ans.answer
+    assert len(re.findall("肉牛饲养量", ans.answer)) == 1, ans.answer  # the earlier clause not said twice

@@ -38,6 +38,39 @@ def _held(kb: AnswerContext, part: str, ans: Answer) -> bool:
     return not words or kb.relevance.coverage(words, text) >= kb.settings.answering.part_covered
 
 
+def _spans(pieces: list[Answer]) -> list[tuple[str, int, int]]:
+    return [(c.doc_id, c.start, c.end) for p in pieces for c in p.citations]
+
+
+def _said(c, spans: list[tuple[str, int, int]]) -> bool:
+    """The citation quotes nothing beyond what a quote said already holds (a clause inside its sentence)."""
+    return any(c.doc_id == d and s <= c.start and c.end <= e for d, s, e in spans)
+
+
+_SENTENCE = re.compile(r"[^\n]*?\[(\d+)\](?:[。；;]|(?=\n)|$)\n?")
+
+
+def _unsaid(ans: Answer, spans: list[tuple[str, int, int]]) -> Answer:
+    """The answer without its sentences whose one citation quotes what was said already (the
+    earlier part's clause, again inside the later part's sentence); as it was when its text does
+    not split into such sentences."""
+    found = list(_SENTENCE.finditer(ans.answer))
+    if "".join(m.group(0) for m in found) != ans.answer or len({m.group(1) for m in found}) != len(found):
+        return ans
+    by_n = {c.n: c for c in ans.citations}
+    keep = [m for m in found if int(m.group(1)) not in by_n or not _said(by_n[int(m.group(1))], spans)]
+    if len(keep) == len(found) or not keep:
+        return ans
+    cites, lines = [], []
+    for m in keep:
+        c = by_n.get(int(m.group(1)))
+        if c is None:
+            return ans
+        cites.append(dataclasses.replace(c, n=len(cites) + 1))
+        lines.append(m.group(0).replace(f"[{m.group(1)}]", f"[{len(cites)}]"))
+    return dataclasses.replace(ans, answer="".join(lines).rstrip("\n"), citations=tuple(cites))
+
+
 def _holds_year(ans: Answer, year: int) -> bool:
     """The answer states the year: in its text, or in a quote or the section of a citation (a
     phase's span 「2028—2030年」 counts for the years inside it)."""
@@ -57,16 +90,19 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
     pieces: list[Answer] = [whole]
     missing: list[str] = []
     exact: list[str] = []  # follow-ups and years not found: said so (what they ask is exact)
+    unsure: list[Answer] = []  # a year's passage below the answer threshold: shown as related
     for part in parts if len(parts) >= 2 else ():
         # a part asked with the first (it names nothing of its own) or of another thing (X呢)
         # is not held by the first's words: it is asked, and kept only with new citations
         if part.leans not in ("subject", "follow_up") and any(_held(kb, part.text, p) for p in pieces):
             continue
         sub, _ = ask(part.text, part.scope)
-        seen = {(c.doc_id, c.start) for p in pieces for c in p.citations}
-        new = sub.status == "answered" and not all((c.doc_id, c.start) in seen for c in sub.citations)
+        seen = _spans(pieces)
+        new = sub.status == "answered" and not all(_said(c, seen) for c in sub.citations)
         if part.leans == "subject":  # asked with the first part's words: a quote said already answers that one again
-            new = new and not any((c.doc_id, c.start) in seen for c in sub.citations)
+            new = new and not any(_said(c, seen) for c in sub.citations)
+        if new:
+            sub = _unsaid(sub, seen)
         if new and part.leans == "topic" and not _within(kb, part, sub):
             missing.append(part.text)  # answered outside the topic the asker set: another question
         elif new and (part.leans != "follow_up" or _states(kb, part, sub)):
@@ -84,14 +120,16 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
         if any(_holds_year(p, year) for p in pieces):
             continue
         sub, _ = ask(part, False)
-        seen = {(c.doc_id, c.start) for p in pieces for c in p.citations}
-        if sub.status == "answered" and _holds_year(sub, year) and not all((c.doc_id, c.start) in seen for c in sub.citations):
+        fresh = not all(_said(c, _spans(pieces)) for c in sub.citations)
+        if sub.status == "answered" and _holds_year(sub, year) and fresh:
             pieces.append(sub)
+        elif sub.status == "related" and _holds_year(sub, year) and fresh:
+            unsure.append(sub)  # the year's best passage, shown as 请核对原文 (never as the answer)
         else:  # a year no quote states: said so (the year is exact, unlike a part's words)
             missing.append(part)
-    if len(pieces) == 1 and not missing:
+    if len(pieces) == 1 and not missing and not unsure:
         return whole, explained
-    return _merge(question, pieces, missing), explained
+    return _merge(question, pieces, missing, unsure), explained
 
 
 def _within(kb: AnswerContext, part: Part, ans: Answer) -> bool:
@@ -127,14 +165,17 @@ def _states(kb: AnswerContext, part: Part, ans: Answer) -> bool:
     return all(kb.relevance.present(w, text) for w in words)
 
 
-def _merge(question: str, pieces: list[Answer], missing: list[str]) -> Answer:
+def _merge(question: str, pieces: list[Answer], missing: list[str], unsure: list[Answer] = ()) -> Answer:
+    """The answers of the parts in order, then each year's related passage (its own 请核对原文
+    wording, cited), then the parts not found. The confidence is the asserted parts' lowest."""
     lines: list[str] = []
     cites, facts = [], []
-    for ans in pieces:
+    for ans in [*pieces, *unsure]:
         offset = len(cites)
         lines.append(re.sub(r"\[(\d+)\]", lambda m, o=offset: f"[{int(m.group(1)) + o}]", ans.answer))
         cites.extend(dataclasses.replace(c, n=c.n + offset) for c in ans.citations)
-        facts.extend(ans.facts)
+        if ans.status == "answered":
+            facts.extend(ans.facts)
     for part in missing:  # named in the asker's words, unless they hold a number no quote holds
         named = f"「{part}」这一问" if not ungrounded_numbers(part, cites) else "问题的其余部分"
         lines.append(f"{named}没有找到直接回答它的原文，请核对原文。")

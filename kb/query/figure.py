@@ -45,6 +45,12 @@ def wanted_unit(text: str) -> str:
     return unit.group(1) if unit else ""
 
 
+def without_unit(text: str) -> str:
+    """The question with the unit of its asked number left out (「要到多少头」 → 「要到多少」): a
+    follow-up 「X呢？」 asks of another thing, whose number has its own unit."""
+    return _unit_re().sub(lambda m: m.group(0)[: m.start(1) - m.start(0)].removesuffix("个"), text)
+
+
 def plural_ask(text: str) -> bool:
     return bool(pattern(FILE, "plural").search(text)) or len(pattern(FILE, "ask").findall(text)) >= 2
 

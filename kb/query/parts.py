@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from kb.lexicon import pattern, word_list
 from kb.normalize import normalize_query
+from kb.query.figure import without_unit
 
 _END = re.compile(r"(?<=[？?；;])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -192,15 +193,20 @@ def _follow_up(before: str, part: str) -> Part | None:
         span = _subject_span(asked, x)
         if span is None:
             return None
-        asked = asked[: span[0]] + x + asked[span[1]:]
+        asked = without_unit(asked[: span[0]] + x + asked[span[1]:])
     return Part(asked, part, "follow_up", x or f"{year}年", year, scope)
 
 
 def _subject_span(question: str, x: str) -> tuple[int, int] | None:
     """Where the question names what X takes the place of: its indicator when X names one, else
     the word sharing most characters with X (货车 for 客车, inside 清洁能源货车比例), else its one
-    indicator."""
+    indicator. An indicator inside the head's topic clause (「养鱼这块，……鱼苗投放量……？」) sets the
+    area, not what is asked: the one after it is taken when there is one."""
     spans = _indicator_spans(question)
+    clause = topic_clause(question)
+    at = question.find(clause) if clause else -1
+    asked = [sp for sp in spans if at < 0 or not (at <= sp[0] and sp[1] <= at + len(clause))]
+    spans = asked or spans
     if spans and _indicator_spans(x):
         return spans[0]
     from kb.question_words import is_question_word
