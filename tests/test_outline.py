@@ -359,3 +359,11 @@ def test_a_closing_clause_saying_why_it_is_asked_is_set_apart():
 def test_a_document_named_by_its_title_with_a_purpose_clause_lists_its_parts(kb):
     ans = kb.ask("《美丽江城建设规划（2024—2035年）》分几个部分？列一下各部分标题，方便我备课。")
     assert ans.status == "answered" and ans.answer.startswith("文件正文分")
+
+
+def test_words_the_document_never_uses_do_not_stop_an_outline_answer(kb):
+    """「请梳理……共分几部分」: 梳理、共分 name nothing in the document, so the question still asks
+    its structure (invented wording)."""
+    ans = kb.ask("请帮我梳理一下美丽江城建设规划正文共分几部分？")
+    assert ans.status == "answered" and len(ans.citations) >= 5, ans.answer
+    assert any(c.quote.startswith("一、") for c in ans.citations)

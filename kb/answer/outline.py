@@ -228,11 +228,13 @@ def _leads_after(doc: Document, at: int) -> list[Section]:
 def _other_words(kb: AnswerContext, q: Query, doc: Document, words: tuple[str, ...],
                  headings: str = "") -> list[str]:
     """The question's words besides the part, the document and ``headings`` (the titles of the
-    parts the answer lists, which a question may quote back): a word left names another topic."""
+    parts the answer lists, which a question may quote back): a word left names another topic —
+    when the document uses it (a word it never uses, 「梳理」「共分」, names nothing in it)."""
     ref = q.outline
     named = " ".join(ref.phrases) + " " + " ".join(named_parts().get(ref.part, ()))
     return [w for w in words if w not in _FILLER and w not in named and not kb.relevance.present(w, doc.meta.title)
-            and not any(w in p or p in w for p in ref.phrases) and w not in DOC_KINDS and w not in headings]
+            and not any(w in p or p in w for p in ref.phrases) and w not in DOC_KINDS and w not in headings
+            and kb.relevance.present(w, doc.text)]
 
 
 def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
