@@ -31,7 +31,6 @@ class AnswerThresholds:
     list_max: int = 4  # sentences a list answer may quote from one section
     notice_head_chars: int = 1500  # the notice part of a document: title, addressees, signature, date
     part_covered: float = 0.5  # a question of several parts: share of a part's key words the answer must hold
-    split_unanswered: int = 1  # 1: a question of several parts the whole does not answer is asked part by part
     phase_topic_min: float = 0.2  # a phase named (第二阶段): coverage its topic sentence must reach beside its summing-up
     # The learned answer selector (kb/select): a candidate whose calibrated probability of being
     # right is at least answer_min is asserted (answered); below it, the best passage is shown as
@@ -117,7 +116,6 @@ RANGES: dict[str, tuple[float, float]] = {
     "answering.answer_min": (-1.0, 1.0),
     "answering.related_min": (-1.0, 1.0),
     "answering.selector": (0, 1),
-    "answering.split_unanswered": (0, 1),
     **{f"checking.{f.name}": (0.0, 1.0) for f in fields(CheckThresholds)},
 }
 _HINT = "改正这个值（见 README.md 的设置表）"

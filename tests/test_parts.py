@@ -224,24 +224,3 @@ def test_a_follow_up_answered_inside_the_sentence_already_quoted_is_added(kb):
     assert "没有找到" not in ans.answer
     assert len(re.findall("肉牛饲养量", ans.answer)) == 1, ans.answer  # the earlier clause not said twice
 
-
-def test_a_question_of_two_parts_the_whole_does_not_answer_is_asked_part_by_part(kb):
-    """Each part's words thin out the other's coverage: asked apart, the part the documents answer
-    is given (asserted by the selector's threshold), the other is named as not found."""
-    ans = kb.ask("年度行动方案归哪个部门牵头？城市的夜景灯光又归谁来设计？")  # invented; the second is not in the plan
-    assert ans.status == "answered", ans.answer
-    assert "市生态环境局" in ans.answer and any("年度行动方案" in c.quote for c in ans.citations)
-    assert "夜景灯光" in ans.answer and "没有找到" in ans.answer
-    _grounded(kb, ans)
-    off = _with_split(kb, 0).ask("年度行动方案归哪个部门牵头？城市的夜景灯光又归谁来设计？")
-    assert off.answer != ans.answer or off.status != "answered"
-
-
-def _with_split(kb, value):
-    import dataclasses
-
-    from kb.api import KnowledgeBase
-
-    s = kb.settings
-    return KnowledgeBase(dataclasses.replace(s, answering=dataclasses.replace(s.answering, split_unanswered=value)),
-                         index=kb.index)
