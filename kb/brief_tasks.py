@@ -62,7 +62,10 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
         head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
         if own and (head_in or len(named) >= 2):
-            out.append((s.start, head.lstrip("—－- "), own if head_in else named, path))
+            # every measure under the heading: a heading taken for the measures naming the topic
+            # keeps its others too (those naming it first, within the cap; the rest are counted),
+            # never dropped without a word
+            out.append((s.start, head.lstrip("—－- "), own, path))
     leads = [s.path for s in doc.sections if s.kind == "lead"]
     for s in doc.sections:  # a topic section written without lead sentences: its title heads its sentences
         if s.kind != "section" or not under(s.path, secs) or any(p[:len(s.path)] == s.path for p in leads):
