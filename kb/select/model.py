@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.errors import SelectorModelError, os_reason
-from kb.select.trees import Tree, raw_scores
+from kb.select.trees import Forest, Tree, raw_scores
 
 FORMAT_VERSION = 2
 MODEL_FILE = "selector.json"
@@ -26,7 +26,7 @@ MODEL_FILE = "selector.json"
 @dataclass(frozen=True)
 class SelectorModel:
     features: tuple[str, ...]
-    trees: tuple[Tree, ...]
+    trees: Forest
     calib_x: np.ndarray
     calib_y: np.ndarray
     strategies: frozenset[str]
@@ -66,7 +66,7 @@ def parse_model(data: dict, base_features: tuple[str, ...]) -> SelectorModel:
         raise SelectorModelError(f"答案选择模型的特征与本程序不一致（{what}）", hint)
     try:
         return SelectorModel(
-            names, tuple(Tree.from_json(t) for t in data["trees"]), np.array(data["calibration"]["x"], float),
+            names, Forest.of(tuple(Tree.from_json(t) for t in data["trees"])), np.array(data["calibration"]["x"], float),
             np.array(data["calibration"]["y"], float), frozenset(data.get("strategies", ())),
             float(data["thresholds"]["answer"]), float(data["thresholds"]["related"]), data.get("report", {}))
     except (KeyError, TypeError, ValueError) as e:

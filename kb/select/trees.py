@@ -84,17 +84,46 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[Tree, ...]:
     return tuple(_flatten(t["tree_structure"]) for t in booster.dump_model()["tree_info"])
 
 
-def raw_scores(trees: tuple[Tree, ...], x: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Forest:
+    """The trees stacked into padded arrays (tree × node, tree × leaf), so all of them are walked
+    at once: a question's candidates are scored in well under a millisecond."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    leaf: np.ndarray
+
+    @staticmethod
+    def of(trees: tuple[Tree, ...]) -> Forest:
+        n = max((len(t.feature) for t in trees), default=1)
+        m = max((len(t.leaf) for t in trees), default=1)
+
+        def pad(arrays: list[np.ndarray], width: int, fill, dtype) -> np.ndarray:
+            out = np.full((len(arrays), width), fill, dtype=dtype)
+            for i, a in enumerate(arrays):
+                out[i, : len(a)] = a
+            return out
+
+        return Forest(pad([t.feature for t in trees], n, 0, int), pad([t.threshold for t in trees], n, np.inf, float),
+                      pad([t.left for t in trees], n, -1, int), pad([t.right for t in trees], n, -1, int),
+                      pad([t.leaf for t in trees], m, 0.0, float))
+
+
+def raw_scores(trees: tuple[Tree, ...] | Forest, x: np.ndarray) -> np.ndarray:
     """The sum of the trees' leaf values for each row of x (LightGBM's raw score)."""
-    out = np.zeros(len(x))
-    rows = np.arange(len(x))
-    for t in trees:
-        node = np.zeros(len(x), int)
-        live = np.ones(len(x), bool)
-        while live.any():
-            i = node[live]
-            go_left = x[rows[live], t.feature[i]] <= t.threshold[i]
-            node[live] = np.where(go_left, t.left[i], t.right[i])
-            live = node >= 0
-        out += t.leaf[~node]
-    return out
+    f = trees if isinstance(trees, Forest) else Forest.of(trees)
+    if len(x) == 0 or len(f.feature) == 0 or (not isinstance(trees, Forest) and not trees):
+        return np.zeros(len(x))
+    n_trees = len(f.feature)
+    t = np.arange(n_trees)[None, :]
+    r = np.arange(len(x))[:, None]
+    node = np.zeros((len(x), n_trees), int)
+    live = node >= 0
+    while live.any():
+        at = np.where(live, node, 0)
+        go_left = x[r, f.feature[t, at]] <= f.threshold[t, at]
+        node = np.where(live, np.where(go_left, f.left[t, at], f.right[t, at]), node)
+        live = node >= 0
+    return f.leaf[t, ~node].sum(axis=1)
