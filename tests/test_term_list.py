@@ -32,3 +32,13 @@ def test_a_clause_of_another_part_adds_no_terms(kb):
     asked = prepare(kb.context, "污水资源化指导意见对污泥提了哪些要求？有没有点名具体城市？")
     one = next((p for p in propose(asked.context, asked) if p.strategy == "term_list"), None)
     assert one is not None and all("污泥" in c.quote for c in one.answer.citations)
+
+
+def test_what_a_document_says_of_one_county_is_every_sentence_naming_it(kb):
+    """「规划里提到某县的内容」 (invented wording): each sentence naming the county, cited."""
+    ans = kb.ask("规划里提到舒兰的内容都有哪些？")
+    assert ans.status == "answered", ans.answer
+    assert len(ans.citations) >= 2 and all("舒兰" in c.quote for c in ans.citations), ans.answer
+    doc = kb.index.docs[ans.citations[0].doc_id]
+    naming = [s for s in doc.sentences if "舒兰" in s.text]
+    assert len(ans.citations) == min(len(naming), kb.settings.answering.term_sentences_max)

@@ -15,7 +15,7 @@ from kb.answer.lists import column_answer, project_answer, section_answer
 from kb.answer.notice import notice_answer
 from kb.answer.outline import outline_answer
 from kb.answer.phases import named_phase_answer, phases_answer
-from kb.answer.term_list import term_answer
+from kb.answer.term_list import place_answer, term_answer
 from kb.query import Query
 
 
@@ -52,6 +52,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     # Added after the selector was trained: last, and not counted in the passages' place (their
     # `order` feature stays what the model learned).
     Strategy("term_list", "文件对某事的各项要求", _asks("requirements"), term_answer, trained=False),
+    Strategy("place_list", "文件中提到某地的各句", _asks("mentions"), place_answer, trained=False),
 )
 
 

@@ -5,7 +5,10 @@ states across its sections (a term no heading holds; a heading's own list is kb.
 Declines when the question names nothing besides its framing, when a heading holds the term (the
 section's list answers), when fewer than two sentences name it (one sentence is the evidence
 answer's), or when more than ``answering.term_sentences_max`` do (the term is a whole topic, not
-one thing a list of requirements is about)."""
+one thing a list of requirements is about).
+
+「规划里提到某县的内容」 (ask ``mentions``, one county named): every sentence of the document that
+names the place, the same way — at most ``answering.term_sentences_max``, the others pointed to."""
 
 from __future__ import annotations
 
@@ -46,4 +49,22 @@ def term_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilde
         return None
     cap = kb.settings.answering.section_max_sentences
     lines = [cb.quote_sentence(doc_id, s.start, s.end) for s in named[:cap]]
+    return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
+
+
+def place_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
+                 words: tuple[str, ...], allowed: set[str]) -> Answer | None:
+    if not q.county:
+        return None
+    doc_id = next((h.chunk.doc_id for h in hits if h.chunk.doc_id in allowed), None)
+    if doc_id is None:
+        return None
+    doc = kb.index.docs[doc_id]
+    named = [s for s in doc.sentences if q.county in s.text and not is_heading(doc, s) and not front_matter(doc, s)]
+    if not named:
+        return None
+    cap = kb.settings.answering.term_sentences_max
+    lines = [cb.quote_sentence(doc_id, s.start, s.end) for s in named[:cap]]
+    if len(named) > cap:
+        lines.append(f"文件中提到{q.county}的其余句子，请核对原文。")
     return Answer(q.raw, "answered", "\n".join(lines), cb.citations())

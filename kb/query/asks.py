@@ -29,7 +29,7 @@ def notice_kind(text: str) -> str:
 def question_asks(text: str, intent: str, tokens: tuple[str, ...], years: tuple[int, ...],
                   indicators: tuple[str, ...]) -> frozenset[str]:
     """The flags: issued, in_force, notice, notice:<kind>, phases, one_phase, goals, column, where, which_works,
-    person, requirements."""
+    person, requirements, mentions."""
     asks: set[str] = set()
     if _p("issued").search(text):
         asks.add("issued")
@@ -47,7 +47,7 @@ def question_asks(text: str, intent: str, tokens: tuple[str, ...], years: tuple[
     # the goals of a year, or goals asked as figures (「有哪些量化指标」) of any year
     if not indicators and _p("goals").search(text) and (years or _p("figure_goals").search(text)):
         asks.add("goals")
-    for flag in ("column", "where", "which_works", "person", "requirements"):
+    for flag in ("column", "where", "which_works", "person", "requirements", "mentions"):
         if _p(flag).search(text):
             asks.add(flag)
     return frozenset(asks)

@@ -43,12 +43,12 @@ _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"},
 # by none that knows it: the candidate serves the ask, or leaves it unserved.
 _SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_phase": "one_phase",
            "column": "column", "where": "where", "outline": "outline", "year_goals": "goals",
-           "projects": "works", "term_list": "requirements"}
+           "projects": "works", "term_list": "requirements", "place_list": "mentions"}
 
 
 # An ask whose strategy often declines (no list of sentences names the thing): its absence says
 # nothing against the other candidates.
-_SOFT_ASKS = frozenset({"requirements"})
+_SOFT_ASKS = frozenset({"requirements", "mentions"})
 
 
 def serves_softly(strategy: str) -> bool:
