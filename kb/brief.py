@@ -231,9 +231,10 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         for y in _nearest_years(kb, year, docs):  # a trainer still needs the figures: the nearest years', said so
             found = [_facts(kb, doc, topic, y, cb, sections[doc.doc_id], False, homes[doc.doc_id]) for doc in docs]
             extra = [r for t, _ in found for r in t]
-            if extra:
+            dated = [r for _, d in found for r in d]
+            if extra or dated:  # a year the topic has a target or a dated task (「到2027年，……稳步下降」)
                 targets += extra
-                deadlines += [r for _, d in found for r in d]
+                deadlines += dated
                 shown.append(y)
             if len(shown) == 2:
                 break

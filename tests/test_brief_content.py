@@ -106,3 +106,13 @@ def test_the_bound_after_a_unit_is_kept() -> None:
     from kb.brief import source_comparator
 
     assert source_comparator("到2030年，某浓度下降到25微克/立方米以下", "25", "≤") == "下降到…以下"
+
+
+def test_a_year_without_targets_takes_the_nearest_years_dated_tasks_too(kb):
+    """A brief's year with no target of its topic takes the nearest years' targets and dated tasks:
+    a year whose only statement of the topic has no figure (「到某年，某某稳步下降」) still counts."""
+    from kb.brief import collect
+
+    b = collect(kb, "无废城市", 2030)
+    years = {r.cells[0] for r in b.deadlines}
+    assert "2027年" in years, years
