@@ -43,7 +43,7 @@ class AnswerThresholds:
     # asserted or its confidence is below upper_try_below, the higher documents are asked too, and
     # their answer (naming its document) replaces it when asserted with at least upper_accept_min.
     upper_try_below: float = 0.5
-    upper_accept_min: float = 0.95
+    upper_accept_min: float = 0.9
 
 
 @dataclass(frozen=True)
