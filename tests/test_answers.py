@@ -178,9 +178,19 @@ def test_which_column_questions_name_the_heading_first(kb, question, heading) ->
     ("这个规划是谁发的文？", ["发文机关：中共吉林市委[1]、吉林市人民政府[2]", "2024年12月3日"]),
     ("國家意見是哪個機關印發的？", ["中共中央", "国务院", "2023年12月27日"]),
     ("美丽江城建设规划是根据哪些上级文件定的？", ["中发〔2023〕30号", "吉发〔2024〕9号"]),
+    # the number on its own line under the title, never one quoted in the text
+    ("大气那个行动计划的发文字号？", ["国发〔2023〕24号"]),
+    # the 落款 at the end of the text, one body a line
+    ("再生水那份指导意见是哪些部门一起发的？", ["国家发展改革委[1]", "市场监管总局", "2021年1月4日"]),
 ])
 def test_questions_about_the_notice_itself(kb, question, must_contain) -> None:
     _answered_with(kb, question, must_contain)
+
+
+def test_a_document_without_a_number_says_so(kb) -> None:
+    """The plan's notice has no 文号 line; the numbers its opening sentence quotes are other documents'."""
+    ans = kb.ask("美丽江城规划的文号是啥？")
+    assert ans.status == "not_found" and "没有写明发文字号" in ans.answer and "〔" not in ans.answer
 
 
 def test_a_topic_question_with_依据_is_not_about_the_notice(kb) -> None:

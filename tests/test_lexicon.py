@@ -34,6 +34,8 @@ def test_glossary_rows_have_plan_words():
 @pytest.mark.parametrize(("question", "flag"), [
     ("这份文件是哪天印发的？", "issued"),
     ("这个通知主送哪些单位？", "notice:addressee"),
+    ("那份意见的文号是多少？", "notice:number"),
+    ("这个方案是哪几个部门联合印发的？", "notice:issuer"),
     ("整个规划分成哪些阶段？", "phases"),
     ("第二阶段主要有哪些任务？", "one_phase"),
     ("专栏5都有哪些工程？", "column"),

@@ -3,11 +3,10 @@ body, and the date a document was issued."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from kb.answer.evidence import after_event, evidence_answer
-from kb.answer.notice import DATE_RE
+from kb.answer.notice import own_date
 from kb.answer.outline import main_document
 from kb.cite import CitationBuilder, paragraph_year, sentence_around
 from kb.facts_match import canonical_of, match_targets, same_indicator
@@ -17,7 +16,6 @@ from kb.query.documents import kind_of
 from kb.types import Answer, Document, Fact, Hit
 
 _EFFECTIVE_RE = pattern("outline.toml", "effective_sentence")
-_DATE_LINE_RE = pattern("text.toml", "date_line")
 
 if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
@@ -196,23 +194,6 @@ def _every_year(kb: AnswerContext, q: Query, f: Fact) -> list[Fact]:
     return [by_year[y] for y in sorted(by_year)][:3] if len(by_year) > 1 else [f]
 
 
-def _date_line(doc: Document, head: int) -> re.Match[str] | None:
-    """The document's own date: a line holding only a date in its head (under the signature or
-    the title), else such a line at its end, else the first date in its head."""
-    lines = list(_DATE_LINE_RE.finditer(doc.text))
-    first = next((m for m in lines if m.start() < head), None)
-    if first is not None:
-        return _span(first)
-    if lines:
-        return _span(lines[-1])
-    return DATE_RE.search(doc.text[:head])
-
-
-def _span(m: re.Match[str]) -> re.Match[str]:
-    """The date itself, without the brackets around it."""
-    return DATE_RE.search(m.string, m.start(1), m.end(1))
-
-
 def _absorbed(q: Query, words: tuple[str, ...]) -> tuple[str, ...]:
     """The key words without those an indicator found already holds (碳排放 in 「碳排放……达峰」 is
     part of 碳达峰's name 碳排放达峰: the event asked is the indicator, not a second topic)."""
@@ -258,7 +239,7 @@ def issued_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
         if effective is not None:
             return Answer(q.raw, "answered", cb.quote_sentence(doc.doc_id, effective.start, effective.end),
                           cb.citations())
-    m = _date_line(doc, kb.settings.answering.notice_head_chars)
+    m = own_date(doc, kb.settings.answering.notice_head_chars)
     if m is None:
         return None
     issued = [s for s in doc.sentences if s.start < m.start() and any(w in s.text for w in word_list("text.toml", "issuing"))

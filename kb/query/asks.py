@@ -14,13 +14,15 @@ def _p(name: str):
 
 
 def notice_kind(text: str) -> str:
-    """Which notice question this is ("issuer", "addressee", "basis") or ""."""
+    """Which notice question this is ("number", "issuer", "addressee", "basis") or ""."""
     if not _p("about_notice").search(text):
         return ""
     if _p("notice_addressee").search(text):
         return "addressee"
     if _p("notice_basis").search(text):
-        return "basis"
+        return "basis"  # the basis sentence quotes the higher documents with their numbers
+    if _p("notice_number").search(text):
+        return "number"
     if _p("notice_issuer").search(text) and _p("notice_issuing_verb").search(text):
         return "issuer"
     return ""
