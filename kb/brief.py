@@ -253,7 +253,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     absent_note = _undated_note(kb, docs, topic)
     used = {c.doc_id for c in cb.citations()}
     titles = "、".join(f"《{d.meta.title}》" for d in kb.documents() if d.doc_id in used)
-    scope = _scope(titles, topic, year, note, targets, deadlines, tasks, projects)
+    scope = _scope(titles, topic, year, targets, deadlines, tasks, projects)
     title = f"简报：{topic}" + (f"（{year}年）" if year else "")
     taken = {n for r in (*phases, *targets, *milestones, *deadlines, *projects) for n in r.refs}
     others = [r for r in others if not taken & set(r.refs)]
@@ -277,15 +277,15 @@ def _undated_note(kb: KnowledgeBase, docs: list[Document], topic: str) -> str:
     return f"原文没有为“{'”“'.join(words)}”提出目标或时间表" if words and len(words) < len(named) else ""
 
 
-def _scope(titles: str, topic: str, year: int | None, note: str, targets, deadlines, tasks, projects) -> str:
-    """What the brief collects, in a trainer's words: only the parts it has; a year without targets
-    of its own is said at once."""
+def _scope(titles: str, topic: str, year: int | None, targets, deadlines, tasks, projects) -> str:
+    """What the brief collects, in a trainer's words: only the parts it has (what the source lacks
+    for the year is the summary's first line, said once)."""
     kinds = [k for k, rows in (("目标指标", targets), ("时限任务", deadlines), ("重点任务", tasks), ("重点工程", projects))
              if rows]
     out = f"本材料根据{titles}整理，汇集与“{topic}”有关的{'、'.join(kinds)}，均为原文摘录，并注明出处。"
     if year is not None:
-        out += (f"时间上以{year}年为准，同时列出{year}年所在及之前各阶段的阶段目标、原文未写年份的目标和同一指标其他年份的目标。")
-    return out + (f"请注意：{note}。" if note else "")
+        out += f"以{year}年的目标和任务为主，附各阶段目标和同一指标其他年份的目标，便于对照。"
+    return out
 
 
 def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, cb: CitationBuilder,

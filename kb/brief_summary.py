@@ -142,7 +142,7 @@ def reference_lines(b: Brief) -> list[str]:
     def flush() -> None:
         if run:
             span = f"[{run[0].n}]" + (f"—[{run[-1].n}]" if len(run) > 1 else "")
-            lines.append(f"{span} {where(run[0])}（正文照录原文）")
+            lines.append(f"{span} {where(run[0])}（原文即正文所引）")
             run.clear()
 
     for c in b.references:

@@ -20,6 +20,7 @@ MEASURES_MIN = 4  # ... but never fewer than this under one heading
 HEADING_MARGIN = 0.02  # a heading-like sentence after the lead is the heading when this much closer in meaning to the paragraph
 HEADING_MAX = 14  # a heading glued to a paragraph's end: at most this many characters before its 。
 _HEADING_STOP = re.compile(r"[，、；：\d“”（）]")
+NAMED_SHARE = 0.5  # a heading outside the topic is taken when at least this share of its measures (and two) name it
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks
 ELSEWHERE_WORD = 3  # ... by two of its words, by most of their parts, or by one word this long (碳排放, not 秸秆)
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
@@ -36,7 +37,8 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
           secs: frozenset = frozenset(), embedder=None) -> list[Task]:
     """Each lead sentence in the topic — by its words or its section's title —
     with the measures that follow it up to the next heading; a heading outside the topic still
-    counts when several of its measures name it. With a year, measures that state only other
+    counts when several of its measures, half of them at least, name it (two of seven measures on
+    another subject make no task of the topic: they are listed among the topic's sentences elsewhere). With a year, measures that state only other
     years' deadlines are left out."""
     sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
     starts = sorted({x.start for x in doc.sections})
@@ -61,7 +63,7 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
             head, own, path = moved, own[1:], (*s.path[:-1], moved.rstrip("。"))
         head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
         named = [x for x in own if text_in_topic(topic, x.text)]
-        if own and (head_in or len(named) >= 2):
+        if own and (head_in or (len(named) >= 2 and len(named) >= NAMED_SHARE * len(own))):
             # every measure under the heading: a heading taken for the measures naming the topic
             # keeps its others too (those naming it first, within the cap; the rest are counted),
             # never dropped without a word

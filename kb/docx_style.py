@@ -27,6 +27,9 @@ def chinese_defaults(d) -> None:
         lang.set(qn(attr), value)
     rpr.insert(0, fonts)
     rpr.append(lang)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):  # a heading never ends a page alone
+        if name in [st.name for st in d.styles]:
+            d.styles[name].paragraph_format.keep_with_next = True
 
 
 def shade(cell, hex_color: str) -> None:

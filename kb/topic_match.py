@@ -43,6 +43,7 @@ def fact_in_topic(topic: str, fact: Fact) -> bool:
 # --- Sections of a document in a topic, by words and by meaning (used by 简报) ---
 MEANING_Z = 2.0  # a title this many standard deviations closer to the topic than the document's mean
 MEANING_GAP = 1.0  # ... and within this many of the closest title
+MEANING_NAMED = 1  # ... and whose own text names one of the topic's words at least
 SLOGAN_MIN = 4  # characters an item's title shares with a topic section's title
 PHRASE_MIN = 3  # a phrase shared by the closest titles (「绿色低碳」) joins titles that hold it
 LEAD_NAMED = 2  # a lead whose paragraph names the topic's words this often is of the topic (for _between)
@@ -72,7 +73,9 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
         sims = embedder.embed_passages([s.title for s in titled]) @ embedder.embed_query(" ".join(terms_for(topic)))
         z = (sims - sims.mean()) / (sims.std() or 1.0)
         floor = max(MEANING_Z, float(z.max()) - MEANING_GAP)
-        close = [s for s, v in zip(titled, z) if v >= floor]
+        # a title close in meaning counts when its own text speaks of the topic too (a title on
+        # 「new growth」 sits near many topics' words and names none of them)
+        close = [s for s, v in zip(titled, z) if v >= floor and names_count(topic, doc.text[s.start:s.end]) >= MEANING_NAMED]
         paths |= {s.path for s in close}
         phrase = _shared_phrase([s.title for s in close]) if len(close) >= 2 else ""
         if phrase:
@@ -84,17 +87,20 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
     return paths
 
 
+def names_count(topic: str, text: str) -> int:
+    return sum(text.count(w) for w in terms_for(topic))
+
+
 def _between(topic: str, doc: Document, paths: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
     """A lead between two leads of the topic under the same part continues it (in a part on some
     resource, a lead on its yield between a lead naming the resource and one whose paragraph speaks
     of it): a lead is of the topic by its section, or by its paragraph naming the topic's words
     LEAD_NAMED times."""
-    terms = terms_for(topic)
     leads = [s for s in doc.sections if s.kind == "lead"]
 
     def of_topic(s) -> bool:
         text = doc.text[s.start:s.end]
-        return under(s.path, paths) or sum(text.count(w) for w in terms) >= LEAD_NAMED
+        return under(s.path, paths) or names_count(topic, text) >= LEAD_NAMED
 
     inside = [of_topic(s) for s in leads]
     return {leads[i].path for i in range(1, len(leads) - 1)

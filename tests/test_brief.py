@@ -362,4 +362,5 @@ def test_the_opening_line_names_only_the_parts_the_brief_has(kb) -> None:
     b = collect(kb, "黑土地保护", 2027)
     assert "目标指标" in b.scope and ("时限任务" in b.scope) == bool(b.deadlines)
     b = collect(kb, "水环境", 2030)
-    assert b.year_note and b.year_note in b.scope  # a year without targets: said at once
+    # a year without targets: said once, as the summary's first line, not again in the opening line
+    assert b.year_note and b.year_note not in b.scope and b.year_note in summary_lines(b)[0]
