@@ -67,6 +67,29 @@ def test_city_and_nation_together_give_two_sides(corpus_docs):
     assert choice.sides[0][1] == (PLAN,) and AIR in choice.sides[1][1]
 
 
+@pytest.mark.parametrize("question", [
+    "臭氧国家那边要求怎么控制，咱们市定了啥？",  # two clauses of one sentence, each asking
+    "国家对秸秆焚烧有什么要求，我们市呢？",
+])
+def test_clauses_asking_each_level_give_two_sides(corpus_docs, question):
+    assert [s for s, _ in choose_documents(question, corpus_docs).sides] == ["city", "upper"]
+
+
+@pytest.mark.parametrize("question", [
+    "我是市里环保局的，国家对臭氧有什么要求？",  # who asks is no side asked
+    "国家文件要求某指标达到80%以上，咱们市规划里定的是多少？",  # a stated national figure asks nothing
+])
+def test_a_clause_that_asks_nothing_is_no_side(corpus_docs, question):
+    assert not choose_documents(question, corpus_docs).sides
+
+
+def test_the_speaker_picks_neither_level_nor_key_words():
+    from kb.query import understand
+
+    plain, said = understand("国家对臭氧有什么要求？"), understand("我是吉林市某局的，国家对臭氧有什么要求？")
+    assert said.speaker and (said.level, said.tokens) == (plain.level, plain.tokens)
+
+
 def test_display_name_and_kind(corpus_docs):
     assert display_name(corpus_docs[AIR]) == "国务院《空气质量持续改善行动计划》"
     assert display_name(corpus_docs[GREEN]) == "中共中央、国务院《关于加快经济社会发展全面绿色转型的意见》"

@@ -21,6 +21,7 @@ from kb.cite import CitationBuilder, ungrounded_numbers
 from kb.lexicon import word_list
 from kb.query import Query, retrieval_args, understand
 from kb.query.documents import DocChoice, choose_documents
+from kb.query.framing import without_speaker
 from kb.query.understand import LEVEL_WORDS
 from kb.retrieve import Filters
 from kb.select.features import Proposal
@@ -65,7 +66,7 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
     level = q.level or _level_by_document_kind(kb, q)
     choice = DocChoice()
     if refusal is None and not (filters.doc_id or filters.level or filters.doc_ids):
-        choice = choose_documents(q.text, kb.index.docs)  # which documents the question is about
+        choice = choose_documents(without_speaker(q.text), kb.index.docs)  # which documents the question is about
         if choice.sides:
             return Asked(q, (), (), frozenset(), None, choice, kb)
         if choice.scope:  # a region a higher document names is its scope, not another city

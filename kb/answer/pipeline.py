@@ -23,6 +23,7 @@ from kb.answer.parts import answer_parts
 from kb.cite import CitationBuilder, sentence_around
 from kb.lexicon import pattern
 from kb.query.documents import DEFAULT_CHOICE, choose_documents
+from kb.query.framing import without_speaker
 from kb.query.parts import own_question
 from kb.retrieve import Filters
 from kb.select.features import Proposal, add_agreement, features, serves_softly
@@ -79,7 +80,7 @@ def _explain_whole(kb: AnswerContext, question: str, k: int, filters: Filters | 
     ans = dataclasses.replace(ans, confidence=round(e.confidence, 3))
     ans = _measure_not_stated(asked, ans)
     if not side:  # a higher document that never names the place asked sets nothing of its own for it
-        ans = place_not_named(ans, asked.query.text, kb.index.docs)
+        ans = place_not_named(ans, without_speaker(asked.query.text), kb.index.docs)
     return ans, e
 
 

@@ -24,6 +24,8 @@ SCOPES = word_list("documents.toml", "scopes")
 _UPPER_IN_TERM = pattern("documents.toml", "upper_in_term")
 _BOTH = pattern("documents.toml", "both_levels")
 _CITY = pattern("documents.toml", "city_named")
+_CLAUSE_ASKS = pattern("documents.toml", "clause_asks")
+_CLAUSE_SEP = re.compile(r"[，,；;？?！!。]")
 _BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
 _TITLE_GENERIC = frozenset({"中共中央", "国务院", "关于", "意见", "指导", "的", "建设", "推进", "加快", "发展", "全面",
                             "行动计划", "计划", "规划", "年"})
@@ -130,10 +132,15 @@ def title_words_named(text: str, chosen: tuple[str, ...], docs: Mapping) -> tupl
 
 def _parts_name_both(text: str, docs: Mapping, upper: tuple[str, ...]) -> bool:
     """One part of the question asks a higher level (「国家要求……？」) and another the city
-    (「咱们市定的是多少？」): both sides are asked, each part in its own sentence."""
+    (「咱们市定的是多少？」): both sides are asked, each part in its own sentence, or in clauses
+    of one sentence (「国家要求降多少，咱们市呢？」) when each clause is itself a question (a
+    speaker's 「我是市里的，」 asks nothing, nor does 「国家要求达到某值，」 before the city's question)."""
     parts = question_parts(text)
     if len(parts) < 2:
-        return False
+        parts = tuple(c for c in _CLAUSE_SEP.split(text) if len(c.strip()) >= 2)
+        parts = tuple(c for c in parts if _CLAUSE_ASKS.search(c))  # a clause stating a figure asks nothing
+        if len(parts) < 2:
+            return False
     asks_upper = [names_upper_level(p, weak=True) or any(d in upper for d in _by_title_run(p, docs)) for p in parts]
     return any(asks_upper) and any(_CITY.search(p) and not up for p, up in zip(parts, asks_upper, strict=True))
 

@@ -42,5 +42,15 @@ def scope_text(text: str) -> str:
     return text[speaker.end():]
 
 
+def without_speaker(text: str) -> str:
+    """The question without the speaker's preamble (「我是某局的，」): who asks picks neither the
+    level, the documents nor the key words — unless the question is about the speaker's own unit
+    or place (「我在某厂上班，厂里……」「我们区」)."""
+    speaker = pattern(FILE, "speaker").match(text)
+    if speaker is None or _points_back(text, "own_unit") or _points_back(text, "own_scope"):
+        return text
+    return text[speaker.end():]
+
+
 def _points_back(text: str, row: str) -> bool:
     return any(w in text for w in word_list("words.toml", row))

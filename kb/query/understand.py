@@ -24,7 +24,7 @@ from kb.query.asks import (
     year_span,
 )
 from kb.query.figure import FigureAsk, figure_ask
-from kb.query.framing import scope_text, set_apart
+from kb.query.framing import scope_text, set_apart, without_speaker
 from kb.query.outline import OutlineRef, outline_ref
 from kb.question_words import GENERIC, NOT_ASKING_JI
 from kb.segment import policy_terms, tokenize
@@ -257,11 +257,13 @@ def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokeniz
     # about what the plan says of each, so no single county filters the passages.
     named = {c[:2] for c in COUNTIES if c in scoped}
     county = named.pop() if len(named) == 1 else ""
-    level = _level(text)
-    tokens = tuple(dict.fromkeys(t for t in tokenize(canonical_text, tokenizer) if t not in GENERIC and not t.isdigit()))
+    level = _level(without_speaker(text))
+    tokens = tuple(dict.fromkeys(t for t in tokenize(without_speaker(canonical_text), tokenizer)
+                                 if t not in GENERIC and not t.isdigit()))
     framing = set_apart(canonical_text or text)
     extra = [w for w in (*indicators, *glossed) if w not in text]
-    expansion = f"{text} {' '.join(dict.fromkeys(extra))}".strip() if extra else text
+    asked = without_speaker(text)
+    expansion = f"{asked} {' '.join(dict.fromkeys(extra))}".strip() if extra else asked
     return Query(question if isinstance(question, str) else "", text, intent, indicators, tuple(years), place,
                  level, tokens, expansion, canonical_text, county[:2],
                  tuple(w for w in glossed if w in canonical_text and w not in text),
