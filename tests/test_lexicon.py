@@ -35,6 +35,7 @@ def test_glossary_rows_have_plan_words():
     ("这份文件是哪天印发的？", "issued"),
     ("这个通知主送哪些单位？", "notice:addressee"),
     ("那份意见的文号是多少？", "notice:number"),
+    ("规划对废旧轮胎是怎么安排的？", "requirements"),
     ("这个方案是哪几个部门联合印发的？", "notice:issuer"),
     ("整个规划分成哪些阶段？", "phases"),
     ("第二阶段主要有哪些任务？", "one_phase"),
