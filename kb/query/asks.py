@@ -3,10 +3,13 @@ the patterns of kb/lexicon/asks.toml. The answer strategies decide from these fl
 
 from __future__ import annotations
 
+import re
+
 from kb.lexicon import pattern, patterns, word_list
 from kb.query.outline import in_force_asked
 
 FILE = "asks.toml"
+_CLAUSES = re.compile(r"[，,；;？?！!。]")
 
 
 def _p(name: str):
@@ -23,7 +26,9 @@ def notice_kind(text: str) -> str:
         return "basis"  # the basis sentence quotes the higher documents with their numbers
     if _p("notice_number").search(text):
         return "number"
-    if _p("notice_issuer").search(text) and _p("notice_issuing_verb").search(text):
+    # who issued it: the issuer word and the act of issuing in one clause (「由哪个部门牵头制定？是否
+    #出台配套文件？」 asks who leads a task, then whether documents follow)
+    if any(_p("notice_issuer").search(c) and _p("notice_issuing_verb").search(c) for c in _CLAUSES.split(text)):
         return "issuer"
     return ""
 
