@@ -7,6 +7,7 @@ import re
 
 from kb.clauses import split_top as _split_top
 from kb.facts_scope import span_markers, split_scope
+from kb.lexicon import word_list
 
 # ---------------------------------------------------------------------------------------------- tables
 _UNITS = sorted(
@@ -50,6 +51,7 @@ _PHASE_RE = re.compile(r"第[一二三四五六七八九十]阶段（\d{4}\s*[�
 _LEAD_WORDS = ("其中", "同时", "累计", "完成", "并且", "并", "且", "以及", "和", "与", "及", "使", "让", "确保", "力争", "实现", "推动",
                "促进", "要", "将", "的", "、")
 _TAIL_WORDS = ("力争", "均", "平均", "分别", "要", "将", "应", "须", "进一步", "稳定", "逐步", "累计", "的")
+_BARE_MEASURES = frozenset(word_list("text.toml", "bare_measures"))
 _RATE_SUFFIXES = ("占比", "比例", "比重", "比率", "率", "浓度", "面积", "产值", "总量", "量", "含量")
 
 
@@ -111,6 +113,15 @@ def clean_indicator(raw: str, split: bool = True) -> tuple[str, str]:
     return s.strip(" 　"), scope
 
 
+def _with_subject(part: str, first: str) -> str:
+    """A bare measure after a listed indicator takes that indicator's subject (「某某垃圾收集率、
+    无害化处理率」 → 某某垃圾无害化处理率); a part with a subject of its own is left as it is."""
+    if part not in _BARE_MEASURES:
+        return part
+    own = next((m for m in sorted(_BARE_MEASURES, key=len, reverse=True) if first.endswith(m) and len(first) > len(m)), "")
+    return first[: len(first) - len(own)] + part if own else part
+
+
 def split_list(ind: str, both: bool) -> list[str]:
     """「甲类车辆、乙类车辆占比均…」 → two indicators; 「大、中型…」 stays one."""
     parts = [ind[a:b] for a, b in _split_top(ind, "、")]
@@ -118,7 +129,7 @@ def split_list(ind: str, both: bool) -> list[str]:
         return [ind]
     ends = [next((x for x in _RATE_SUFFIXES if p.endswith(x)), "") for p in parts]
     if all(ends):
-        return parts
+        return [parts[0]] + [_with_subject(p, parts[0]) for p in parts[1:]]
     if both and ends[-1]:
         return [p if e else p + ends[-1] for p, e in zip(parts, ends)]
     return [ind]

@@ -377,3 +377,10 @@ def test_extract_sentence_never_raises_and_quotes_are_slices(text, start, path, 
     for f in extract_sentence("d", text, start, path, year):
         assert text[f.start - start:f.end - start] == f.quote
         assert f.start <= f.end
+
+
+def test_a_bare_measure_listed_after_an_indicator_takes_its_subject() -> None:
+    from kb.facts_grammar import split_list
+
+    assert split_list("某某废渣收集率、无害化处置率", False) == ["某某废渣收集率", "某某废渣无害化处置率"]
+    assert split_list("甲区供水覆盖率、乙区供水覆盖率", False) == ["甲区供水覆盖率", "乙区供水覆盖率"]
