@@ -11,7 +11,7 @@ from kb.brief_summary import _ORDINAL
 from kb.brief_types import Row, Task
 from kb.cite import CitationBuilder
 from kb.structure import split_sentences
-from kb.topic_match import dense_in_topic, terms_for, text_in_topic, under
+from kb.topic_match import dense_in_topic, joins_other_field, terms_for, text_in_topic, under
 from kb.types import Document
 
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
@@ -61,7 +61,9 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
             own = [x for x in sentences if s.start <= x.start < head_end and _measure(x, year)] + own
         elif embedder is not None and (moved := _heading_after(head, own, embedder)):  # a copy that broke the line late
             head, own, path = moved, own[1:], (*s.path[:-1], moved.rstrip("。"))
-        head_in = under(s.path, secs) or text_in_topic(topic, head, " ".join(s.path[:-1]))
+        # a title above it names the topic, unless it joins the topic and another field
+        head_in = under(s.path, secs) or text_in_topic(
+            topic, head, " ".join(p for p in s.path[:-1] if not joins_other_field(topic, p)))
         named = [x for x in own if text_in_topic(topic, x.text)]
         if own and (head_in or (len(named) >= 2 and len(named) >= NAMED_SHARE * len(own))):
             # every measure under the heading: a heading taken for the measures naming the topic

@@ -9,9 +9,12 @@ sentence or section path (a section whose title names the topic covers all its s
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
+from kb.lexicon import word_list
 from kb.normalize import normalize_query
+from kb.segment import tokenizer
 from kb.topics import TOPIC_SYNONYMS, topic_terms
 from kb.types import Document, Fact
 
@@ -43,6 +46,8 @@ def fact_in_topic(topic: str, fact: Fact) -> bool:
 # --- Sections of a document in a topic, by words and by meaning (used by 简报) ---
 MEANING_Z = 2.0  # a title this many standard deviations closer to the topic than the document's mean
 MEANING_GAP = 1.0  # ... and within this many of the closest title
+OTHER_FIELD_MIN = 3  # words of a title's conjunct that names another field (「城乡建设领域绿色低碳发展」, not 「恢复力度」)
+_CONJUNCTIONS = frozenset(word_list("text.toml", "conjunctions"))
 MEANING_NAMED = 1  # ... and whose own text names one of the topic's words at least
 SLOGAN_MIN = 4  # characters an item's title shares with a topic section's title
 PHRASE_MIN = 3  # a phrase shared by the closest titles (「绿色低碳」) joins titles that hold it
@@ -69,6 +74,14 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
     widens a topic the document names; it never finds one the document does not speak of."""
     titled = [s for s in doc.sections if s.kind in ("section", "lead", "column", "item")]
     paths = {s.path for s in titled if text_in_topic(topic, s.title)}
+    # a part titled for the topic and another field (「推进甲和乙领域……」) lends only its own parts
+    # that speak of the topic, not the other field's
+    for s in titled:
+        kids = [k for k in titled if len(k.path) == len(s.path) + 1 and k.path[:-1] == s.path]
+        if s.path in paths and kids and joins_other_field(topic, s.title):
+            paths.discard(s.path)
+            paths |= {k.path for k in kids if text_in_topic(topic, k.title)
+                      or names_count(topic, doc.text[k.start:k.end]) >= LEAD_NAMED}
     if embedder is not None and len(titled) > 5 and text_in_topic(topic, doc.text):  # the topic is the document's
         sims = embedder.embed_passages([s.title for s in titled]) @ embedder.embed_query(" ".join(terms_for(topic)))
         z = (sims - sims.mean()) / (sims.std() or 1.0)
@@ -83,8 +96,23 @@ def topic_sections(topic: str, doc: Document, embedder=None) -> set[tuple[str, .
     paths |= _between(topic, doc, paths)
     named = [s.title for s in titled if s.path in paths and s.kind != "item"]
     # a 专栏 item named after a topic section's slogan (「山青水秀建设工程」 under a section 「……实现山青水秀」)
-    paths |= {s.path for s in titled if s.kind == "item" and any(_shares(s.title, t) for t in named)}
+    # (and speaking of the topic: 「某某结构优化工程」 shares 结构优化 with a topic's lead and may be on another field)
+    paths |= {s.path for s in titled if s.kind == "item" and any(_shares(s.title, t) for t in named)
+              and names_count(topic, doc.text[s.start:s.end]) >= MEANING_NAMED}
     return paths
+
+
+def joins_other_field(topic: str, title: str) -> bool:
+    """A title joining the topic and another field (「推进交通运输和城乡建设领域绿色低碳发展」): a
+    conjunct of OTHER_FIELD_MIN words or more, none of them the topic's."""
+    words = tokenizer().lcut(title)
+    cuts = [i for i, w in enumerate(words) if w in _CONJUNCTIONS]
+    if not cuts:
+        return False
+    bounds = [-1, *cuts, len(words)]
+    parts = [[w for w in words[a + 1:b] if w.strip()] for a, b in itertools.pairwise(bounds)]
+    return any(text_in_topic(topic, "".join(p)) for p in parts) and any(
+        len(p) >= OTHER_FIELD_MIN and not text_in_topic(topic, "".join(p)) for p in parts)
 
 
 def names_count(topic: str, text: str) -> int:

@@ -11,7 +11,7 @@ import pytest
 from kb.brief import collect, indicator_cell, own_clause
 from kb.brief_summary import summary_lines
 from kb.brief_tasks import MEASURES_MIN, MEASURES_PER_TASK, MEASURES_TOTAL, per_task_cap
-from kb.topic_match import names_count, text_in_topic, topic_sections, under
+from kb.topic_match import joins_other_field, names_count, text_in_topic, topic_sections, under
 from kb.types import Fact
 
 
@@ -122,7 +122,7 @@ def test_a_year_without_targets_takes_the_nearest_years_dated_tasks_too(kb):
     assert "2027年" in years, years
 
 
-@pytest.mark.parametrize(("topic", "year"), [("水环境", 2030), ("生物多样性", 2030), ("无废城市", 2030)])
+@pytest.mark.parametrize(("topic", "year"), [("水环境", 2030), ("生物多样性", 2030), ("无废城市", 2030), ("绿色交通", 2035)])
 def test_every_task_is_about_the_topic(kb, topic, year) -> None:
     """A heading the topic's words do not name is a task of the brief only when most of its measures
     name the topic (two measures of seven on water make no water task of a finance heading), and a
@@ -132,7 +132,16 @@ def test_every_task_is_about_the_topic(kb, topic, year) -> None:
     assert all(names_count(topic, doc.text[s.start:s.end]) or text_in_topic(topic, s.title)
                for s in doc.sections if s.path in secs)
     for t in collect(kb, topic, year).tasks:
-        if text_in_topic(topic, t.heading.cells[0], " ".join(t.path)) or under(t.path, frozenset(secs)):
+        above = " ".join(p for p in t.path[:-1] if not joins_other_field(topic, p))
+        if text_in_topic(topic, t.heading.cells[0], above) or under(t.path, frozenset(secs)):
             continue
         named = [m for m in t.measures if text_in_topic(topic, m.cells[0])]
         assert len(named) * 2 >= len(t.measures) + t.more, (t.heading.cells[0], len(named), len(t.measures))
+
+
+def test_a_title_joining_the_topic_and_another_field_is_not_the_topic_s_whole() -> None:
+    """「推进甲和乙领域……」 names two fields: only its parts on the topic are the topic's; a conjunct of
+    two words (「保护和恢复力度」) names no other field."""
+    assert joins_other_field("绿色交通", "推进公交出行和乡村道路领域绿色发展")
+    assert not joins_other_field("生物多样性", "加大湿地保护和恢复力度")
+    assert not joins_other_field("绿色交通", "全力推广新能源汽车")
