@@ -271,7 +271,10 @@ def _undated_note(kb: KnowledgeBase, docs: list[Document], topic: str) -> str:
     dated = [f.quote for f in kb.index.facts if f.doc_id in ids and f.year]
     dated += [d.text[s.start:s.end] for d in docs for s in d.sections if s.kind == "phase"]
     named = [w for w in terms_for(topic) if len(w) >= 2 and w != topic and w in topic]
-    words = [w for w in named if not any(w in q for q in dated)]
+    # a word of its own in the name, not a longer or shorter wording of another (「土壤污染」 of
+    # 土壤污染防治 is 「土壤」 worded longer: dated when 土壤 is)
+    words = [w for w in named if not any(w in q for q in dated)
+             and not any(o != w and (o in w or w in o) for o in named)]
     # only beside a word of the name the source does date (碳达峰 dated, 碳中和 not); a name of one
     # word (蓝天 of 蓝天保卫战) is a slogan, not a goal the source could date
     return f"原文没有为“{'”“'.join(words)}”提出目标或时间表" if words and len(words) < len(named) else ""

@@ -47,6 +47,8 @@ def test_a_word_of_the_topic_name_the_plan_never_dates_is_said(kb) -> None:
     assert "碳中和" in b.absent_note and "碳达峰" not in b.absent_note
     assert summary_lines(b)[0].startswith("说明") and b.absent_note in summary_lines(b)[0]
     assert not collect(kb, "蓝天保卫战", 2027).absent_note  # a one-word name: a slogan, nothing to date
+    # the name's stem (「土壤污染」 of 土壤污染防治) is its dated word 土壤 worded longer: never said undated
+    assert not collect(kb, "土壤污染防治", 2027).absent_note
 
 
 def test_the_topic_s_own_figures_of_other_years_lead_a_summary_without_its_own(kb) -> None:

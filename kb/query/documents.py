@@ -192,7 +192,5 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
             if holders and not any(d in primary for d in holders):
                 return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
     if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
-        # the level word chose nothing but the order: it is not what is asked about either
-        weak = tuple(w for w in (*UPPER_WORDS, *UPPER_WEAK) if w in _UPPER_IN_TERM.sub("", text))
-        return DocChoice((), primary, reason="层级词（弱）", routing=weak)
+        return DocChoice((), primary, reason="层级词（弱）")
     return DocChoice(primary, reason=DEFAULT_CHOICE)
