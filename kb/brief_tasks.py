@@ -11,7 +11,7 @@ from kb.brief_summary import _ORDINAL
 from kb.brief_types import Row, Task
 from kb.cite import CitationBuilder
 from kb.structure import split_sentences
-from kb.topic_match import dense_in_topic, joins_other_field, terms_for, text_in_topic, under
+from kb.topic_match import dense_in_topic, joins_other_field, terms_for, text_in_topic, topic_parts, under
 from kb.types import Document
 
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
@@ -22,6 +22,8 @@ HEADING_MAX = 14  # a heading glued to a paragraph's end: at most this many char
 _HEADING_STOP = re.compile(r"[，、；：\d“”（）]")
 NAMED_SHARE = 0.5  # a heading outside the topic is taken when at least this share of its measures (and two) name it
 ELSEWHERE_MAX = 8  # sentences of other chapters that name the topic, listed after the tasks
+ELSEWHERE_LONG = 8  # a sentence of this many clauses or list items ...
+ELSEWHERE_SHARE = 4  # ... counts only when at least one in this many names the topic
 ELSEWHERE_WORD = 3  # ... by two of its words, by most of their parts, or by one word this long (碳排放, not 秸秆)
 _TARGET_YEAR = re.compile(r"[到至](20\d\d)年")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -165,6 +167,9 @@ def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[
             continue
         named = [t for t in terms if t in x.text]
         dense = dense_in_topic(topic, x.text)
+        hits, parts = topic_parts(topic, x.text)
+        if parts >= ELSEWHERE_LONG and hits * ELSEWHERE_SHARE < parts:
+            continue  # a long sentence on every field (monitoring of air, water, noise …) is no one topic's
         if len(named) >= 2 or dense or any(len(t) >= ELSEWHERE_WORD for t in named):
             found.append((len(named) + dense, x))
     best = sorted(found, key=lambda h: -h[0])[:ELSEWHERE_MAX]

@@ -144,9 +144,14 @@ def under(path: tuple[str, ...], sections: set[tuple[str, ...]]) -> bool:
     return any(path[: len(p)] == p for p in sections)
 
 
+def topic_parts(topic: str, text: str) -> tuple[int, int]:
+    """(parts naming the topic, parts) of a text split at its list and clause marks."""
+    parts = [p for p in _LIST_SEP.split(text) if p.strip()]
+    return sum(text_in_topic(topic, p) for p in parts), len(parts)
+
+
 def dense_in_topic(topic: str, text: str) -> bool:
     """A text outside the topic's sections counts when the topic is what it is about, not one of
     many listed things (a platform 以“大气环境”“水环境”“声环境”……为主体 is not about air)."""
-    parts = [p for p in _LIST_SEP.split(text) if p.strip()]
-    hits = sum(text_in_topic(topic, p) for p in parts)
-    return hits > 0 and hits * 2 >= len(parts)
+    hits, n = topic_parts(topic, text)
+    return hits > 0 and hits * 2 >= n

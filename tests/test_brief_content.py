@@ -147,3 +147,15 @@ def test_a_title_joining_the_topic_and_another_field_is_not_the_topic_s_whole() 
     assert joins_other_field("绿色交通", "推进公交出行和乡村道路领域绿色发展")
     assert not joins_other_field("生物多样性", "加大湿地保护和恢复力度")
     assert not joins_other_field("绿色交通", "全力推广新能源汽车")
+
+
+@pytest.mark.parametrize(("topic", "year"), [("蓝天保卫战", 2027), ("水环境", 2030), ("碳达峰碳中和", 2035)])
+def test_a_long_sentence_on_every_field_is_no_topic_s_other_statement(kb, topic, year) -> None:
+    """The plan's monitoring sentence names air, water, noise, greenhouse gases … one clause each:
+    listed under 其他章节的相关表述 of every topic before, of none now."""
+    from kb.brief_tasks import ELSEWHERE_LONG, ELSEWHERE_SHARE
+    from kb.topic_match import topic_parts
+
+    for row in collect(kb, topic, year).elsewhere:
+        hits, parts = topic_parts(topic, row.cells[0])
+        assert parts < ELSEWHERE_LONG or hits * ELSEWHERE_SHARE >= parts, row.cells[0][:40]
