@@ -180,7 +180,7 @@ def _select(kb: AnswerContext, asked: Asked, explain: bool) -> tuple[Answer, Exp
     elif not (strategies and strategies[0][1] >= answer_min):
         strategies = []
     if strategies:
-        best, p_best = strategies[0]
+        best, p_best = _direct(strategies)
         ans = _person(q, best.answer)
         conf = float(p_best) if ans.status == "answered" else 0.0
         return ans, Explain(q, best.strategy, conf, cands)
@@ -218,6 +218,23 @@ def _person(q, ans: Answer) -> Answer:
         # The plan names bodies, never people: say so, and give what it does say.
         return dataclasses.replace(ans, status="not_found", answer=f"规划没有写具体人员的姓名。规划写明的是：{ans.answer}")
     return ans
+
+
+def _direct(strategies: list) -> tuple:
+    """The first answer, unless another about as likely (within ``DIRECT_MARGIN``) cites the same
+    passage in fewer words — the asked clause with its year, not the whole sentence around it."""
+    best, p_best = strategies[0]
+    where = _first_span(best.answer)
+    return min(((p, pr) for p, pr in strategies if pr >= p_best - DIRECT_MARGIN and _first_span(p.answer) == where),
+               key=lambda x: len(x[0].answer.answer), default=(best, p_best))
+
+
+def _first_span(ans: Answer) -> tuple:
+    c = ans.citations[0] if ans.citations else None
+    return (c.doc_id, c.start, c.end) if c else ()
+
+
+DIRECT_MARGIN = 0.01  # answers this close in the selector's probability are equally likely
 
 
 def _first_quote(ans: Answer) -> str:
