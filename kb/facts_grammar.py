@@ -51,6 +51,7 @@ _PHASE_RE = re.compile(r"第[一二三四五六七八九十]阶段（\d{4}\s*[�
 _LEAD_WORDS = ("其中", "同时", "累计", "完成", "并且", "并", "且", "以及", "和", "与", "及", "使", "让", "确保", "力争", "实现", "推动",
                "促进", "要", "将", "的", "、")
 _TAIL_WORDS = ("力争", "均", "平均", "分别", "要", "将", "应", "须", "进一步", "稳定", "逐步", "累计", "的")
+BARE_MAX = 6  # a listed measure this short (「某化处理率」) has no subject of its own
 _BARE_MEASURES = frozenset(word_list("text.toml", "bare_measures"))
 _RATE_SUFFIXES = ("占比", "比例", "比重", "比率", "率", "浓度", "面积", "产值", "总量", "量", "含量")
 
@@ -116,8 +117,8 @@ def clean_indicator(raw: str, split: bool = True) -> tuple[str, str]:
 def _with_subject(part: str, first: str) -> str:
     """A bare measure after a listed indicator takes that indicator's subject (「某某垃圾收集率、
     无害化处理率」 → 某某垃圾无害化处理率); a part with a subject of its own is left as it is."""
-    if part not in _BARE_MEASURES:
-        return part
+    if len(part) > BARE_MAX or not any(part.endswith(m) for m in _BARE_MEASURES):
+        return part  # a longer part names its own subject
     own = next((m for m in sorted(_BARE_MEASURES, key=len, reverse=True) if first.endswith(m) and len(first) > len(m)), "")
     return first[: len(first) - len(own)] + part if own else part
 

@@ -26,8 +26,8 @@ def notice_kind(text: str) -> str:
         return "basis"  # the basis sentence quotes the higher documents with their numbers
     if _p("notice_number").search(text):
         return "number"
-    # who issued it: the issuer word and the act of issuing in one clause (「由哪个部门牵头制定？是否
-    #出台配套文件？」 asks who leads a task, then whether documents follow)
+    # who issued it: the issuer word and the act of issuing in one clause (「某方案由谁牵头编？要不要
+    # 另发细则？」 asks who leads a task, then whether more papers follow)
     if any(_p("notice_issuer").search(c) and _p("notice_issuing_verb").search(c) for c in _CLAUSES.split(text)):
         return "issuer"
     return ""

@@ -132,7 +132,7 @@ def title_words_named(text: str, chosen: tuple[str, ...], docs: Mapping) -> tupl
 
 def _parts_name_both(text: str, docs: Mapping, upper: tuple[str, ...]) -> bool:
     """One part of the question asks a higher level (「国家要求……？」) and another the city
-    (「咱们市定的是多少？」): both sides are asked, each part in its own sentence, or in clauses
+    (「本市呢？」): both sides are asked, each part in its own sentence, or in clauses
     of one sentence (「国家要求降多少，咱们市呢？」) when each clause is itself a question (a
     speaker's 「我是市里的，」 asks nothing, nor does 「国家要求达到某值，」 before the city's question)."""
     parts = question_parts(text)
