@@ -59,7 +59,9 @@ def match_targets(q: Query, facts: Iterable[Fact], rank: Callable[[Fact], int], 
         canon = _canon(f.indicator) in q.indicators if q.indicators else False
         ind_cov = rel.coverage(words, f.indicator + " " + f.scope)
         quote_cov = rel.coverage(words, f.quote)
-        if not canon and (q.intent != "target" or ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words
+        # a deadline question is answered by a target too (a target carries its year: 「某排放总量
+        # 的减排目标哪年实现」), when the question names its indicator as surely
+        if not canon and (q.intent not in ("target", "deadline") or ind_cov < INDICATOR_MIN or quote_cov < QUOTE_MIN or not words
                           or (q.indicators and not topical)):
             continue
         r = rank(f)

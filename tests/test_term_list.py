@@ -42,3 +42,19 @@ def test_what_a_document_says_of_one_county_is_every_sentence_naming_it(kb):
     doc = kb.index.docs[ans.citations[0].doc_id]
     naming = [s for s in doc.sentences if "舒兰" in s.text]
     assert len(ans.citations) == min(len(naming), kb.settings.answering.term_sentences_max)
+
+
+def test_sentences_naming_the_thing_as_one_phrase_come_first(kb):
+    """「对某某某有哪些要求」 (invented wording): of the sentences holding all the thing's words, those
+    where the words stand together come before those that scatter them, whatever the text order."""
+    from kb.answer.term_list import _window
+    assert _window("推进城镇污水管网建设", ("城镇", "污水", "管网")) == 6
+    assert _window("城镇周边农村的污水收集与管网延伸", ("城镇", "污水", "管网")) > 8
+    ans = kb.ask("污水资源化指导意见对污水收集管网提了哪些要求？")
+    if ans.status != "answered" or len(ans.citations) < 2:
+        return
+    spans = [_window(c.quote, ("污水", "收集", "管网")) for c in ans.citations
+             if all(t in c.quote for t in ("污水", "收集", "管网"))]
+    tight = sum(len(t) for t in ("污水", "收集", "管网")) + kb.settings.answering.term_phrase_slack
+    firsts = [w <= tight for w in spans]
+    assert firsts == sorted(firsts, reverse=True), ans.answer

@@ -168,6 +168,13 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
                      if line_start <= x.start < line_start + len(line)]
             if lines and all(w in line for w in rest):
                 return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
+    # 「主要目标」 alone on its line, an unnumbered heading: the paragraphs under it
+    body = _under_bare_heading(doc, lo, hi, part_words)
+    if body is not None:
+        start, end = body
+        lines = [cb.quote_sentence(doc.doc_id, x.start, x.end) for x in doc.sentences if start <= x.start < end]
+        if lines and all(w in doc.text[start:end] for w in rest):
+            return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
     if rest and within is None:
         return None
     if within is not None:  # 「第六部分讲的是啥？主要任务有哪些？」: the numbered part itself
@@ -209,6 +216,27 @@ def _lines_in(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
         out.append((at, line))
         at += len(line) + 1
     return out
+
+
+def _under_bare_heading(doc: Document, lo: int, hi: int, part_words: tuple[str, ...]) -> tuple[int, int] | None:
+    """The span of the paragraphs under a line that is only the part's name (an unnumbered heading
+    such as 「主要目标」): up to the next line that is not a paragraph (a heading) or the next section."""
+    lines = _lines_in(doc, lo, hi)
+    for i, (at, line) in enumerate(lines):
+        if line.strip().rstrip("：:") not in part_words:
+            continue
+        start = end = at + len(line) + 1
+        for nxt_at, nxt in lines[i + 1:]:
+            if not nxt.strip():
+                continue
+            if not nxt.rstrip().endswith(_PARAGRAPH_ENDS) or any(s.start == nxt_at for s in doc.sections):
+                break
+            end = nxt_at + len(nxt)
+        return (start, end) if end > start else None
+    return None
+
+
+_PARAGRAPH_ENDS = ("。", "；", "”", "）")
 
 
 def _leads_after(doc: Document, at: int) -> list[Section]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
     from kb.answer.explain import Explain
 
+_TITLE = re.compile(r"《[^《》]*》")
 _SPAN = re.compile(r"(20\d\d)\s*[—–\-]+\s*(20\d\d)")
 # ask(part, own_documents): a part asked of the documents the whole question names, or (a
 # follow-up naming another scope, 「市里呢？」) of the documents it names itself
@@ -34,7 +35,9 @@ def _held(kb: AnswerContext, part: str, ans: Answer) -> bool:
     """The answer's quotes hold what the part asks (its key words, as far as the setting says)."""
     q = understand(part, kb.settings.max_question_chars, kb.index.tokenizer)
     words = kb.relevance.key_words(q)
-    text = ans.answer + " ".join(c.quote for c in ans.citations)
+    # the answer's own words, without the name of the document it quotes (「《……行动计划》提出：」
+    # names the document, it does not answer 「这个行动计划谁负总责」)
+    text = _TITLE.sub("", ans.answer) + " ".join(c.quote for c in ans.citations)
     return not words or kb.relevance.coverage(words, text) >= kb.settings.answering.part_covered
 
 
@@ -47,28 +50,53 @@ def _said(c, spans: list[tuple[str, int, int]]) -> bool:
     return any(c.doc_id == d and s <= c.start and c.end <= e for d, s, e in spans)
 
 
-_SENTENCE = re.compile(r"[^\n]*?\[(\d+)\](?:[。；;]|(?=\n)|$)\n?")
+_CITE = re.compile(r"\[(\d+)\]")
+_SENTENCE_END = re.compile(r"(?<=\[\d\][。；;])|(?<=\[\d\d\][。；;])")
 
 
 def _unsaid(ans: Answer, spans: list[tuple[str, int, int]]) -> Answer:
-    """The answer without its sentences whose one citation quotes what was said already (the
-    earlier part's clause, again inside the later part's sentence); as it was when its text does
-    not split into such sentences."""
-    found = list(_SENTENCE.finditer(ans.answer))
-    if "".join(m.group(0) for m in found) != ans.answer or len({m.group(1) for m in found}) != len(found):
-        return ans
+    """The answer without its lines whose every citation quotes what was said already (the earlier
+    part's clause again inside the later part's sentence, or the same list again under another
+    heading), and without a heading line (no citation, ending 「：」) left with no line under it;
+    citations renumbered. As it was when nothing is dropped, or when everything would be."""
     by_n = {c.n: c for c in ans.citations}
-    keep = [m for m in found if int(m.group(1)) not in by_n or not _said(by_n[int(m.group(1))], spans)]
-    if len(keep) == len(found) or not keep:
+    if any(int(n) not in by_n for n in _CITE.findall(ans.answer)):
         return ans
-    cites, lines = [], []
-    for m in keep:
-        c = by_n.get(int(m.group(1)))
-        if c is None:
-            return ans
-        cites.append(dataclasses.replace(c, n=len(cites) + 1))
-        lines.append(m.group(0).replace(f"[{m.group(1)}]", f"[{len(cites)}]"))
-    return dataclasses.replace(ans, answer="".join(lines).rstrip("\n"), citations=tuple(cites))
+
+    def fresh(piece: str) -> bool:
+        ns = [int(n) for n in _CITE.findall(piece)]
+        return not ns or not all(_said(by_n[n], spans) for n in ns)
+
+    lines, keep = [], []
+    for line in ans.answer.split("\n"):  # within a line, each sentence that ends with its citation
+        pieces = [x for x in _SENTENCE_END.split(line) if x]
+        kept = "".join(x for x in pieces if fresh(x))
+        cited = _CITE.search(line) is not None
+        lines.append(kept if cited else line)
+        keep.append(not cited or _CITE.search(kept) is not None)
+    for i, line in enumerate(lines):  # a heading line whose items are all dropped goes with them
+        if not _CITE.search(line) and line.rstrip().endswith("："):
+            under = []
+            for j in range(i + 1, len(lines)):
+                if not _CITE.search(lines[j]) and lines[j].rstrip().endswith("："):
+                    break
+                under.append(keep[j])
+            keep[i] = any(under)
+    unchanged = all(keep) and lines == ans.answer.split("\n")
+    if unchanged or not any(k and _CITE.search(x) for k, x in zip(keep, lines, strict=True)):
+        return ans
+    cites: list = []
+    renumber: dict[int, int] = {}
+    out = []
+    for line, kept in zip(lines, keep, strict=True):
+        if not kept:
+            continue
+        for n in (int(x) for x in _CITE.findall(line)):
+            if n not in renumber:
+                renumber[n] = len(cites) + 1
+                cites.append(dataclasses.replace(by_n[n], n=renumber[n]))
+        out.append(_CITE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", line))
+    return dataclasses.replace(ans, answer="\n".join(out), citations=tuple(cites))
 
 
 def _holds_year(ans: Answer, year: int) -> bool:
@@ -111,6 +139,9 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
             pieces.append(sub)
         elif part.leans == "follow_up" and not _stated(kb, part, whole, sub, new):
             exact.append(part.text)
+        elif part.leans not in ("follow_up", "subject") and sub.status == "related" \
+                and not any(_said(c, seen) for c in sub.citations):
+            unsure.append(sub)  # the part's best passage, below the answer threshold: 请核对原文
         elif part.leans != "follow_up":
             missing.append(part.text)
     missing = [m for m in missing if not any(_held(kb, m, p) for p in pieces)]
@@ -163,12 +194,14 @@ def _states(kb: AnswerContext, part: Part, ans: Answer) -> bool:
         return True
     # every word of X: the earlier part's thing shares some of them (燃煤锅炉 for 农村小锅炉)
     words = kb.relevance.key_words(understand(part.of, kb.settings.max_question_chars, kb.index.tokenizer))
-    text = ans.answer + " ".join(c.quote for c in ans.citations)
+    # the answer's own words, without the name of the document it quotes (「《……行动计划》提出：」
+    # names the document, it does not answer 「这个行动计划谁负总责」)
+    text = _TITLE.sub("", ans.answer) + " ".join(c.quote for c in ans.citations)
     return all(kb.relevance.present(w, text) for w in words)
 
 
 def _merge(question: str, pieces: list[Answer], missing: list[str], unsure: list[Answer] = ()) -> Answer:
-    """The answers of the parts in order, then each year's related passage (its own 请核对原文
+    """The answers of the parts in order, then each part's or year's related passage (its own 请核对原文
     wording, cited), then the parts not found. The confidence is the asserted parts' lowest."""
     lines: list[str] = []
     cites, facts = [], []

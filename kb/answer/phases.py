@@ -14,6 +14,8 @@ from kb.query import Query
 from kb.types import Answer, Hit
 
 _GOALS = pattern("asks.toml", "goals")
+_PHASES_COUNT = pattern("asks.toml", "phases_count")
+_PHASES = pattern("asks.toml", "phases")
 
 _PHASE_TITLE = pattern("text.toml", "phase_title")  # 第二阶段（…）
 _YEAR_END = pattern("text.toml", "title_year_end")  # …—2027年
@@ -31,6 +33,11 @@ def phases_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
     phases = [s for s in doc.sections if s.kind == "phase"] if doc is not None and doc.doc_id in allowed else []
     if not phases:
         return None
+    topical = _phases_of_topic(kb, q, doc, phases, words)
+    if topical:  # 「某事在哪个阶段实现」: the phase that speaks of it, with the sentence that does
+        lines = [cb.quote_span(doc.doc_id, p.start, p.start + len(p.title)) + "："
+                 + cb.quote_sentence(doc.doc_id, best.start, best.end) for p, best in topical]
+        return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
     parts = []
     for p in phases:
         head = cb.quote_span(doc.doc_id, p.start, p.start + len(p.title))
@@ -38,6 +45,26 @@ def phases_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
         parts.append(head + ("：" + cb.quote_sentence(doc.doc_id, first[0].start, first[0].end) if first else "。"))
     return Answer(q.raw, "answered", "规划分三个阶段推进：\n" + "\n".join(parts) if len(parts) == 3
                   else "\n".join(parts), cb.citations())
+
+
+def _phases_of_topic(kb: AnswerContext, q: Query, doc, phases: list, words: tuple[str, ...]) -> list:
+    """When the question asks which phase (not how many) and names a topic some phases speak of and
+    others do not: those phases, each with its sentence about the topic; else nothing."""
+    if _PHASES_COUNT.search(q.text):
+        return []
+    framing = " ".join(m.group(0) for m in _PHASES.finditer(q.text))  # 「每一步」 asks, names no topic
+    topic = tuple(w for w in words if w not in OUTCOME_WORDS and w not in framing
+                  and kb.relevance.present(w, doc.text))
+    if not topic:
+        return []
+    need = kb.settings.answering.sentence_min
+    found = []
+    for p in phases:
+        body = [s for s in doc.sentences if p.start + len(p.title) < s.start < p.end]
+        best = max(body, key=lambda s: kb.relevance.coverage(topic, s.text), default=None)
+        if best is not None and kb.relevance.coverage(topic, best.text) >= need:
+            found.append((p, best))
+    return found if 0 < len(found) < len(phases) else []
 
 
 def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,

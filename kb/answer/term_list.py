@@ -12,6 +12,7 @@ names the place, the same way — at most ``answering.term_sentences_max``, the 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from kb.answer.goals import asking_clause
@@ -47,9 +48,30 @@ def term_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilde
              and not front_matter(doc, s)]
     if not 2 <= len(named) <= kb.settings.answering.term_sentences_max:
         return None
+    # sentences naming the thing as one phrase (its words side by side) come first, then those that
+    # scatter its words over the sentence; the document's order within each
+    slack = kb.settings.answering.term_phrase_slack
+    tight = sum(len(t) for t in terms) + slack
+    named.sort(key=lambda s: _window(s.text, terms) > tight)
     cap = kb.settings.answering.section_max_sentences
     lines = [cb.quote_sentence(doc_id, s.start, s.end) for s in named[:cap]]
     return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
+
+
+def _window(text: str, terms: tuple[str, ...]) -> int:
+    """The shortest stretch of ``text`` that holds every term (each term's occurrences tried)."""
+    spots = [[m.start() for m in re.finditer(re.escape(t), text)] for t in terms]
+    if not all(spots):
+        return len(text) + 1
+    best = len(text)
+    for first in spots[0]:
+        ends, starts = [first + len(terms[0])], [first]
+        for t, places in zip(terms[1:], spots[1:]):
+            near = min(places, key=lambda p: abs(p - first))
+            starts.append(near)
+            ends.append(near + len(t))
+        best = min(best, max(ends) - min(starts))
+    return best
 
 
 def place_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
