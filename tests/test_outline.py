@@ -367,3 +367,37 @@ def test_words_the_document_never_uses_do_not_stop_an_outline_answer(kb):
     ans = kb.ask("请帮我梳理一下美丽江城建设规划正文共分几部分？")
     assert ans.status == "answered" and len(ans.citations) >= 5, ans.answer
     assert any(c.quote.startswith("一、") for c in ans.citations)
+
+
+def test_a_part_named_by_an_unnumbered_heading_line_gives_the_paragraphs_under_it(kb):
+    """「主要目标」 alone on its line (no number): the paragraphs under it, up to the next heading."""
+    doc = next(d for d in kb.index.docs.values() if any(ln.strip() == "主要目标" for ln in d.text.split("\n")))
+    at = doc.text.index("\n主要目标\n") + len("\n主要目标\n")
+    under = []
+    for line in doc.text[at:].split("\n"):
+        if len(line) <= 30 and not line.endswith("。"):
+            break
+        under.append(line)
+    assert len(under) >= 2
+    ans = kb.ask(f"《{doc.meta.title.split()[-1]}》的主要目标按哪几个时间点来安排？")
+    assert ans.status == "answered", ans.answer
+    assert len(ans.citations) == len(under) and all(any(c.quote in u for u in under) for c in ans.citations)
+    _verbatim(kb, ans)
+
+
+def test_steps_ask_the_phases(kb):
+    phases = [s for s in kb.index.docs[PLAN].sections if s.kind == "phase"]
+    ans = kb.ask("这个规划准备分几步走？")
+    assert all(p.title in ans.answer for p in phases), ans.answer
+
+
+def test_which_phase_a_topic_is_reached_in(kb):
+    """「某事在哪个阶段实现」 (which phase, not how many): the phases whose sentences speak of it,
+    each with that sentence; not every phase."""
+    phases = [s for s in kb.index.docs[PLAN].sections if s.kind == "phase"]
+    ans = kb.ask("规划里，生态环境根本好转安排在哪个阶段？")
+    assert ans.status == "answered", ans.answer
+    named = [p for p in phases if p.title in ans.answer]
+    assert 1 <= len(named) < len(phases), ans.answer
+    assert any("根本好转" in c.quote for c in ans.citations), ans.answer
+    _verbatim(kb, ans)

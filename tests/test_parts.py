@@ -224,3 +224,44 @@ def test_a_follow_up_answered_inside_the_sentence_already_quoted_is_added(kb):
     assert "没有找到" not in ans.answer
     assert len(re.findall("肉牛饲养量", ans.answer)) == 1, ans.answer  # the earlier clause not said twice
 
+
+
+def _cite(n, start, end):
+    from kb.types import Citation
+    return Citation(n, "d", "t", "s", "x" * (end - start), start, end)
+
+
+def test_a_parts_answer_drops_the_lines_and_sentences_already_said():
+    """Line by line: a sentence whose every citation was said goes, a 「……：」 line whose items
+    all went goes with them, the rest is renumbered; nothing new at all leaves the answer as it was."""
+    from kb.answer.parts import _unsaid
+    from kb.types import Answer
+    said = [("d", 0, 10), ("d", 20, 30)]
+    ans = Answer("q", "answered", "甲[1]。乙[2]。\n分为：\n丙[3]\n丁[4]",
+                 (_cite(1, 0, 10), _cite(2, 40, 50), _cite(3, 20, 30), _cite(4, 2, 8)))
+    out = _unsaid(ans, said)
+    assert out.answer == "乙[1]。"
+    assert [(c.n, c.start) for c in out.citations] == [(1, 40)]
+    again = Answer("q", "answered", "甲[1]。", (_cite(1, 0, 10),))
+    assert _unsaid(again, said) == again
+
+
+def test_a_part_whose_passage_is_below_the_threshold_is_pointed_to(kb):
+    """Two parts (invented wording): when one is answered and the other's best passage is only
+    related, that passage follows the answer marked 请核对原文, cited; the confidence is the answer's."""
+    from kb.answer.parts import answer_parts
+    from kb.answer.explain import Explain
+    from kb.query import understand
+    from kb.types import Answer
+    whole = kb.ask("到2027年全市森林覆盖率要达到多少？")
+    assert whole.status == "answered"
+    related = kb.ask("规划对吉林市的大气污染防治工作体制有哪些笼统的展望？")
+    if related.status != "related":
+        return
+    q = "到2027年全市森林覆盖率要达到多少？规划对吉林市的大气污染防治工作体制有哪些笼统的展望？"
+    e = Explain(understand(q), "", 0.0, ())
+    merged, _ = answer_parts(kb.context, q, whole, e,
+                             lambda part, own=False: (whole if "森林" in part else related, e))
+    assert merged.status == "answered" and "请核对原文" in merged.answer
+    assert merged.confidence == whole.confidence
+    assert {c.quote for c in related.citations} <= {c.quote for c in merged.citations}

@@ -220,7 +220,8 @@ def _lines_in(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
 
 def _under_bare_heading(doc: Document, lo: int, hi: int, part_words: tuple[str, ...]) -> tuple[int, int] | None:
     """The span of the paragraphs under a line that is only the part's name (an unnumbered heading
-    such as 「主要目标」): up to the next line that is not a paragraph (a heading) or the next section."""
+    such as 「主要目标」): up to the next heading (a short line without a sentence's end) or section; a
+    paragraph cut off at the end of a partial copy still counts."""
     lines = _lines_in(doc, lo, hi)
     for i, (at, line) in enumerate(lines):
         if line.strip().rstrip("：:") not in part_words:
@@ -229,7 +230,8 @@ def _under_bare_heading(doc: Document, lo: int, hi: int, part_words: tuple[str, 
         for nxt_at, nxt in lines[i + 1:]:
             if not nxt.strip():
                 continue
-            if not nxt.rstrip().endswith(_PARAGRAPH_ENDS) or any(s.start == nxt_at for s in doc.sections):
+            heading_like = len(nxt.strip()) <= _HEADING_MAX and not nxt.rstrip().endswith(_PARAGRAPH_ENDS)
+            if heading_like or any(s.start == nxt_at for s in doc.sections):
                 break
             end = nxt_at + len(nxt)
         return (start, end) if end > start else None
@@ -237,6 +239,7 @@ def _under_bare_heading(doc: Document, lo: int, hi: int, part_words: tuple[str, 
 
 
 _PARAGRAPH_ENDS = ("。", "；", "”", "）")
+_HEADING_MAX = 30  # a line this short without a sentence's end is a heading, not a paragraph
 
 
 def _leads_after(doc: Document, at: int) -> list[Section]:
