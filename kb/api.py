@@ -118,7 +118,7 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         if mode not in ("hybrid", "bm25", "dense"):
             raise BadInput(f"unknown retrieval mode {mode!r}", "use hybrid, bm25 or dense")
-        q = understand(query, self.settings.max_question_chars, self.index.tokenizer)
+        q = understand(query, self.settings.max_question_chars, self.index.tokenizer, self.context.relevance.known)
         return self.retriever.search(q.expansion, k=max(1, min(int(k), 100)), mode=mode, filters=filters,
                                      **retrieval_args(q))
 

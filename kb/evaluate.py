@@ -73,7 +73,7 @@ def evaluate_retrieval(kb: KnowledgeBase, gold: list[dict], k: int = 5) -> dict:
     for mode in MODES:
         groups: dict[str, list[int | None]] = defaultdict(list)
         for row in answerable:
-            q = understand(row["question"], tokenizer=kb.index.tokenizer)
+            q = understand(row["question"], tokenizer=kb.index.tokenizer, known=kb.context.relevance.known)
             hits = kb.retriever.search(q.expansion, k=10, mode=mode, **retrieval_args(q))
             rank = _hit_rank(hits, _evidence_spans(kb, row))
             groups["all"].append(rank)

@@ -55,6 +55,13 @@ def _indicator_names() -> dict[str, tuple[str, ...]]:
     return {canon: tuple(names) for canon, names in INDICATOR_SYNONYMS.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _glossary_words() -> dict[str, tuple[str, ...]]:
+    from kb.query.understand import glossary
+
+    return {word: tuple(plan) for word, plan in glossary()}
+
+
 class Relevance:
     """IDF over the index's chunks, by substring presence (works for words jieba splits differently)."""
 
@@ -66,6 +73,10 @@ class Relevance:
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one instance per loaded index
     def df(self, word: str) -> int:
         return sum(1 for t in self._texts if word in t)
+
+    def known(self, word: str) -> bool:
+        """The corpus uses the word as written."""
+        return self.df(word) > 0
 
     def idf(self, word: str) -> float:
         return math.log((self._n + 1) / (self.df(word) + 0.5))
@@ -125,6 +136,10 @@ class Relevance:
         # An indicator the question named by a synonym (养牛 → 肉牛饲养量) is there when any of its
         # names is (「万头肉牛养殖」 speaks of 肉牛).
         if any(v in text for v in _indicator_names().get(word, ()) if len(v) >= 2):
+            return True
+        # A glossary word the question kept because the corpus uses it (VOCs) is there when one
+        # of its plan words is (挥发性有机物 in the plan).
+        if any(v in text for v in _glossary_words().get(word, ()) if len(v) >= 2):
             return True
         parts = self.parts(word)
         if not parts:

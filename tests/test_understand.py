@@ -177,3 +177,37 @@ def test_every_plan_word_of_the_glossary_stands_in_the_corpus(kb) -> None:
     assert not absent, absent
     words = [word for word, _ in glossary()]
     assert len(words) == len(set(words)), sorted(w for w in set(words) if words.count(w) > 1)
+
+
+def test_an_abbreviation_the_documents_use_is_kept_beside_its_plan_words(kb) -> None:
+    """A glossary word in Latin letters that the corpus uses as written (an abbreviation) is kept
+    in the question, its plan words added; without the corpus it is replaced as before; a Chinese
+    glossary word is replaced even when the corpus uses it."""
+    from kb.query import understand
+    from kb.query.understand import apply_glossary, glossary
+
+    abbreviations = [(w, plan) for w, plan in glossary() if w.isascii() and plan[0] != w
+                     and kb.context.relevance.known(w)]
+    known = kb.context.relevance.known
+    kept = [(w, plan) for w, plan in abbreviations
+            if w in understand(f"关于{w}排放，有什么要求？", tokenizer=kb.index.tokenizer, known=known).canonical]
+    assert kept  # (an indicator's own name, PM2.5, is read as the indicator before the glossary)
+    for word, plan in kept:
+        q = f"关于{word}排放，有什么要求？"
+        assert plan[0] in understand(q, tokenizer=kb.index.tokenizer, known=known).expansion
+        assert word not in understand(q, tokenizer=kb.index.tokenizer).canonical
+    word, plan = kept[0]
+    chinese = next((w, p) for w, p in glossary() if not w.isascii() and p[0] != w and kb.context.relevance.known(w))
+    text, _ = apply_glossary(f"关于{chinese[0]}的规定", known=kb.context.relevance.known)
+    assert chinese[1][0] in text
+    # the kept word counts as present where one of its plan words stands
+    assert kb.context.relevance.present(word, f"加强{plan[0]}治理")
+
+
+def test_bracketed_examples_do_not_hide_the_heading_a_list_question_names(kb) -> None:
+    """「……有哪些工程？（甲、乙之类）」: the examples in brackets are the items' words, not the
+    heading's; the section list answers as it does without them (invented wording)."""
+    plain = kb.ask("城市更新方面要实施哪些工程？")
+    bracketed = kb.ask("城市更新方面要实施哪些工程？（道路、管网、亮化之类）")
+    assert plain.status == bracketed.status == "answered"
+    assert [c.quote for c in plain.citations] == [c.quote for c in bracketed.citations]

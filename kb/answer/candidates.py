@@ -51,7 +51,7 @@ class Asked:
 def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | None = None) -> Asked:
     """The question read, the documents chosen, refusals decided, passages retrieved. A question
     asking the city and a higher level together comes back unretrieved with ``choice.sides``."""
-    q = understand(question, kb.settings.max_question_chars, kb.index.tokenizer)
+    q = understand(question, kb.settings.max_question_chars, kb.index.tokenizer, kb.relevance.known)
     guessed = kb.indicator_guesser.guess(q) if kb.indicator_guesser else None
     if guessed:  # a colloquial target question that names no indicator by a word we know
         q = dataclasses.replace(q, indicators=(guessed,))

@@ -106,6 +106,9 @@ def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     return Answer(q.raw, "answered", text, cb.citations())
 
 
+_BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
+
+
 def section_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
                    words: tuple[str, ...], allowed: set[str]) -> Answer | None:
     """A list question whose topic is one short section's heading: that section's sentences.
@@ -114,6 +117,10 @@ def section_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     words, when two headings hold them alike (the question does not name one section), or when
     the section is too long to be a list."""
     rel = kb.relevance
+    # words only inside the question's brackets give examples of the items asked (「……的具体要求
+    # （甲、乙等环节）」): the heading names the list, its items hold the examples
+    outside = _BRACKETED.sub("", q.text)
+    words = tuple(w for w in words if w in outside or w not in q.text) or words
     if not words:
         return None
     candidates: dict[tuple[str, int], tuple[float, Document, object]] = {}

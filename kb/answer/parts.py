@@ -33,7 +33,7 @@ Ask = Callable[[str, bool], "tuple[Answer, Explain]"]
 
 def _held(kb: AnswerContext, part: str, ans: Answer) -> bool:
     """The answer's quotes hold what the part asks (its key words, as far as the setting says)."""
-    q = understand(part, kb.settings.max_question_chars, kb.index.tokenizer)
+    q = understand(part, kb.settings.max_question_chars, kb.index.tokenizer, kb.relevance.known)
     words = kb.relevance.key_words(q)
     # the answer's own words, without the name of the document it quotes (「《……行动计划》提出：」
     # names the document, it does not answer 「这个行动计划谁负总责」)
@@ -168,7 +168,7 @@ def answer_parts(kb: AnswerContext, question: str, whole: Answer, explained: Exp
 def _within(kb: AnswerContext, part: Part, ans: Answer) -> bool:
     """A part asked within a topic is answered by quotes in it: the topic's words stand in the
     answer, its quotes or their sections."""
-    q = understand(topic_clause(part.text), kb.settings.max_question_chars, kb.index.tokenizer)
+    q = understand(topic_clause(part.text), kb.settings.max_question_chars, kb.index.tokenizer, kb.relevance.known)
     words = kb.relevance.key_words(q)
     text = " ".join([ans.answer, *(c.quote for c in ans.citations), *(c.section for c in ans.citations)])
     return not words or kb.relevance.coverage(words, text) >= kb.settings.answering.part_covered
@@ -193,7 +193,7 @@ def _states(kb: AnswerContext, part: Part, ans: Answer) -> bool:
     if not part.of or (part.year and part.of == f"{part.year}年"):
         return True
     # every word of X: the earlier part's thing shares some of them (燃煤锅炉 for 农村小锅炉)
-    words = kb.relevance.key_words(understand(part.of, kb.settings.max_question_chars, kb.index.tokenizer))
+    words = kb.relevance.key_words(understand(part.of, kb.settings.max_question_chars, kb.index.tokenizer, kb.relevance.known))
     # the answer's own words, without the name of the document it quotes (「《……行动计划》提出：」
     # names the document, it does not answer 「这个行动计划谁负总责」)
     text = _TITLE.sub("", ans.answer) + " ".join(c.quote for c in ans.citations)

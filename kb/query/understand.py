@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jieba
@@ -119,7 +120,8 @@ def glossary() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
-def apply_glossary(text: str, rows: tuple[tuple[str, tuple[str, ...]], ...] | None = None) -> tuple[str, tuple[str, ...]]:
+def apply_glossary(text: str, rows: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
+                   known: Callable[[str], bool] | None = None) -> tuple[str, tuple[str, ...]]:
     """Replace colloquial words by the plan's word; return the text and every plan word added.
 
     One pass, longest word first: a replaced word is held by a placeholder, so a shorter word
@@ -130,7 +132,7 @@ def apply_glossary(text: str, rows: tuple[tuple[str, tuple[str, ...]], ...] | No
     put: list[str] = []
     for word, official in glossary() if rows is None else rows:
         if word and official and word in text and _outside_terms(text, word):
-            if official[0] != word:
+            if official[0] != word and not (known is not None and word.isascii() and known(word)):
                 text = _replace_outside_terms(text, word, len(put))
                 put.append(official[0])
             added.extend(o for o in official if o != word)
@@ -228,9 +230,11 @@ def _intent(text: str) -> str:
     return "general"
 
 
-def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokenizer | None = None) -> Query:
+def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokenizer | None = None,
+               known: Callable[[str], bool] | None = None) -> Query:
     """The typed query; key tokens cut with the loaded index's tokenizer when given (else the
-    base one with the policy dictionary)."""
+    base one with the policy dictionary); ``known`` tells a word the corpus uses as written (a
+    glossary word it uses is kept, not replaced)."""
     text = validate(question, max_chars)
     intent = _intent(text)
     dated = _TITLE_RE.sub("《》", text)  # the years of a document's title (《……（2024—2035年）》) are not asked
@@ -239,7 +243,7 @@ def understand(question: object, max_chars: int = 2000, tokenizer: jieba.Tokeniz
     # Indicators first (their synonyms may hold colloquial words: 种地的面积底线), then the
     # glossary, then indicators again on the plan's words (绿色房子 → 绿色建筑).
     found, canonical_text = find_indicators(text)
-    canonical_text, glossed = apply_glossary(canonical_text)
+    canonical_text, glossed = apply_glossary(canonical_text, known=known)
     again, canonical_text = find_indicators(canonical_text)
     if intent == "target" and not found and not again:
         # A number asked about an indicator only described (its measure and what is said of it, with 多少), in the
