@@ -203,3 +203,13 @@ def test_no_higher_answer_when_the_bar_cannot_be_met(kb):
     ctx = dataclasses.replace(kb.context, settings=dataclasses.replace(kb.settings, answering=strict))
     ans = answer_question(ctx, "再生水价格是政府定还是企业定？")
     assert not any(c.doc_id == WATER for c in ans.citations)
+
+
+def test_a_higher_document_named_by_a_title_word_before_a_generic_word(kb):
+    """「国家那个污水文件」 (invented wording): a weak level word and one higher document's own title
+    word right before 文件 choose that document; a generic word alone chooses none."""
+    from kb.query.documents import choose_documents
+    docs = kb.index.docs
+    water = next(d for d in docs if "污水" in docs[d].meta.title)
+    assert choose_documents("国家那个污水文件对污泥怎么说？", docs).doc_ids == (water,)
+    assert choose_documents("国家那个文件对污泥怎么说？", docs).doc_ids != (water,)

@@ -401,3 +401,13 @@ def test_which_phase_a_topic_is_reached_in(kb):
     assert 1 <= len(named) < len(phases), ans.answer
     assert any("根本好转" in c.quote for c in ans.citations), ans.answer
     _verbatim(kb, ans)
+
+
+def test_what_the_city_will_look_like_by_a_year_is_that_years_phase(kb):
+    """「到某年咱市里会变成啥模样」 (invented wording): the phase that ends that year, whole; the
+    city as a whole (全市) names no topic inside it."""
+    phases = [s for s in kb.index.docs[PLAN].sections if s.kind == "phase"]
+    ending = next(p for p in phases if p.title.rstrip("）)").endswith("2030年"))
+    ans = kb.ask("到2030年咱市里会变成啥模样？")
+    assert ans.status == "answered" and ending.title in ans.answer, ans.answer
+    assert not any(p.title in ans.answer for p in phases if p is not ending)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kb.answer.context import AnswerContext
 
 OUTCOME_WORDS = frozenset(word_list("words.toml", "outcome"))
+WHOLE_AREA = frozenset(word_list("words.toml", "whole_area"))  # 全市: the phase speaks of all of it
 
 
 def phases_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuilder,
@@ -53,7 +54,7 @@ def _phases_of_topic(kb: AnswerContext, q: Query, doc, phases: list, words: tupl
     if _PHASES_COUNT.search(q.text):
         return []
     framing = " ".join(m.group(0) for m in _PHASES.finditer(q.text))  # 「每一步」 asks, names no topic
-    topic = tuple(w for w in words if w not in OUTCOME_WORDS and w not in framing
+    topic = tuple(w for w in words if w not in OUTCOME_WORDS and w not in WHOLE_AREA and w not in framing
                   and kb.relevance.present(w, doc.text))
     if not topic:
         return []
@@ -85,7 +86,7 @@ def named_phase_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: Citatio
         # one year: the phase that ends in it, asked about as a whole (no topic the corpus names)
         return not rest_topic and any(int(m.group("year")) == q.years[0] for m in _YEAR_END.finditer(title))
 
-    rest_topic = tuple(w for w in rest if w not in OUTCOME_WORDS)
+    rest_topic = tuple(w for w in rest if w not in OUTCOME_WORDS and w not in WHOLE_AREA)
     if not named and not span:
         rest = rest_topic  # 「到2035年能建成个啥样」: 建成 is what is asked, not a topic to look for
 

@@ -29,6 +29,7 @@ _CLAUSE_SEP = re.compile(r"[，,；;？?！!。]")
 _BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
 _TITLE_GENERIC = frozenset({"中共中央", "国务院", "关于", "意见", "指导", "的", "建设", "推进", "加快", "发展", "全面",
                             "行动计划", "计划", "规划", "年"})
+_GENERIC_KINDS = tuple(re.escape(w) for w in word_list("documents.toml", "generic_kinds"))
 _TITLE_WORDS_MIN = 2  # own title words a question must hold to name one of several documents (美丽+中国)
 _TITLE_RUN_MIN = 8  # without a level or kind word, a title is named only by this many of its characters in a row
 
@@ -106,6 +107,19 @@ def _before_kind(word: str, text: str, kind: str) -> bool:
     """A title word right before the document's kind (「<title words>意见」, 「<title words>的行动计划」): the short
     name people give a document, which names it as surely as two of its title words."""
     return bool(re.search(re.escape(word) + r"[^，。？！、\s]{0,3}?" + re.escape(kind), text)) if kind != "文件" else False
+
+
+def _by_generic_name(text: str, upper: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
+    """The one higher document whose own title word (held by no other's title) stands right
+    before a generic word for a document (「污水文件」「再生水那份」); () when none or several."""
+    words = {d: {w for w in tokenize(_title_core(docs[d].meta.title)) if len(w) >= 2 and w not in _TITLE_GENERIC}
+             for d in upper}
+    named = []
+    for d in upper:
+        own = words[d] - set().union(*(words[o] for o in upper if o != d))
+        if any(re.search(re.escape(w) + r"[^，。？！、\s]{0,3}?(?:" + "|".join(_GENERIC_KINDS) + ")", text) for w in own):
+            named.append(d)
+    return tuple(named) if len(named) == 1 else ()
 
 
 def _short_name(text: str, chosen: tuple[str, ...], docs: Mapping) -> tuple[str, ...]:
@@ -192,5 +206,8 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
             if holders and not any(d in primary for d in holders):
                 return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
     if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
+        named = _by_generic_name(text, upper, docs)  # 「国家那个污水文件」: the one whose title holds 污水
+        if named:
+            return DocChoice(named, reason="上级文件", routing=tuple(w for w in UPPER_WORDS if w in text))
         return DocChoice((), primary, reason="层级词（弱）")
     return DocChoice(primary, reason=DEFAULT_CHOICE)
