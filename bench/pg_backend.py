@@ -94,11 +94,11 @@ class Embedded:
 
 
 class Postgres:
-    def __init__(self, url: str, data: BuildData, settings, tokenizer, nodes: list[TextNode]) -> None:
+    def __init__(self, url: str, data: BuildData, settings, tokenizer, nodes: list[TextNode], reuse: int = 0) -> None:
         conn = connect(url)
         conn.execute(SETUP)
         t = time.perf_counter()
-        vid = write_version(conn, settings, data)
+        vid = reuse or write_version(conn, settings, data)  # --reuse: a version this script built before
         self.build_s = time.perf_counter() - t
         schema = schema_name(vid)
         self.size_mb = float(conn.execute(
@@ -162,11 +162,16 @@ def main() -> None:
     ap.add_argument("--scales", default="1,100")
     ap.add_argument("--queries", type=int, default=400)
     ap.add_argument("--clients", default="1,8,32")
-    ap.add_argument("--vectors", choices=("mix", "iso"), default="mix")
+    ap.add_argument("--vectors", choices=("iso", "mix"), default="iso")
     ap.add_argument("--systems", default="embedded,postgres")
+    ap.add_argument("--reuse", type=int, default=0, help="measure version N of kb_bench again (one scale)")
+    ap.add_argument("--ef-search", type=int, default=0, help="postgres.hnsw_ef_search for this run")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "pg_backend.json"))
     args = ap.parse_args()
     settings = load_settings()
+    if args.ef_search:
+        settings = dataclasses.replace(settings, postgres=dataclasses.replace(settings.postgres,
+                                                                              hnsw_ef_search=args.ef_search))
     with connect(args.url) as c:  # a database of its own: the benchmark never switches the served index
         if not c.execute("SELECT 1 FROM pg_database WHERE datname = 'kb_bench'").fetchone():
             c.execute("CREATE DATABASE kb_bench")
@@ -185,6 +190,7 @@ def main() -> None:
         data = synthetic(base, n, args.vectors)
         nodes = nodes_of(data)
         row = {"scale": n, "chunks": len(data.chunks), "vectors": len(data.keys), "vector_copies": args.vectors,
+               "cpus": os.cpu_count(),
                "knobs": dataclasses.asdict(settings.postgres), "load1_start": os.getloadavg()[0]}
         built = {}
         if "embedded" in systems:
@@ -192,11 +198,11 @@ def main() -> None:
             row["embedded_build_s"] = built["embedded"].build_s
             row["embedded_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if "postgres" in systems:
-            pg = built["postgres"] = Postgres(args.url, data, settings, tok, nodes)
+            pg = built["postgres"] = Postgres(args.url, data, settings, tok, nodes, args.reuse)
             row["pg_build_s"], row["pg_size_mb"], row["load1_after_build"] = pg.build_s, pg.size_mb, os.getloadavg()[0]
-            if pg.pg.hnsw:
+            if pg.pg.hnsw and not args.reuse:
                 vecs = [np.asarray(b.embedding, dtype=np.float32) for b in bundles[:100]]
-                for ef in sorted({40, settings.postgres.hnsw_ef_search}):
+                for ef in sorted({40, 100, 200, 400, 1000, settings.postgres.hnsw_ef_search}):
                     row[f"hnsw_recall10_ef{ef}"] = recall(pg.pg, data.matrix, vecs, ef)
         for name, system in built.items():
             row[name] = [load(system, bundles, int(c), args.queries) for c in args.clients.split(",")]

@@ -65,7 +65,7 @@ class PostgresKnobs:
     postings_cache_mb: float = 64.0  # posting lists an app process keeps (a version never changes once written)
     exact_max_vectors: int = 20_000  # up to this many sentence vectors dense search is exact (no HNSW)
     hnsw_m: int = 16  # HNSW links a vector (pgvector's m); a build setting
-    hnsw_ef_construction: int = 128  # HNSW candidate list while building; a build setting
+    hnsw_ef_construction: int = 64  # HNSW candidate list while building; a build setting
     hnsw_ef_search: int = 100  # HNSW candidate list a query: also the most sentences one dense search returns
 
 

@@ -74,7 +74,8 @@ def _pool(url: str, knobs: PostgresKnobs):
             def configure(conn) -> None:
                 conn.execute(f"SET hnsw.ef_search = {int(knobs.hnsw_ef_search)}")
 
-            _pools[key] = ConnectionPool(url, min_size=1, max_size=knobs.pool_size, open=True, configure=configure,
+            _pools[key] = ConnectionPool(url, min_size=knobs.pool_size, max_size=knobs.pool_size, open=True,
+                                         configure=configure,
                                          kwargs={"autocommit": True, "connect_timeout": 10}, name="kb")
         return _pools[key]
 
