@@ -62,3 +62,16 @@ def test_postgres_settings_are_checked(tmp_path) -> None:
         toml.write_text(f"[postgres]\n{bad}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match=word):
             load_settings(config_file=toml, env={})
+
+
+def test_vector_literal_gives_every_float32_back() -> None:
+    """The question vector's text form is read back bit for bit (pgvector reads it with strtof:
+    the shortest decimal of the float32's exact float64 value rounds to that float32)."""
+    import numpy as np
+
+    from kb.pg.db import parse_vector, vector_literal
+
+    rng = np.random.default_rng(0)
+    for scale in (1e-8, 1e-3, 0.1, 1.0, 1e3):
+        v = (rng.normal(size=384) * scale).astype(np.float32)
+        assert parse_vector(vector_literal(v)).view(np.uint32).tolist() == v.view(np.uint32).tolist()

@@ -108,8 +108,7 @@ def dense_top(conn, schema: str, vector, n: int, hnsw: bool = False, dim: int = 
 
 
 def dense_chunks(rows: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
-    """The ``k`` best chunks of sentence rows, a chunk scoring as its best sentence. Posting lists are kept in a process's memory up to ``postings_cache_mb``: the
-long lists are those of common words, which most questions share."""
+    """The ``k`` best chunks of sentence rows, a chunk scoring as its best sentence."""
     best: dict[int, float] = {}
     for pos, score in rows:
         best[pos] = max(best.get(pos, -1.0), score)
@@ -121,6 +120,18 @@ def dense_sentences(pg, top_k: int) -> int:
     almost surely among their owners, and within what one HNSW search returns."""
     n = min(pg.vectors, top_k * 8)
     return min(n, pg.knobs.hnsw_ef_search) if pg.hnsw else n
+
+
+class PooledReads:
+    """Runs one statement on a connection borrowed for it alone: BM25 borrows none when every
+    posting list a question needs is already in the process's cache."""
+
+    def __init__(self, pg) -> None:
+        self._pg = pg
+
+    def execute(self, sql: str, params, binary: bool = False) -> list[tuple]:
+        with pooled(self._pg.url, self._pg.knobs) as conn:
+            return conn.execute(sql, params, binary=binary).fetchall()
 
 
 class PgBM25Retriever(BaseRetriever):
@@ -135,8 +146,8 @@ class PgBM25Retriever(BaseRetriever):
         if not self._nodes:
             return []
         tokens = tokenize(query_bundle.query_str, self._tokenizer)
-        with pooled(self._pg.url, self._pg.knobs) as conn:
-            top = bm25_top(conn, self._pg.schema, tokens, self.top_k, self._pg.chunks, postings_cache(self._pg.knobs))
+        top = bm25_top(PooledReads(self._pg), self._pg.schema, tokens, self.top_k, self._pg.chunks,
+                       postings_cache(self._pg.knobs))
         return [NodeWithScore(node=self._nodes[pos], score=score) for pos, score in top]
 
 
