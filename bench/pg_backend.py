@@ -1,9 +1,21 @@
-"""Embedded (bm25s + FAISS flat, in process) against postgres (sparsevec + GIN, HNSW) on synthetic
-corpora made from the built index: the corpus's chunks copied N times, each copy with a token of
-its own and its sentence vectors moved by Gaussian noise (σ 0.02 a dimension, renormalized), so
-nothing is embedded again. Queries: the gold questions (embedded once). Per scale and client count:
-index build s, hybrid retrieval p50/p95 ms (BM25 top 50 + 400 nearest sentences, fused as
-kb/retrieve.py does), queries/s; HNSW recall@10 against exact search; memory.
+"""Embedded (bm25s + FAISS flat, in process) against postgres (posting lists + HNSW) on synthetic
+corpora made from the built index, through the product's own retrievers: kb/retrieve.py's
+HybridRetriever over the BM25 and dense retrievers of each backend (jieba tokens, BM25 top 50,
+nearest sentences, best sentence a chunk, weighted fusion), postgres connections from the
+product's pool (kb/pg/db.py). The question embeddings are made once beforehand (the embedder is
+the same for both backends; ~11 ms a question on its own).
+
+The corpus's chunks are copied N times, each copy with a token of its own; its sentence vectors
+are moved (``--vectors``): ``iso`` adds Gaussian noise (σ 0.02 a dimension, renormalized), so each
+sentence becomes a ball of N near-copies that differ only by noise in all 384 directions (the
+hardest case for a graph index); ``mix`` moves each copy along the difference of two other real
+sentences of the corpus (half of it), so the copies differ in directions real sentences differ in;
+``blend`` makes each copy of a sentence the (renormalized) sum of it and one other real sentence
+drawn at random, so a sentence's 500 copies are spread over the corpus's own directions instead of
+forming a ball of near-ties (every vector still a mixture of real e5 vectors).
+
+Per scale and client count: build s, hybrid retrieval p50/p95 ms, queries/s; HNSW recall@10
+against exact search (100 questions); memory; the 1-minute load average before and after.
 
     .venv/bin/python bench/pg_backend.py --url "$(bash scripts/postgres.sh start)" --scales 1,100,500
 """
@@ -13,11 +25,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import resource
 import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import bm25s
 import faiss
@@ -26,22 +40,25 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from llama_index.core.schema import QueryBundle, TextNode
+
 from kb.build_data import BuildData
 from kb.config import load_settings
-from kb.pg.db import HNSW_EF_SEARCH, connect, schema_name, vector_literal
+from kb.pg.db import connect, pooled, schema_name, vector_literal
 from kb.pg.migrate import embedded_build_data
-from kb.pg.retrieve import bm25_top, dense_top
+from kb.pg.read import PgVersion
+from kb.pg.retrieve import PgBM25Retriever, PgDenseRetriever
 from kb.pg.write import SETUP, write_version
-from kb.segment import tokenize
+from kb.retrieve import BM25ChineseRetriever, DenseFaissRetriever, HybridRetriever
 
 
-def synthetic(data: BuildData, n: int, seed: int = 0) -> BuildData:
+def synthetic(data: BuildData, n: int, vectors: str = "mix", seed: int = 0) -> BuildData:
     if n == 1:
         return data
     rng = np.random.default_rng(seed)
     chunks, tokens, owners, spans, is_s, keys = [], [], [], [], [], []
     mats = []
-    nc = len(data.chunks)
+    nc, nv = len(data.chunks), len(data.matrix)
     for c in range(n):
         chunks += [dataclasses.replace(ch, chunk_id=f"{ch.chunk_id}#{c}") for ch in data.chunks]
         tokens += [t + (f"copy{c}",) for t in data.corpus_tokens] if c else list(data.corpus_tokens)
@@ -49,100 +66,74 @@ def synthetic(data: BuildData, n: int, seed: int = 0) -> BuildData:
         spans += list(data.spans)
         is_s += list(data.is_sentence)
         keys += [f"{k}#{c}" for k in data.keys]
-        if c:
-            m = data.matrix + rng.normal(0, 0.02, data.matrix.shape).astype(np.float32)
-            mats.append(m / np.linalg.norm(m, axis=1, keepdims=True))
-        else:
+        if not c:
             mats.append(data.matrix)
+            continue
+        if vectors == "iso":
+            m = data.matrix + rng.normal(0, 0.02, data.matrix.shape).astype(np.float32)
+        elif vectors == "blend":
+            m = data.matrix + data.matrix[rng.integers(0, nv, nv)]
+        else:
+            m = data.matrix + 0.5 * (data.matrix[rng.integers(0, nv, nv)] - data.matrix[rng.integers(0, nv, nv)])
+        mats.append(m / np.linalg.norm(m, axis=1, keepdims=True))
     return dataclasses.replace(data, chunks=tuple(chunks), corpus_tokens=tuple(tokens), owners=tuple(owners),
                                spans=tuple(spans), is_sentence=tuple(is_s), keys=tuple(keys),
                                matrix=np.vstack(mats).astype(np.float32), facts=())
 
 
-def fuse(sparse: list[tuple[int, float]], dense: list[tuple[int, float]], w: float = 0.35) -> list[int]:
-    out: dict[int, float] = {}
-    for lst, weight in ((sparse, 1 - w), (dense, w)):
-        if not lst:
-            continue
-        lo, hi = min(s for _, s in lst), max(s for _, s in lst)
-        for p, s in lst:
-            out[p] = out.get(p, 0.0) + weight * (1.0 if hi == lo else (s - lo) / (hi - lo))
-    return sorted(out, key=lambda p: -out[p])[:50]
-
-
-def best_chunks(rows: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    best: dict[int, float] = {}
-    for p, s in rows:
-        best[p] = max(best.get(p, -1.0), s)
-    return sorted(best.items(), key=lambda kv: -kv[1])[:50]
+def nodes_of(data: BuildData) -> list[TextNode]:
+    return [TextNode(id_=c.chunk_id, text="", metadata={"pos": i}) for i, c in enumerate(data.chunks)]
 
 
 class Embedded:
-    def __init__(self, data: BuildData) -> None:
+    def __init__(self, data: BuildData, tokenizer, nodes: list[TextNode], settings) -> None:
         t = time.perf_counter()
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([list(x) for x in data.corpus_tokens], show_progress=False)
-        self.flat = faiss.IndexFlatIP(data.dim)
-        self.flat.add(data.matrix)
-        self.owners = np.asarray(data.owners)
+        bm25 = bm25s.BM25()
+        bm25.index([list(x) for x in data.corpus_tokens], show_progress=False)
+        flat = faiss.IndexFlatIP(data.dim)
+        flat.add(data.matrix)
         self.build_s = time.perf_counter() - t
-
-    def query(self, tokens: list[str], vec: np.ndarray) -> list[int]:
-        known = [t for t in tokens if t in self.bm25.vocab_dict]
-        sparse = []
-        if known:
-            scores = self.bm25.get_scores(known)
-            top = np.argpartition(-scores, 49)[:50]
-            sparse = [(int(i), float(scores[i])) for i in top[np.argsort(-scores[top])] if scores[i] > 0]
-        sims, ids = self.flat.search(vec[None, :], 400)
-        dense = best_chunks([(int(self.owners[i]), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0])
-        return fuse(sparse, dense)
+        index = SimpleNamespace(bm25=bm25, tokenizer=tokenizer, vectors=flat, vector_chunks=np.asarray(data.owners))
+        self.hybrid = HybridRetriever(BM25ChineseRetriever(index, nodes), DenseFaissRetriever(index, nodes, None),
+                                      settings.fusion, settings.rrf_k, settings.dense_weight)
 
 
 class Postgres:
-    def __init__(self, url: str, data: BuildData, settings) -> None:
+    def __init__(self, url: str, data: BuildData, settings, tokenizer, nodes: list[TextNode], reuse: int = 0) -> None:
         conn = connect(url)
         conn.execute(SETUP)
         t = time.perf_counter()
-        self.vid = write_version(conn, settings, data)
+        vid = reuse or write_version(conn, settings, data)  # --reuse: a version this script built before
         self.build_s = time.perf_counter() - t
-        self.schema = schema_name(self.vid)
-        self.size_mb = conn.execute(
+        schema = schema_name(vid)
+        self.size_mb = float(conn.execute(
             "SELECT sum(pg_total_relation_size(c.oid)) / 1e6 FROM pg_class c JOIN pg_namespace n "
-            "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'm')", (self.schema,)).fetchone()[0]
+            "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'm')", (schema,)).fetchone()[0])
         conn.close()
-        self.url, self.n_chunks, self.n_vec = url, len(data.chunks), len(data.keys)
-        self._local = threading.local()
-
-    def conn(self):
-        if not hasattr(self._local, "c"):
-            self._local.c = connect(self.url)
-            self._local.c.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")
-        return self._local.c
-
-    def query(self, tokens: list[str], vec: np.ndarray) -> list[int]:
-        c = self.conn()
-        sparse = bm25_top(c, self.schema, tokens, 50, self.n_chunks)
-        dense = best_chunks(dense_top(c, self.schema, vec, 400, exact=self.n_vec <= 20_000))
-        return fuse(sparse, dense)
+        knobs = settings.postgres
+        self.pg = PgVersion(url, vid, schema, len(data.chunks), len(data.keys), data.dim,
+                            len(data.keys) > knobs.exact_max_vectors, knobs)
+        index = SimpleNamespace(pg=self.pg, tokenizer=tokenizer)
+        self.hybrid = HybridRetriever(PgBM25Retriever(index, nodes), PgDenseRetriever(index, nodes, None),
+                                      settings.fusion, settings.rrf_k, settings.dense_weight)
 
 
-def load(system, queries, clients: int, total: int) -> dict:
+def load(system, bundles: list[QueryBundle], clients: int, total: int) -> dict:
     lat: list[float] = []
     lock = threading.Lock()
 
     def run(i: int) -> None:
         mine = []
         for j in range(i, total, clients):
-            toks, vec = queries[j % len(queries)]
             t = time.perf_counter()
-            system.query(toks, vec)
+            system.hybrid._retrieve(bundles[j % len(bundles)])
             mine.append((time.perf_counter() - t) * 1000)
         with lock:
             lat.extend(mine)
 
-    for q in queries[:clients]:  # warm
-        system.query(*q)
+    for b in bundles[:clients]:  # warm
+        system.hybrid._retrieve(b)
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -151,19 +142,28 @@ def load(system, queries, clients: int, total: int) -> dict:
         t.join()
     wall = time.perf_counter() - t0
     return {"clients": clients, "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
-            "qps": len(lat) / wall}
+            "qps": len(lat) / wall, "load1_before": load_before, "load1_after": os.getloadavg()[0]}
 
 
-def recall(pg: Postgres, matrix: np.ndarray, vecs: list[np.ndarray], ef: int) -> float:
-    c = connect(pg.url)
-    c.execute(f"SET hnsw.ef_search = {ef}")
+def exact_top10(matrix: np.ndarray, vecs: list[np.ndarray]) -> list[set[int]]:
+    return [set(np.argpartition(-(matrix @ v), 10)[:10].tolist()) for v in vecs]
+
+
+def recall(pg: PgVersion, exact: list[set[int]], vecs: list[np.ndarray], ef: int, fetch: int = 10) -> float:
+    """HNSW's 10 nearest sentences against exact search: the index asked for ``fetch`` sentences
+    (halfvec order), re-scored with the full vectors, the best 10 kept. ``fetch`` 10 is the first
+    rounds' measurement; ``fetch`` = ef_search is what the product's dense search does (it asks
+    for min(8 · top_k, ef_search) sentences and re-scores them all)."""
     hits = 0
-    for v in vecs:
-        exact = set(np.argsort(-(matrix @ v))[:10].tolist())
-        got = {r[0] for r in c.execute(f"SELECT vid FROM {pg.schema}.sentences ORDER BY embedding <#> %s::vector "
-                                       "LIMIT 10", (vector_literal(v),))}
-        hits += len(exact & got)
-    c.close()
+    with pooled(pg.url, pg.knobs) as c:
+        c.execute(f"SET hnsw.ef_search = {ef}")
+        for v, want in zip(vecs, exact):
+            rows = c.execute(f"SELECT vid FROM (SELECT vid, embedding FROM {pg.schema}.sentences ORDER BY "
+                             f"embedding::halfvec({pg.dim}) <#> %s::halfvec({pg.dim}) LIMIT %s) AS near "
+                             "ORDER BY embedding <#> %s::vector LIMIT 10",
+                             (vector_literal(v), fetch, vector_literal(v))).fetchall()
+            hits += len(want & {r[0] for r in rows})
+        c.execute(f"SET hnsw.ef_search = {pg.knobs.hnsw_ef_search}")  # the pool's setting again
     return hits / (10 * len(vecs))
 
 
@@ -172,9 +172,18 @@ def main() -> None:
     ap.add_argument("--url", required=True)
     ap.add_argument("--scales", default="1,100")
     ap.add_argument("--queries", type=int, default=400)
+    ap.add_argument("--clients", default="1,8,32")
+    ap.add_argument("--vectors", choices=("iso", "mix", "blend"), default="iso")
+    ap.add_argument("--systems", default="embedded,postgres")
+    ap.add_argument("--reuse", type=int, default=0, help="measure version N of kb_bench again (one scale)")
+    ap.add_argument("--recall", action="store_true", help="measure recall@10 with --reuse too")
+    ap.add_argument("--ef-search", type=int, default=0, help="postgres.hnsw_ef_search for this run")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "pg_backend.json"))
     args = ap.parse_args()
     settings = load_settings()
+    if args.ef_search:
+        settings = dataclasses.replace(settings, postgres=dataclasses.replace(settings.postgres,
+                                                                              hnsw_ef_search=args.ef_search))
     with connect(args.url) as c:  # a database of its own: the benchmark never switches the served index
         if not c.execute("SELECT 1 FROM pg_database WHERE datname = 'kb_bench'").fetchone():
             c.execute("CREATE DATABASE kb_bench")
@@ -186,27 +195,35 @@ def main() -> None:
     tok = load_index(settings, check_corpus=False).tokenizer
     emb = get_embedder(settings.embedder)
     questions = [json.loads(x)["question"] for x in (ROOT / "eval" / "questions.jsonl").read_text().splitlines() if x]
-    queries = [(tokenize(q, tok), emb.embed_query(q).astype(np.float32)) for q in questions]
+    bundles = [QueryBundle(query_str=q, embedding=emb.embed_query(q).astype(np.float32).tolist()) for q in questions]
+    systems = args.systems.split(",")
     rows = []
     for n in [int(x) for x in args.scales.split(",")]:
-        data = synthetic(base, n)
-        row = {"scale": n, "chunks": len(data.chunks), "vectors": len(data.keys)}
-        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        emb_sys = Embedded(data)
-        row["embedded_build_s"] = emb_sys.build_s
-        row["embedded_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        row["embedded_peak_rss_before_mb"] = rss0
-        pg = Postgres(args.url, data, settings)
-        row["pg_build_s"], row["pg_size_mb"] = pg.build_s, float(pg.size_mb or 0)
-        vecs = [v for _, v in queries[:100]]
-        row["hnsw_recall10_ef40"] = recall(pg, data.matrix, vecs, 40)
-        row[f"hnsw_recall10_ef{HNSW_EF_SEARCH}"] = recall(pg, data.matrix, vecs, HNSW_EF_SEARCH)
-        for name, system in (("embedded", emb_sys), ("postgres", pg)):
-            row[name] = [load(system, queries, c, args.queries) for c in (1, 8, 32)]
+        data = synthetic(base, n, args.vectors)
+        nodes = nodes_of(data)
+        row = {"scale": n, "chunks": len(data.chunks), "vectors": len(data.keys), "vector_copies": args.vectors,
+               "cpus": os.cpu_count(),
+               "knobs": dataclasses.asdict(settings.postgres), "load1_start": os.getloadavg()[0]}
+        built = {}
+        if "embedded" in systems:
+            built["embedded"] = Embedded(data, tok, nodes, settings)
+            row["embedded_build_s"] = built["embedded"].build_s
+            row["embedded_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if "postgres" in systems:
+            pg = built["postgres"] = Postgres(args.url, data, settings, tok, nodes, args.reuse)
+            row["pg_build_s"], row["pg_size_mb"], row["load1_after_build"] = pg.build_s, pg.size_mb, os.getloadavg()[0]
+            if pg.pg.hnsw and (args.recall or not args.reuse):
+                vecs = [np.asarray(b.embedding, dtype=np.float32) for b in bundles[:100]]
+                exact = exact_top10(data.matrix, vecs)
+                for ef in sorted({40, 100, 200, 400, 1000, settings.postgres.hnsw_ef_search}):
+                    row[f"hnsw_recall10_ef{ef}"] = recall(pg.pg, exact, vecs, ef)
+                    row[f"hnsw_recall10_rescored_ef{ef}"] = recall(pg.pg, exact, vecs, ef, fetch=ef)
+        for name, system in built.items():
+            row[name] = [load(system, bundles, int(c), args.queries) for c in args.clients.split(",")]
         rows.append(row)
         print(json.dumps(row), flush=True)
         Path(args.out).write_text(json.dumps(rows, indent=1))
-        del emb_sys, data
+        del built, data, nodes
 
 
 if __name__ == "__main__":

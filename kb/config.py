@@ -59,6 +59,18 @@ class CheckThresholds:
 
 
 @dataclass(frozen=True)
+class PostgresKnobs:
+    """How the postgres backend builds and searches (kb.toml table [postgres]; the README lists
+    them). Answers do not depend on them below ``exact_max_vectors``: dense search is exact there."""
+    pool_size: int = 8  # connections an app process keeps open (threads borrow one a query)
+    postings_cache_mb: float = 64.0  # posting lists an app process keeps (a version never changes once written)
+    exact_max_vectors: int = 20_000  # up to this many sentence vectors dense search is exact (no HNSW)
+    hnsw_m: int = 16  # HNSW links a vector (pgvector's m); a build setting
+    hnsw_ef_construction: int = 64  # HNSW candidate list while building; a build setting
+    hnsw_ef_search: int = 100  # HNSW candidate list a query: also the most sentences one dense search returns
+
+
+@dataclass(frozen=True)
 class Settings:
     corpus: Path = Path("corpus")
     index: Path = Path("index")
@@ -89,6 +101,7 @@ class Settings:
     llm_read: int = 1  # 1: the model reads the top passages and answers, behind the citation guard
     answering: AnswerThresholds = field(default_factory=AnswerThresholds)
     checking: CheckThresholds = field(default_factory=CheckThresholds)
+    postgres: PostgresKnobs = field(default_factory=PostgresKnobs)
 
     @property
     def llm_on(self) -> bool:
@@ -118,6 +131,12 @@ RANGES: dict[str, tuple[float, float]] = {
     "answering.related_min": (-1.0, 1.0),
     "answering.selector": (0, 1),
     **{f"checking.{f.name}": (0.0, 1.0) for f in fields(CheckThresholds)},
+    "postgres.pool_size": (1, 1000),
+    "postgres.postings_cache_mb": (0, 100_000),
+    "postgres.exact_max_vectors": (0, 1_000_000_000),
+    "postgres.hnsw_m": (2, 100),  # pgvector's own limits
+    "postgres.hnsw_ef_construction": (4, 1000),
+    "postgres.hnsw_ef_search": (1, 1000),
 }
 _HINT = "改正这个值（见 README.md 的设置表）"
 _TYPE_NAMES = {int: "整数", float: "数字", str: "文本", Path: "路径"}
@@ -162,10 +181,10 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"无法读取设置文件 {path}（{os_reason(e)}）", "检查文件权限") from e
 
 
-_TABLES: dict[str, type] = {"answering": AnswerThresholds, "checking": CheckThresholds}
+_TABLES: dict[str, type] = {"answering": AnswerThresholds, "checking": CheckThresholds, "postgres": PostgresKnobs}
 
 
-def _thresholds(name: str, table: dict, origin: str):
+def _table(name: str, table: dict, origin: str) -> object:
     cls = _TABLES[name]
     known = {f.name: type(f.default) for f in fields(cls)}
     for key in table:
@@ -184,7 +203,7 @@ def load_settings(config_file: Path | None = None, env: dict[str, str] | None = 
         data = _read_toml(path)
         for name in _TABLES:
             if isinstance(data.get(name), dict):
-                values[name] = _thresholds(name, data.pop(name), str(path))
+                values[name] = _table(name, data.pop(name), str(path))
         for key, value in data.items():
             if key not in types:
                 raise ConfigError(f"设置文件 {path} 中有未知的设置 {key!r}", f"可用的设置：{', '.join(types)}")

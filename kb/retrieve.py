@@ -20,6 +20,7 @@ from kb.config import Settings
 from kb.embed import Embedder
 from kb.index import LoadedIndex
 from kb.question_words import QUESTION_WORDS
+from kb.ranking import top_positive
 from kb.segment import index_text, sentences_in, tokenize
 from kb.types import Chunk, Hit
 
@@ -78,10 +79,7 @@ class BM25ChineseRetriever(BaseRetriever):
         if not tokens or not self._nodes:
             return []
         scores = self._bm25.get_scores(tokens)
-        k = min(self.top_k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [NodeWithScore(node=self._nodes[i], score=float(scores[i])) for i in top if scores[i] > 0]
+        return [NodeWithScore(node=self._nodes[i], score=score) for i, score in top_positive(scores, self.top_k)]
 
 
 class DenseFaissRetriever(BaseRetriever):

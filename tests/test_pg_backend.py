@@ -125,7 +125,7 @@ settings = load_settings(env={}, corpus=sys.argv[1], index=sys.argv[2], backend=
 data = prepare_build(settings, False, lambda l: None, _previous_vectors(load_settings(env={}, corpus=sys.argv[1],
                      index=sys.argv[2])), build_identity(settings))
 original = w._indexes
-w._indexes = lambda s, n: original(s, n) + "SELECT pg_sleep(60);"  # the build stops inside its transaction
+w._indexes = lambda *a: original(*a) + "SELECT pg_sleep(60);"  # the build stops inside its transaction
 w.build_postgres(settings, False, True, time.perf_counter(), lambda l: None, data=data)
 """
 

@@ -6,6 +6,7 @@ transaction uncommitted: the previous version keeps serving, nothing half-writte
 from __future__ import annotations
 
 import json
+import struct
 import sys
 import time
 from collections.abc import Callable
@@ -24,17 +25,15 @@ from kb.build_data import (
     prepare_build,
     up_to_date,
 )
-from kb.config import Settings
+from kb.config import PostgresKnobs, Settings
 from kb.errors import KBError
 from kb.pg.db import (
     LOCK_KEY,
     DatabaseError,
     connect,
+    pack_postings,
     parse_vector,
     schema_name,
-    sparse_literal,
-    tsvector_literal,
-    vector_literal,
 )
 from kb.store import chunk_to_dict, doc_to_dict, fact_to_dict, report_to_dict
 
@@ -54,21 +53,26 @@ CREATE SCHEMA {s};
 CREATE TABLE {s}.docs (doc_id text PRIMARY KEY, body jsonb NOT NULL);
 CREATE TABLE {s}.reports (n int PRIMARY KEY, body jsonb NOT NULL);
 CREATE TABLE {s}.facts (n int PRIMARY KEY, body jsonb NOT NULL);
-CREATE TABLE {s}.vocab (token text PRIMARY KEY, id int NOT NULL, df int NOT NULL);
-CREATE TABLE {s}.chunks (pos int PRIMARY KEY, doc_id text NOT NULL, body jsonb NOT NULL,
-  tokens tsvector NOT NULL, bm25 sparsevec NOT NULL);
+CREATE TABLE {s}.postings (token text PRIMARY KEY, df int NOT NULL, list bytea NOT NULL);
+ALTER TABLE {s}.postings ALTER COLUMN list SET STORAGE EXTERNAL;
+CREATE TABLE {s}.chunks (pos int PRIMARY KEY, doc_id text NOT NULL, body jsonb NOT NULL);
 CREATE TABLE {s}.sentences (vid int PRIMARY KEY, chunk_pos int NOT NULL, doc_id text NOT NULL,
   start_char int NOT NULL, end_char int NOT NULL, is_sentence boolean NOT NULL, key text NOT NULL,
   embedding vector({int(dim)}) NOT NULL);
 """
 
 
-def _indexes(s: str, vectors: int) -> str:
+def _indexes(s: str, vectors: int, dim: int, knobs: PostgresKnobs) -> str:
+    """The sentence index, and above ``exact_max_vectors`` the HNSW index, over the vectors as
+    ``halfvec`` (half the size, so it stays in memory; kb/pg/retrieve.py re-scores what it finds
+    with the stored full vectors)."""
+    hnsw = "" if vectors <= knobs.exact_max_vectors else (
+        f"CREATE INDEX ON {s}.sentences USING hnsw ((embedding::halfvec({int(dim)})) halfvec_ip_ops) "
+        f"WITH (m = {int(knobs.hnsw_m)}, ef_construction = {int(knobs.hnsw_ef_construction)});")
     return f"""
-CREATE INDEX ON {s}.chunks USING gin (tokens);
 CREATE INDEX ON {s}.sentences (doc_id, start_char);
-{'' if vectors == 0 else f'CREATE INDEX ON {s}.sentences USING hnsw (embedding vector_ip_ops) WITH (m = 16, ef_construction = 64);'}
-ANALYZE {s}.chunks; ANALYZE {s}.sentences; ANALYZE {s}.vocab;
+{hnsw}
+ANALYZE {s}.chunks; ANALYZE {s}.sentences; ANALYZE {s}.postings;
 """
 
 
@@ -88,24 +92,28 @@ def _previous_vectors(conn) -> dict[str, np.ndarray]:
     return {key: parse_vector(text) for key, text in conn.execute(f"SELECT key, embedding::text FROM {s}.sentences")}
 
 
-def bm25_rows(corpus_tokens: tuple[tuple[str, ...], ...]) -> tuple[dict[str, tuple[int, int]], sp.csr_matrix]:
-    """bm25s's own weights (the embedded backend's scores, to the bit): token → (id, df), and
-    one row of weights a chunk."""
+def postings(corpus_tokens: tuple[tuple[str, ...], ...]):
+    """bm25s's own weights (the embedded backend's scores, to the bit) as posting lists:
+    (token, document frequency, packed chunk positions and weights), one a token."""
     model = bm25s.BM25()
     model.index([list(t) for t in corpus_tokens], show_progress=False)
     sc = model.scores
-    vocab = model.vocab_dict
     csc = sp.csc_matrix((sc["data"], sc["indices"], sc["indptr"]), shape=(sc["num_docs"], len(sc["indptr"]) - 1))
-    df = np.diff(csc.indptr)
-    return {t: (int(i), int(df[i])) for t, i in vocab.items() if i < len(df)}, csc.tocsr()
+    csc.sort_indices()
+    for token, i in model.vocab_dict.items():
+        if i < csc.shape[1]:
+            lo, hi = csc.indptr[i], csc.indptr[i + 1]
+            yield token, int(hi - lo), pack_postings(csc.indices[lo:hi], csc.data[lo:hi])
 
 
 def write_version(conn, settings: Settings, data: BuildData, step: Callable[[str], None] = lambda line: None) -> int:
     """Write ``data`` as a new version and make it current, in one transaction; returns its id."""
-    vocab, weights = bm25_rows(data.corpus_tokens) if data.chunks else ({}, sp.csr_matrix((0, 0)))
     manifest = build_manifest(settings, data, {"pgvector": _pgvector(conn), "bm25s": bm25s.__version__})
     manifest["tokenizer_terms"] = list(data.terms)
     manifest["doc_order"] = [d.doc_id for d in data.docs]  # docs keep the build order, as in docs.json
+    knobs = settings.postgres
+    manifest["dense_index"] = ("exact" if len(data.keys) <= knobs.exact_max_vectors else
+                               {"hnsw": "halfvec", "m": knobs.hnsw_m, "ef_construction": knobs.hnsw_ef_construction})
     with conn.transaction():
         vid = conn.execute("INSERT INTO kb.versions (fingerprint, manifest) VALUES (%s, %s) RETURNING id",
                            (data.fingerprint, json.dumps(manifest, ensure_ascii=False))).fetchone()[0]
@@ -117,24 +125,37 @@ def write_version(conn, settings: Settings, data: BuildData, step: Callable[[str
               ((i, json.dumps(report_to_dict(r), ensure_ascii=False)) for i, r in enumerate(data.reports)))
         _copy(conn, f"{s}.facts (n, body)",
               ((i, json.dumps(fact_to_dict(f), ensure_ascii=False)) for i, f in enumerate(data.facts)))
-        _copy(conn, f"{s}.vocab (token, id, df)", ((t, i, df) for t, (i, df) in vocab.items()))
-        dim = weights.shape[1]
-
-        def chunk_rows():
-            for pos, c in enumerate(data.chunks):
-                row = weights.getrow(pos)
-                yield (pos, c.doc_id, json.dumps(chunk_to_dict(c), ensure_ascii=False),
-                       tsvector_literal(data.corpus_tokens[pos]),
-                       sparse_literal(row.indices.tolist(), row.data.tolist(), dim))
-        _copy(conn, f"{s}.chunks (pos, doc_id, body, tokens, bm25)", chunk_rows())
-        _copy(conn, f"{s}.sentences (vid, chunk_pos, doc_id, start_char, end_char, is_sentence, key, embedding)",
-              ((j, data.owners[j], sp_[0], sp_[1], sp_[2], data.is_sentence[j], data.keys[j],
-                vector_literal(data.matrix[j])) for j, sp_ in enumerate(data.spans)))
-        step("[4/4] 建数据库索引（GIN 词项、HNSW 向量）…")
-        conn.execute(_indexes(s, len(data.keys)))
+        if data.chunks:
+            _copy(conn, f"{s}.postings (token, df, list)", postings(data.corpus_tokens))
+        _copy(conn, f"{s}.chunks (pos, doc_id, body)",
+              ((pos, c.doc_id, json.dumps(chunk_to_dict(c), ensure_ascii=False)) for pos, c in enumerate(data.chunks)))
+        with conn.cursor().copy(f"COPY {s}.sentences (vid, chunk_pos, doc_id, start_char, end_char, is_sentence, "
+                                "key, embedding) FROM STDIN (FORMAT BINARY)") as copy:
+            for block in _sentence_rows(data):
+                copy.write(block)
+        step("[4/4] 建数据库索引（句子、HNSW 向量）…")
+        conn.execute(_indexes(s, len(data.keys), data.dim, settings.postgres))
         conn.execute("INSERT INTO kb.current (one, version_id) VALUES (true, %s) "
                      "ON CONFLICT (one) DO UPDATE SET version_id = EXCLUDED.version_id", (vid,))
     return int(vid)
+
+
+def _sentence_rows(data: BuildData, block: int = 2000):
+    """The sentences in COPY's binary format (vectors as pgvector's binary ``vector``: two int16,
+    then big-endian float32s): 550,000 vectors in seconds, where their text form takes minutes."""
+    yield b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+    head = struct.pack("!ihh", 4 + 4 * data.dim, data.dim, 0)
+    matrix = np.ascontiguousarray(data.matrix, dtype=">f4")
+    out = []
+    for j, (doc_id, start, end) in enumerate(data.spans):
+        doc, key = doc_id.encode(), data.keys[j].encode()
+        out.append(b"".join((struct.pack("!hiiiii", 8, 4, j, 4, data.owners[j], len(doc)), doc,
+                             struct.pack("!iiiiib", 4, start, 4, end, 1, bool(data.is_sentence[j])),
+                             struct.pack("!i", len(key)), key, head, matrix[j].tobytes())))
+        if len(out) == block:
+            yield b"".join(out)
+            out = []
+    yield b"".join(out) + struct.pack("!h", -1)
 
 
 def _pgvector(conn) -> str:
