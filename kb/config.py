@@ -29,7 +29,8 @@ class AnswerThresholds:
     section_max_chars: int = 700
     term_sentences_max: int = 8  # 「对某事有哪些要求」: more sentences naming it than this, and it is a whole topic
     term_phrase_slack: int = 2  # ... the thing's words within this many extra characters are one phrase, listed first
-    list_max: int = 4  # sentences a list answer may quote from one section
+    list_max: int = 4
+    project_band: float = 0.1  # other 专栏 paragraphs whose coverage is this close to the best one's give their works too  # sentences a list answer may quote from one section
     notice_head_chars: int = 1500  # the notice part of a document: title, addressees, signature, date
     part_covered: float = 0.5  # a question of several parts: share of a part's key words the answer must hold
     phase_topic_min: float = 0.2  # a phase named (第二阶段): coverage its topic sentence must reach beside its summing-up

@@ -58,3 +58,16 @@ def test_sentences_naming_the_thing_as_one_phrase_come_first(kb):
     tight = sum(len(t) for t in ("污水", "收集", "管网")) + kb.settings.answering.term_phrase_slack
     firsts = [w <= tight for w in spans]
     assert firsts == sorted(firsts, reverse=True), ans.answer
+
+
+def test_works_of_one_company_listed_under_two_columns_are_all_given(kb):
+    """「专栏里点名某公司的项目」 (invented wording): every 专栏 paragraph that names the company as
+    well as the best one does gives its project sentence, whatever the retriever's order."""
+    from kb.answer.candidates import prepare, propose
+    company = "吉林石化"
+    columns = {c.section for c in kb.index.chunks if company in c.text and "专栏" in c.section}
+    assert len(columns) >= 2
+    asked = prepare(kb.context, f"规划专栏里点名{company}的项目有哪些？")
+    works = next(p for p in propose(asked.context, asked) if p.strategy == "projects")
+    cited = {c.section for c in works.answer.citations}
+    assert len(cited) >= 2 and all(company in c.quote for c in works.answer.citations), works.answer.answer

@@ -87,23 +87,30 @@ def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     words = tuple(w for w in words if w not in _FILLER and not any(k in w for k in _WORKS_KIND)) or words
     ranked = [h.chunk for h in hits[:5]]
     pool = ranked + [c for c in kb.index.chunks if c.doc_id in allowed and c not in ranked]
-    best = None
+    scored = []
     for c in pool:
         if not any(w in p for p in c.path for w in _COLUMN):
             continue
         rank = ranked.index(c) if c in ranked else len(ranked)
-        cov = rel.coverage(words, c.text + " " + c.section) - 0.05 * rank
-        if best is None or cov > best[0]:
-            best = (cov, c)
-    if best is None or best[0] < kb.settings.answering.sentence_min:
+        cov = rel.coverage(words, c.text + " " + c.section)
+        scored.append((cov - 0.05 * rank, cov, c))
+    scored.sort(key=lambda x: -x[0])
+    floor = kb.settings.answering.sentence_min
+    if not scored or scored[0][0] < floor:
         return None
-    chunk = best[1]
-    doc = kb.index.docs[chunk.doc_id]
-    sents = [s for s in doc.sentences if chunk.start <= s.start < chunk.end and s.text.startswith(_PROJECT_LEAD)]
-    sents = sents or [s for s in doc.sentences if chunk.start <= s.start < chunk.end][:2]
-    sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2]
-    text = "".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start))
-    return Answer(q.raw, "answered", text, cb.citations())
+    # the best 专栏 paragraph, and any other that holds the words as well (works of one kind or of
+    # one company listed under two 专栏), whatever the retriever's order: each gives its project sentences
+    band, top = kb.settings.answering.project_band, scored[0][1]
+    chosen = [scored[0][2]] + [c for _, cov, c in scored[1:] if cov >= max(floor, top - band)]
+    chosen = chosen[:kb.settings.answering.list_max]
+    lines = []
+    for chunk in chosen:
+        doc = kb.index.docs[chunk.doc_id]
+        sents = [s for s in doc.sentences if chunk.start <= s.start < chunk.end and s.text.startswith(_PROJECT_LEAD)]
+        sents = sents or [s for s in doc.sentences if chunk.start <= s.start < chunk.end][:2]
+        sents = sorted(sents, key=lambda s: -rel.coverage(words, s.text))[:2 if chunk is chosen[0] else 1]
+        lines.append("".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in sorted(sents, key=lambda s: s.start)))
+    return Answer(q.raw, "answered", "\n".join(dict.fromkeys(lines)), cb.citations())
 
 
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
