@@ -411,3 +411,20 @@ def test_what_the_city_will_look_like_by_a_year_is_that_years_phase(kb):
     ans = kb.ask("到2030年咱市里会变成啥模样？")
     assert ans.status == "answered" and ending.title in ans.answer, ans.answer
     assert not any(p.title in ans.answer for p in phases if p is not ending)
+
+
+@pytest.mark.parametrize("question, span", [("规划第二到第九部分分别讲什么？", ("部分", 2, 9)),
+                                            ("第三至五章的标题是什么？", ("章", 3, 5)),
+                                            ("第五到第三部分", ())])
+def test_a_run_of_numbered_parts_is_read(question, span):
+    from kb.query.outline import outline_ref
+    ref = outline_ref(question)
+    assert (ref.span if ref else ()) == span
+
+
+def test_a_run_of_numbered_parts_lists_each_by_its_heading(kb):
+    top = _top(kb.index.docs[PLAN])
+    ans = kb.ask("规划第三到第五部分各讲什么？")
+    assert ans.status == "answered"
+    assert [c.quote for c in ans.citations] == [t.title for t in top[2:5]], ans.answer
+    _verbatim(kb, ans)

@@ -43,6 +43,16 @@ def _numbered(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
     return _in_node(kb, q, cb, doc, words, node)
 
 
+def _run_of_parts(q: Query, cb: CitationBuilder, doc: Document) -> Answer | None:
+    """「第二到第九部分」: those parts, each by its heading (or, past the last, how many there are)."""
+    unit, first, last = q.outline.span
+    articles = [s for s in doc.sections if s.kind == "article"]
+    pool = (articles or top_nodes(doc)) if unit == "条" else top_nodes(doc)
+    if last > len(pool):
+        return _missing(q, cb, doc, pool, unit, last)
+    return list_answer(q, cb, doc, f"第{chinese(first)}至第{chinese(last)}{unit}：", pool[first - 1:last])
+
+
 def _titled(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
             words: tuple[str, ...]) -> Answer | None:
     """A part named by its quoted heading (「“……体系”这一部分」)."""
@@ -276,6 +286,8 @@ def outline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     doc = main_document(kb, q, hits, allowed)
     if doc is None:
         return None
+    if ref.span and not ref.units:
+        return _run_of_parts(q, cb, doc)
     if ref.units:
         return _numbered(kb, q, cb, doc, words)
     if ref.titles:

@@ -29,10 +29,12 @@ class OutlineRef:
     children: bool = False  # the sections under the named part asked
     phrases: tuple[str, ...] = ()  # the question's own words that name the part
     titles: tuple[str, ...] = ()  # a part named by its quoted heading (“……政策体系”这一部分)
+    span: tuple[str, int, int] = ()  # a run of numbered parts (第二到第九部分 → ("部分", 2, 9))
 
     def to_dict(self) -> dict:
         return {"units": [list(u) for u in self.units], "part": self.part, "columns": self.columns,
-                "whole": self.whole, "children": self.children, "titles": list(self.titles)}
+                "whole": self.whole, "children": self.children, "titles": list(self.titles),
+                "span": list(self.span)}
 
 
 def chinese_number(text: str) -> int:
@@ -61,6 +63,13 @@ def named_parts() -> dict[str, tuple[str, ...]]:
 def outline_ref(text: str) -> OutlineRef | None:
     """The structural reference of a question, or None when it names none."""
     units, phrases = [], []
+    run = pattern(FILE, "part_range").search(text)
+    span = (run.group(3), chinese_number(run.group(1)), chinese_number(run.group(2))) if run else ()
+    if span and not 0 < span[1] < span[2]:
+        span = ()
+    if span:
+        phrases.append(run.group(0))
+        text = text.replace(run.group(0), " ")
     for m in pattern(FILE, "numbered_part").finditer(text):
         n = chinese_number(m.group(1))
         if n:
@@ -80,9 +89,10 @@ def outline_ref(text: str) -> OutlineRef | None:
     columns = bool(pattern(FILE, "column_list").search(plain))  # 「“专栏”一共有几个」 as 专栏一共有几个
     whole = not units and not part and bool(pattern(FILE, "whole_parts").search(plain))
     children = bool(pattern(FILE, "children").search(plain))
-    if not (units or part or columns or whole or titles):
+    if not (units or part or columns or whole or titles or span):
         return None
-    return OutlineRef(tuple(units), part, part_words, columns, whole and not titles, children, tuple(phrases), titles)
+    return OutlineRef(tuple(units), part, part_words, columns, whole and not titles, children, tuple(phrases), titles,
+                      span)
 
 
 def in_force_asked(text: str) -> bool:
