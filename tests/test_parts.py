@@ -270,3 +270,12 @@ def test_a_part_whose_passage_is_below_the_threshold_is_pointed_to(kb):
     assert merged.status == "answered" and "请核对原文" in merged.answer, merged.answer
     assert merged.confidence == whole.confidence
     assert other.text in {c.quote for c in merged.citations}
+
+
+def test_a_part_answered_is_not_named_missing_for_the_documents_title_words(kb):
+    """A part that names the document by its full title (invented wording) is held by the answer's
+    quotes: the title's words say which document, not what is asked, so no 「没有找到」 line."""
+    title = next(d.meta.title for d in kb.index.docs.values() if d.meta.title.endswith("行动计划"))
+    ans = kb.ask(f"国家那个{title}，到2025年全国地级及以上城市PM2.5浓度要下降多少？全国秸秆综合利用率又要稳定在多少？")
+    assert ans.status == "answered", ans.answer
+    assert "没有找到" not in ans.answer, ans.answer
