@@ -16,10 +16,13 @@ from kb.answer.outline_tree import (
     chinese,
     count,
     heading,
+    leads_after,
+    lines_in,
     list_answer,
     main_document,
     node_answer,
     top_nodes,
+    under_bare_heading,
 )
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern, word_list
@@ -165,13 +168,13 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
     # 「要坚持做到：」 and the lead sentences right after it; words left must stand in them.
     for s in doc.sentences:
         if lo <= s.start < hi and s.text.endswith("：") and any(w in s.text for w in part_words):
-            leads = _leads_after(doc, s.end)
+            leads = leads_after(doc, s.end)
             said = s.text + " ".join(k.title for k in leads)
             if leads and all(w in said for w in rest):
                 intro = cb.quote_sentence(doc.doc_id, s.start, s.end)
                 return list_answer(q, cb, doc, intro, leads)
     # 「主要目标是：到2030年，……。到2035年，……。」: a paragraph that opens with the part's name
-    for line_start, line in _lines_in(doc, lo, hi):
+    for line_start, line in lines_in(doc, lo, hi):
         head = next((w for w in part_words if line.startswith(w)), "")
         if head and "：" in line[len(head):len(head) + 3]:
             lines = [cb.quote_sentence(doc.doc_id, x.start, x.end) for x in doc.sentences
@@ -179,7 +182,7 @@ def _named(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document, rest
             if lines and all(w in line for w in rest):
                 return Answer(q.raw, "answered", "\n".join(lines), cb.citations())
     # 「主要目标」 alone on its line, an unnumbered heading: the paragraphs under it
-    body = _under_bare_heading(doc, lo, hi, part_words)
+    body = under_bare_heading(doc, lo, hi, part_words)
     if body is not None:
         start, end = body
         lines = [cb.quote_sentence(doc.doc_id, x.start, x.end) for x in doc.sentences if start <= x.start < end]
@@ -218,52 +221,6 @@ def _asks_else(kb: AnswerContext, q: Query, doc: Document, node: Section, rest: 
     if not rest:
         return False
     return q.intent not in ("list", "general") or not all(kb.relevance.present(w, text) for w in rest)
-
-
-def _lines_in(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
-    out, at = [], lo
-    for line in doc.text[lo:hi].split("\n"):
-        out.append((at, line))
-        at += len(line) + 1
-    return out
-
-
-def _under_bare_heading(doc: Document, lo: int, hi: int, part_words: tuple[str, ...]) -> tuple[int, int] | None:
-    """The span of the paragraphs under a line that is only the part's name (an unnumbered heading
-    such as 「主要目标」): up to the next heading (a short line without a sentence's end) or section; a
-    paragraph cut off at the end of a partial copy still counts."""
-    lines = _lines_in(doc, lo, hi)
-    for i, (at, line) in enumerate(lines):
-        if line.strip().rstrip("：:") not in part_words:
-            continue
-        start = end = at + len(line) + 1
-        for nxt_at, nxt in lines[i + 1:]:
-            if not nxt.strip():
-                continue
-            heading_like = len(nxt.strip()) <= _HEADING_MAX and not nxt.rstrip().endswith(_PARAGRAPH_ENDS)
-            if heading_like or any(s.start == nxt_at for s in doc.sections):
-                break
-            end = nxt_at + len(nxt)
-        return (start, end) if end > start else None
-    return None
-
-
-_PARAGRAPH_ENDS = ("。", "；", "”", "）")
-_HEADING_MAX = 30  # a line this short without a sentence's end is a heading, not a paragraph
-
-
-def _leads_after(doc: Document, at: int) -> list[Section]:
-    """The lead nodes of consecutive paragraphs that follow position ``at``."""
-    out: list[Section] = []
-    nodes = sorted((s for s in doc.sections if s.start >= at and s.kind in (*NODE_KINDS, "lead")),
-                   key=lambda s: s.start)
-    for s in nodes:
-        if s.kind != "lead":
-            break
-        if out and len(s.path) != len(out[0].path):
-            continue
-        out.append(s)
-    return out
 
 
 def _other_words(kb: AnswerContext, q: Query, doc: Document, words: tuple[str, ...],

@@ -137,3 +137,49 @@ def node_answer(kb: AnswerContext, q: Query, cb: CitationBuilder, doc: Document,
 def list_answer(q: Query, cb: CitationBuilder, doc: Document, lead: str, nodes: list[Section]) -> Answer:
     body = "\n".join(_item_line(cb, doc, n) for n in nodes)
     return Answer(q.raw, "answered", f"{lead}\n{body}", cb.citations())
+
+
+def lines_in(doc: Document, lo: int, hi: int) -> list[tuple[int, str]]:
+    out, at = [], lo
+    for line in doc.text[lo:hi].split("\n"):
+        out.append((at, line))
+        at += len(line) + 1
+    return out
+
+
+def under_bare_heading(doc: Document, lo: int, hi: int, part_words: tuple[str, ...]) -> tuple[int, int] | None:
+    """The span of the paragraphs under a line that is only the part's name (an unnumbered heading
+    such as 「主要目标」): up to the next heading (a short line without a sentence's end) or section; a
+    paragraph cut off at the end of a partial copy still counts."""
+    lines = lines_in(doc, lo, hi)
+    for i, (at, line) in enumerate(lines):
+        if line.strip().rstrip("：:") not in part_words:
+            continue
+        start = end = at + len(line) + 1
+        for nxt_at, nxt in lines[i + 1:]:
+            if not nxt.strip():
+                continue
+            heading_like = len(nxt.strip()) <= _HEADING_MAX and not nxt.rstrip().endswith(_PARAGRAPH_ENDS)
+            if heading_like or any(s.start == nxt_at for s in doc.sections):
+                break
+            end = nxt_at + len(nxt)
+        return (start, end) if end > start else None
+    return None
+
+
+_PARAGRAPH_ENDS = ("。", "；", "”", "）")
+_HEADING_MAX = 30  # a line this short without a sentence's end is a heading, not a paragraph
+
+
+def leads_after(doc: Document, at: int) -> list[Section]:
+    """The lead nodes of consecutive paragraphs that follow position ``at``."""
+    out: list[Section] = []
+    nodes = sorted((s for s in doc.sections if s.start >= at and s.kind in (*NODE_KINDS, "lead")),
+                   key=lambda s: s.start)
+    for s in nodes:
+        if s.kind != "lead":
+            break
+        if out and len(s.path) != len(out[0].path):
+            continue
+        out.append(s)
+    return out
