@@ -11,7 +11,7 @@ from kb.answer.evidence import WHEN_RE
 from kb.cite import CitationBuilder
 from kb.lexicon import pattern, word_list
 from kb.query import Query
-from kb.types import Answer, Hit
+from kb.types import Answer, Document, Hit
 
 _GOALS = pattern("asks.toml", "goals")
 _PHASES_COUNT = pattern("asks.toml", "phases_count")
@@ -48,7 +48,7 @@ def phases_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBuil
                   else "\n".join(parts), cb.citations())
 
 
-def _phases_of_topic(kb: AnswerContext, q: Query, doc, phases: list, words: tuple[str, ...]) -> list:
+def _phases_of_topic(kb: AnswerContext, q: Query, doc: Document, phases: list, words: tuple[str, ...]) -> list:
     """When the question asks which phase (not how many) and names a topic some phases speak of and
     others do not: those phases, each with its sentence about the topic; else nothing."""
     if _PHASES_COUNT.search(q.text):
