@@ -63,6 +63,14 @@ def _numbered(line: str) -> bool:
     return any(r.match(line) for r in (CHAPTER_RE, SECTION_RE, ZH_CHAPTER_RE, ZH_SECTION_RE, ARTICLE_RE, COLUMN_RE))
 
 
+_NUMBERING_RE = re.compile(rf"^(?:[{_NUM}]{{1,3}}、|[（(][{_NUM}]{{1,4}}[）)]|第[{_NUM}]{{1,5}}[章编节条]\s*|\d{{1,2}}[.．、]|[（(]\d{{1,2}}[）)])\s*")
+
+
+def bare_title(title: str) -> str:
+    """A heading's words without its numbering and closing 。 (「（二）重点区域」 → 「重点区域」)."""
+    return _NUMBERING_RE.sub("", title.strip()).rstrip("。")
+
+
 def is_heading_line(line: str) -> bool:
     """A line that is a heading on its own (chapter, section, column title, phase, 附件)."""
     line = line.strip()

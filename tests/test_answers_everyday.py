@@ -191,3 +191,20 @@ def test_two_counties_named_filter_on_neither(kb) -> None:
 
     assert understand("蛟河、磐石两个地方，规划各让它们重点干什么？").county == ""
     assert understand("桦甸市2027年空气好的天数要占多少？").county == "桦甸"
+
+
+def test_a_milestone_of_another_degree_does_not_date_the_one_asked() -> None:
+    """「全面实现」 asked: a sentence that says only 「基本实现」 dates another milestone."""
+    from kb.answer.evidence import other_degree
+    assert other_degree("治理能力现代化全面实现要到哪年？", "到2035年，治理能力现代化基本实现。")
+    assert not other_degree("治理能力现代化全面实现要到哪年？", "本世纪中叶，治理能力现代化全面实现。")
+    assert not other_degree("治理能力现代化什么时候实现？", "到2035年，治理能力现代化基本实现。")
+
+
+@pytest.mark.parametrize(("question", "want", "not_want"), [
+    ("美丽江城啥时候能全面建成？", "本世纪中叶", "2035"),
+    ("美丽江城建设目标哪年基本实现？", "2035", "本世纪中叶"),
+])
+def test_a_when_question_takes_the_milestone_of_its_degree(kb, question, want, not_want) -> None:
+    ans = kb.ask(question)
+    assert ans.status == "answered" and want in ans.answer and not_want not in ans.answer, ans.answer

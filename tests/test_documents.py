@@ -213,3 +213,11 @@ def test_a_higher_document_named_by_a_title_word_before_a_generic_word(kb):
     water = next(d for d in docs if "污水" in docs[d].meta.title)
     assert choose_documents("国家那个污水文件对污泥怎么说？", docs).doc_ids == (water,)
     assert choose_documents("国家那个文件对污泥怎么说？", docs).doc_ids != (water,)
+
+
+def test_a_higher_action_plan_named_by_a_title_word_before_jihua(kb):
+    """「国家的空气计划」 (invented wording): 计划 is the short kind people say for a 行动计划."""
+    from kb.query.documents import choose_documents
+    docs = kb.index.docs
+    air = next(d for d in docs if "空气" in docs[d].meta.title)
+    assert choose_documents("国家的空气计划对扬尘怎么要求？", docs).doc_ids == (air,)

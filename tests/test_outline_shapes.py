@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_outline import PLAN, _top, _verbatim
+from tests.test_outline import FIXTURE, PLAN, _fixture_kb, _top, _verbatim
 
 
 def test_a_part_named_by_an_unnumbered_heading_line_gives_the_paragraphs_under_it(kb):
@@ -68,3 +68,34 @@ def test_a_run_of_numbered_parts_lists_each_by_its_heading(kb):
     assert ans.status == "answered"
     assert [c.quote for c in ans.citations] == [t.title for t in top[2:5]], ans.answer
     _verbatim(kb, ans)
+
+
+# --- a list named by its heading ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def regions(tmp_path_factory):
+    return _fixture_kb(tmp_path_factory, FIXTURE.parent / "regions_corpus")
+
+
+def test_a_heading_named_whole_is_the_list_asked(regions):
+    """「重点片区是哪几块」: the section headed 「（二）重点片区」 lists its lead paragraphs, each with
+    its name, though every other section speaks of 重点片区 too (invented document)."""
+    ans = regions.ask("方案里划的重点片区是哪几块？")
+    assert ans.status == "answered", ans.answer
+    for name in ("北湖片区", "南河片区", "东塘片区"):
+        assert name in ans.answer, ans.answer
+    assert "90%" not in ans.answer and "截污纳管" not in ans.answer
+    _verbatim(regions, ans)
+
+
+def test_a_heading_list_shown_for_checking_is_shown_whole(regions):
+    """A list shown as 请核对原文 (below the threshold) is shown with its items, not its bare heading."""
+    from kb.answer.candidates import prepare, propose
+    from kb.answer.pipeline import _related
+
+    asked = prepare(regions.context, "方案里划的重点片区是哪几块？")
+    listed = next(p for p in propose(asked.context, asked) if p.strategy == "section_list")
+    ans = _related(asked.context, asked, listed)
+    assert ans.status == "related" and "请核对原文" in ans.answer, ans.answer
+    assert all(n in ans.answer for n in ("北湖片区", "南河片区", "东塘片区")), ans.answer
+    _verbatim(regions, ans)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kb.answer.documents import HIGHER_LEVELS, scoped_context
-from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading
+from kb.answer.lists import NOTICE_ASKS, front_matter, is_heading, named_headings
 from kb.answer.registry import applicable
 from kb.cite import CitationBuilder, ungrounded_numbers
 from kb.lexicon import word_list
@@ -91,6 +91,10 @@ def prepare(kb: AnswerContext, question: str, k: int = 5, filters: Filters | Non
     if "person" in q.asks:  # 「哪位领导」: who in person, not a topic of 领导
         words = tuple(w for w in words if w not in _PERSON_WORDS) or words
     allowed = frozenset(d.doc_id for d in kb.index.docs.values() if filters.allows_doc(d.doc_id, d.meta.level))
+    if q.intent == "list" and q.outline is None and named_headings(kb, q.text, sorted(allowed)):
+        # the list under a heading the question names whole (a part of the structure, 基本原则 or
+        # 主要任务, is the outline strategy's)
+        q = dataclasses.replace(q, asks=q.asks | {"heading"})
     return Asked(q, tuple(hits), words, allowed, refusal, choice, kb)
 
 

@@ -48,6 +48,19 @@ def after_event(words: tuple[str, ...], text: str, question: str = "") -> bool:
     return False
 
 
+_DEGREES = word_list("words.toml", "milestone_degree")
+_DEGREE_RE = re.compile(f"({'|'.join(_DEGREES)})([\u4e00-\u9fff]{{2}})")
+
+
+def other_degree(question: str, text: str) -> bool:
+    """The text states the asked goal only at another degree: the question asks 「全面实现」 and the
+    text says 「基本实现」 but never 「全面实现」 (a milestone of another year)."""
+    for degree, verb in _DEGREE_RE.findall(question):
+        if degree + verb not in text and any(d + verb in text for d in _DEGREES if d != degree):
+            return True
+    return False
+
+
 def year_ok(q: Query, doc: Document, start: int, end: int) -> bool:
     """The sentence (or the phase it stands in) names one of the years the question asks about."""
     if not q.years:
@@ -125,7 +138,8 @@ def best_sentences(kb: AnswerContext, q: Query, hits: list[Hit],
             if q.intent == "target" and (kinds_conflict(q.figure.kinds, s.text) or all(
                     kinds_conflict(q.figure.kinds, c) for c in re.split(r"[，；]", s.text) if _NUMBER_RE.search(c))):
                 continue  # a figure for 公交车 (or a clause's figure for 耕地) is no answer about 私家车 (建设用地)
-            if q.intent == "deadline" and (not _dated(doc, s) or after_event(words, s.text, q.text)):
+            if q.intent == "deadline" and (not _dated(doc, s) or after_event(words, s.text, q.text)
+                                           or other_degree(q.text, s.text)):
                 continue  # 「什么时候」 is answered by a sentence that gives a time, or by none
             # A sentence is read with its headings, down to its paragraph's lead sentence
             # (「健全生态产品价值实现机制。」 gives the topic of the sentences after it).

@@ -77,7 +77,8 @@ def coverage_score(relevance: Relevance, words: tuple[str, ...], ans: Answer) ->
 _INTENTS = {"target": "目标值", "deadline": "期限", "responsibility": "责任单位", "list": "列举",
             "general": "一般问题"}
 _ASKS = {"issued": "印发日期", "in_force": "开始实施日期", "notice": "印发通知", "phases": "阶段划分", "one_phase": "某一阶段", "column": "专栏",
-         "where": "所在位置", "which_works": "所属工程", "person": "具体人员"}
+         "where": "所在位置", "which_works": "所属工程", "person": "具体人员",
+         "heading": "某个标题下的内容"}
 
 
 def format_explain(e: Explain) -> str:

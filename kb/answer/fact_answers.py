@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.answer.evidence import after_event, evidence_answer
+from kb.answer.evidence import after_event, evidence_answer, other_degree
 from kb.answer.notice import own_date
 from kb.answer.outline import main_document
 from kb.cite import CitationBuilder, paragraph_year, sentence_around
@@ -162,6 +162,8 @@ def deadline_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBu
             continue  # far from the passages found, unless it names the indicator asked
         if after_event(words, doc.text[s0:s1], q.text):
             continue  # 「达峰后稳中有降」 dates what follows the event, not the event
+        if other_degree(q.text, doc.text[s0:s1]):
+            continue  # 「基本实现」 dates another milestone than the 「全面实现」 asked
         cov = rel.coverage(words, f.quote + " " + (f.subject or "")) * 0.7 + 0.3 * rel.coverage(words, doc.text[s0:s1])
         if stated and cov > 0:
             # a share stated (N成, N%): the target with that figure, about the same thing

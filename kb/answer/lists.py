@@ -5,12 +5,14 @@ the sentences of 「（一）实施城市更新工程」, each quoted and cited)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kb.cite import CitationBuilder
-from kb.lexicon import word_list
+from kb.lexicon import pattern, word_list
 from kb.query.understand import Query
-from kb.types import Answer, Document, Hit, Sentence
+from kb.structure import bare_title
+from kb.types import Answer, Document, Hit, Section, Sentence
 
 _COLUMN = word_list("text.toml", "column")  # 专栏
 _COLUMN_ALT = "|".join(re.escape(w) for w in _COLUMN)
@@ -18,6 +20,7 @@ _PROJECT_LEAD = word_list("text.toml", "project_lead")
 _FILLER = frozenset(word_list("outline.toml", "outline_filler"))
 _WORKS_KIND = word_list("text.toml", "project") + word_list("text.toml", "works")
 _ISSUING = word_list("text.toml", "issuing")
+_LIST_OBJECT = pattern("asks.toml", "list_object")
 NOTICE_ASKS = frozenset({"issued", "in_force", "notice"})  # questions about the issuing notice itself
 
 if TYPE_CHECKING:
@@ -113,6 +116,23 @@ def project_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
     return Answer(q.raw, "answered", "\n".join(dict.fromkeys(lines)), cb.citations())
 
 
+def named_headings(kb: AnswerContext, text: str, allowed: Iterable[str]) -> list[tuple[Document, Section]]:
+    """The sections of the allowed documents whose heading the list question names whole as what
+    it asks the items of, numbering aside (「重点区域到底是哪几块」 → 「（二）重点区域」), at least
+    ``named_heading_min`` characters; a heading named in passing (「重点区域和其他地区各是多少」) is not."""
+    out = []
+    for doc_id in allowed:
+        doc = kb.index.docs[doc_id]
+        for sec in doc.sections:
+            title = bare_title(sec.title)
+            if sec.kind != "section" or len(title) < kb.settings.answering.named_heading_min:
+                continue
+            at = text.find(title)
+            if at >= 0 and _LIST_OBJECT.match(text, at + len(title)):
+                out.append((doc, sec))
+    return out
+
+
 _BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 
 
@@ -143,6 +163,10 @@ def section_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
             key = (doc.doc_id, sec.start)
             if key not in candidates or score > candidates[key][0]:
                 candidates[key] = (score, doc, sec)
+    # A heading the question names whole (「……圈的重点区域是哪几块」 → 「（二）重点区域」) is the
+    # list asked, wherever the retriever ranked its passage; two such headings alike decline below.
+    for doc, sec in named_headings(kb, q.text, allowed) if "heading" in q.asks else ():
+        candidates[(doc.doc_id, sec.start)] = (1.0, doc, sec)
     ranked = sorted(candidates.values(), key=lambda c: -c[0])
     if not ranked or ranked[0][0] < kb.settings.answering.section_title_min:
         return None
@@ -170,6 +194,10 @@ def section_answer(kb: AnswerContext, q: Query, hits: list[Hit], cb: CitationBui
             first = next(s for s in doc.sentences if s.start >= lead.start)
             lines.append(cb.quote_sentence(doc.doc_id, first.start, first.end))
         return Answer(q.raw, "answered", f"{head}包括：\n" + "\n".join(lines), cb.citations())
+    leads = [x for x in doc.sections if x.kind == "lead" and x.path[:-1] == sec.path]
+    if len(leads) >= 2:  # paragraphs that open with their names (「京津冀及周边地区。包含……」): each whole
+        listed = "\n".join(cb.quote_sentence(doc.doc_id, x.start, para_end(doc.text, x.start)) for x in leads)
+        return Answer(q.raw, "answered", f"{head}包括：\n{listed}", cb.citations())
     listed = "\n".join(cb.quote_sentence(doc.doc_id, s.start, s.end) for s in body)
     return Answer(q.raw, "answered", f"{head}：\n{listed}", cb.citations())
 

@@ -242,10 +242,18 @@ def _first_quote(ans: Answer) -> str:
 
 
 def _related(kb: AnswerContext, asked: Asked, best: Proposal) -> Answer:
-    """The best candidate's first passage, quoted and cited, said to be the closest — not the answer."""
+    """The best candidate's first passage, quoted and cited, said to be the closest — not the answer.
+    A list whose first quote is its heading (「（二）某某」 over its items) is shown whole: the
+    heading alone says nothing."""
     c = best.answer.citations[0]
     doc = kb.index.docs[c.doc_id]
     start, end = sentence_around(doc, c.start, c.end)
+    if len(best.answer.citations) > 1 and any(sec.start == start and sec.title.startswith(c.quote.rstrip("。"))
+                                               for sec in doc.sections):
+        text = f"{document_kind(doc.meta.title)}中与此最相关的表述是：{best.answer.answer}{RELATED_TAIL}"
+        others = _not_found(kb, asked, "").related
+        return Answer(asked.query.raw, "related", text, best.answer.citations, (),
+                      tuple(r for r in others if (r.doc_id, r.start) != (c.doc_id, start)))
     cb = CitationBuilder(kb.index.docs)
     quote = cb.quote_sentence(c.doc_id, start, end)
     text = f"{document_kind(doc.meta.title)}中与此最相关的表述是：{quote}{RELATED_TAIL}"

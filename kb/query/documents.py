@@ -29,7 +29,8 @@ _CLAUSE_SEP = re.compile(r"[，,；;？?！!。]")
 _BRACKETS = str.maketrans("[]【】()（）", "〔〕〔〕〔〕〔〕")
 _TITLE_GENERIC = frozenset({"中共中央", "国务院", "关于", "意见", "指导", "的", "建设", "推进", "加快", "发展", "全面",
                             "行动计划", "计划", "规划", "年"})
-_GENERIC_KINDS = tuple(re.escape(w) for w in word_list("documents.toml", "generic_kinds"))
+_GENERIC_KIND_WORDS = word_list("documents.toml", "generic_kinds")
+_GENERIC_KINDS = tuple(re.escape(w) for w in _GENERIC_KIND_WORDS)
 _TITLE_WORDS_MIN = 2  # own title words a question must hold to name one of several documents (美丽+中国)
 _TITLE_RUN_MIN = 8  # without a level or kind word, a title is named only by this many of its characters in a row
 
@@ -207,7 +208,9 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
                 return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
     if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
         named = _by_generic_name(text, upper, docs)  # 「国家那个污水文件」: the one whose title holds 污水
-        if named:
-            return DocChoice(named, reason="上级文件", routing=tuple(w for w in UPPER_WORDS if w in text))
+        if named:  # the title word and the generic word say which document, not what is asked
+            said = tuple(w for w in tokenize(_title_core(docs[named[0]].meta.title)) if len(w) >= 2 and w in text)
+            kinds = tuple(k for k in _GENERIC_KIND_WORDS if k in text)
+            return DocChoice(named, reason="上级文件", routing=tuple(w for w in UPPER_WORDS if w in text) + kinds)
         return DocChoice((), primary, reason="层级词（弱）")
     return DocChoice(primary, reason=DEFAULT_CHOICE)

@@ -43,12 +43,16 @@ _FITS = {"figure": {"target"}, "time": {"deadline"}, "body": {"responsibility"},
 # by none that knows it: the candidate serves the ask, or leaves it unserved.
 _SERVES = {"issued": "issued", "notice": "notice", "phases": "phases", "named_phase": "one_phase",
            "column": "column", "where": "where", "outline": "outline", "year_goals": "goals",
-           "projects": "works", "term_list": "requirements", "place_list": "mentions"}
+           "projects": "works", "term_list": "requirements", "place_list": "mentions", "section_list": "heading"}
 
 
 # An ask whose strategy often declines (no list of sentences names the thing): its absence says
 # nothing against the other candidates.
 _SOFT_ASKS = frozenset({"requirements", "mentions"})
+# An ask read from the documents' headings (a section the list question names whole as its
+# object): its strategy answers when grounded, but when it declines (two such headings) the others
+# are not held to have left it unserved.
+_QUIET_ASKS = frozenset({"heading"})
 
 
 def serves_softly(strategy: str) -> bool:
@@ -146,7 +150,7 @@ def features(kb: AnswerContext, q: Query, hits: list[Hit], words: tuple[str, ...
     specific = _specific_asks(q)
     if _SERVES.get(p.strategy) in specific:
         f["serves_ask"] = 1.0
-    elif specific - _SOFT_ASKS:
+    elif specific - _SOFT_ASKS - _QUIET_ASKS:
         f["ask_unserved"] = 1.0
     kind = _KIND.get(p.strategy, "")
     f["kind_fits"] = float(q.intent in _FITS.get(kind, ()))
