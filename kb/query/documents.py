@@ -208,8 +208,7 @@ def choose_documents(text: str, docs: Mapping) -> DocChoice:
                 return DocChoice(holders, scope=scope, reason=f"范围：{scope}")
     if names_upper_level(text, weak=True):  # 国家、全国 alone: any document, the city plan first
         named = _by_generic_name(text, upper, docs)  # 「国家那个污水文件」: the one whose title holds 污水
-        if named:  # the title word and the generic word say which document, not what is asked
-            said = tuple(w for w in tokenize(_title_core(docs[named[0]].meta.title)) if len(w) >= 2 and w in text)
+        if named:  # the generic word says which document, not what is asked (its title word may be the topic too)
             kinds = tuple(k for k in _GENERIC_KIND_WORDS if k in text)
             return DocChoice(named, reason="上级文件", routing=tuple(w for w in UPPER_WORDS if w in text) + kinds)
         return DocChoice((), primary, reason="层级词（弱）")
