@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kb.brief_borders import narrow, statement_in_topic
 from kb.brief_projects import _ITEM_NUMBER, _projects  # noqa: F401 (re-exported)
 from kb.brief_same import same_indicator
 from kb.brief_tasks import elsewhere
@@ -144,8 +145,7 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
             continue
         if f.kind == "deadline" and (not f.year or _phase_of(doc, f.start) is not None):
             continue
-        if not (under(f.path, secs) or text_in_topic(topic, f.indicator) or id(f) in home
-                or dense_in_topic(topic, f.subject or f.quote)):
+        if not (under(f.path, secs) or id(f) in home or statement_in_topic(topic, doc, f, dense_in_topic)):
             continue
         key = (f.kind, f.indicator, f.value, f.year, f.subject)
         if key in seen:
@@ -163,12 +163,13 @@ def _facts(kb: KnowledgeBase, doc: Document, topic: str, year: int | None, cb: C
 
 
 def _phase_goals(doc: Document, topic: str, year: int | None, cb: CitationBuilder) -> tuple[list[Row], list[str]]:
-    """Clauses of the phase paragraphs that name the topic, each with its phase; and the phases in
-    the year's reach whose paragraph does not name the topic (said so in the brief)."""
+    """Clauses of the phase paragraphs that name the topic, each with its phase — every phase, a
+    later one too (where the brief's year leads); and, in a dated brief, the phases whose paragraph
+    does not name the topic (said so in the brief)."""
     rows, silent = [], []
     for s in doc.sections:
         span = _phase_span((s.title,)) if s.kind == "phase" else None
-        if span is None or (year is not None and span[0] > year):
+        if span is None:
             continue
         body_start = s.start + len(s.title)
         before = len(rows)
@@ -210,7 +211,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     homes = {}
     for doc in docs:
         embedder = getattr(kb, "embedder", None)
-        secs = sections[doc.doc_id] = frozenset(topic_sections(topic, doc, embedder))
+        secs = sections[doc.doc_id] = frozenset(narrow(topic, doc, topic_sections(topic, doc, embedder)))
         home = homes[doc.doc_id] = frozenset(home_statements(doc, topic, kb.index.facts, secs, embedder))
         t, d = _facts(kb, doc, topic, year, cb, secs, home=home)
         targets += t
@@ -221,7 +222,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         tasks += topic_tasks(doc, topic, cb, year, secs, embedder)
         projects += _projects(doc, topic, cb, secs)
         cited = [(c.start, c.end) for c in cb.citations() if c.doc_id == doc.doc_id]
-        others += elsewhere(doc, topic, cb, cited, {t.path for t in tasks}, secs, year)
+        others += elsewhere(doc, topic, cb, cited, {t.path for t in tasks}, secs, year, embedder)
     if not (targets or deadlines or phases or tasks or projects):
         raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")
@@ -238,9 +239,7 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
                 shown.append(y)
             if len(shown) == 2:
                 break
-        years = "和".join(f"{y}年" for y in sorted(shown))
-        note = (f"规划未单列{year}年“{topic}”的量化目标，目标指标和时限任务取最近的{years}" if shown
-                else f"规划未单列{year}年“{topic}”的量化目标")
+        note = _year_note(topic, year, shown, any(r.fact is not None and r.fact.kind == "target" for r in targets))
     elif year is not None:
         milestones, steps = _milestones(kb, docs, topic, year, cb, sections, homes, targets)
         deadlines = sorted(deadlines + steps, key=lambda r: r.cells[0])
@@ -260,7 +259,18 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
     dated = tuple(r.fact for r in (*phases, *targets, *milestones, *deadlines) if r.fact is not None)
     return _compact(Brief(title, scope, tuple(targets), tuple(deadlines), tuple(phases), tuple(tasks),
                           tuple(projects), dated, cb.citations(), note, phase_note, tuple(milestones), topic, tuple(others),
-                          absent_note))
+                          absent_note, year))
+
+
+def _year_note(topic: str, year: int, shown: list[int], any_target: bool) -> str:
+    """What the source says for a year without targets of the topic: the nearest years whose targets
+    or deadlines stand in, and, when no year has a target of the topic, that it sets none."""
+    years = "和".join(f"{y}年" for y in sorted(shown))
+    if not shown:
+        return f"规划未单列{year}年“{topic}”的量化目标"
+    if any_target:
+        return f"规划未单列{year}年“{topic}”的量化目标，目标指标和时限任务取最近的{years}"
+    return f"规划没有为“{topic}”设定量化目标指标，以下时限任务取最近的{years}"
 
 
 def _undated_note(kb: KnowledgeBase, docs: list[Document], topic: str) -> str:
@@ -296,7 +306,8 @@ def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, 
     """The other years' targets around ``year``: those of the indicators the brief's table shows
     (where a target comes from and goes next, also worded shorter or longer), of indicators the
     topic's own words name (an indicator whose name holds one of the topic's words), and those
-    stated in the topic's own sections; and the earlier years' deadlines stated there."""
+    stated in the topic's own sections; and the other years' deadlines stated there (how the year's
+    tasks are reached, and where they go next: a 2027 brief shows 「到2035年，土壤环境风险得到全面管控」)."""
     shown = {r.fact.indicator for r in targets if r.fact is not None}
     years = sorted({f.year for f in kb.index.facts if f.kind in ("target", "deadline") and f.year and f.year != year})
     out, steps = [], []
@@ -306,6 +317,5 @@ def _milestones(kb: KnowledgeBase, docs: list[Document], topic: str, year: int, 
             out += [r for r in rows if r.fact is not None and (
                 same_indicator(r.fact.indicator, shown) or text_in_topic(topic, r.fact.indicator)
                 or under(r.fact.path, sections[doc.doc_id]))]
-            if y < year:
-                steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
+            steps += [r for r in dated if r.fact is not None and under(r.fact.path, sections[doc.doc_id])]
     return out, steps

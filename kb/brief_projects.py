@@ -12,6 +12,7 @@ from kb.types import Document
 _LISTED = re.compile(r"[^，。；\n]+")  # the parts of a 专栏 sentence that lists its projects
 _ENUM = "、"
 ENUM_MIN = 4  # a clause of this many 、-parts lists projects (fewer: one project's name holds the 、)
+PROJECT_MIN = 6  # a listed part this short is a kind in a list (「绿色出行」), not a project's name: its clause is quoted whole
 _ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])\s*")
 
 
@@ -46,6 +47,9 @@ def _listed_parts(text: str, start: int, end: int, split_enum: bool):
         clause = m.group(0).strip()
         parts = clause.split(_ENUM)
         if not split_enum or len(parts) < ENUM_MIN:
+            yield a, clause
+            continue
+        if any(len(p.strip()) < PROJECT_MIN for p in parts):  # a list of kinds (「绿色家庭、绿色出行……」), not of projects
             yield a, clause
             continue
         for p in parts:

@@ -21,6 +21,7 @@ from kb.errors import BadInput
 TIMELINE_PER_YEAR = 14  # items drawn a year on the timeline; more are counted
 TIMELINE_MIN_YEARS = 2  # a timeline with every item on one year says nothing the tables do not
 ELSEWHERE_TITLE = "其他章节的相关表述"
+REFERENCE_GAP_PT = 2  # space after each reference line (the body's paragraphs keep the default)
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -150,8 +151,10 @@ def to_docx(b: Brief, path: Path, chart: Path | None) -> None:
     d.add_heading("出处", level=1)
     for run in para(_sources_title(b)).runs:
         run.font.size, run.bold = Pt(9), True
-    for line in reference_lines(b):
-        for run in para(line).runs:
+    for line in reference_lines(b):  # set close: a last page of a few references is a page wasted
+        p = para(line)
+        p.paragraph_format.space_after, p.paragraph_format.line_spacing = Pt(REFERENCE_GAP_PT), 1.0
+        for run in p.runs:
             run.font.size = Pt(9)
     d.save(str(path))
 

@@ -74,9 +74,9 @@ def summary_lines(b: Brief) -> list[str]:
     if named and own_named:
         lines.append("其他年份的目标：" + milestone_line)
     if b.deadlines:
-        latest = max(r.cells[0] for r in b.deadlines)  # the brief's own year before the earlier steps
+        own = f"{b.year}年" if b.year else max(r.cells[0] for r in b.deadlines)  # the brief's own year first
         ordered = sorted(topic_first(list(b.deadlines), b.topic, lambda r: r.cells[1]),
-                         key=lambda r: r.cells[0] != latest)[:SUMMARY_DEADLINES]
+                         key=lambda r: r.cells[0] != own)[:SUMMARY_DEADLINES]
         by_year: dict[str, list[str]] = {}
         for r in sorted(ordered, key=lambda r: r.cells[0]):
             by_year.setdefault(r.cells[0], []).append(f"{r.cells[1]}{_ref(r.refs)}")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
+from kb.brief_borders import ELSEWHERE_Z, closeness, heading_topic
 from kb.brief_summary import _ORDINAL
 from kb.brief_types import Row, Task
 from kb.cite import CitationBuilder
 from kb.structure import split_sentences
-from kb.topic_match import dense_in_topic, joins_other_field, terms_for, text_in_topic, topic_parts, under
+from kb.topic_match import dense_in_topic, terms_for, text_in_topic, topic_parts, under
 from kb.types import Document
 
 MEASURES_PER_TASK = 8  # measures quoted under one heading (the topic's and the concrete ones first); more are counted
@@ -63,9 +64,9 @@ def tasks(doc: Document, topic: str, cb: CitationBuilder, year: int | None = Non
             own = [x for x in sentences if s.start <= x.start < head_end and _measure(x, year)] + own
         elif embedder is not None and (moved := _heading_after(head, own, embedder)):  # a copy that broke the line late
             head, own, path = moved, own[1:], (*s.path[:-1], moved.rstrip("。"))
-        # a title above it names the topic, unless it joins the topic and another field
-        head_in = under(s.path, secs) or text_in_topic(
-            topic, head, " ".join(p for p in s.path[:-1] if not joins_other_field(topic, p)))
+        # its section is the topic's (a title above it lends it only when its own heading does not
+        # say another topic: kb.brief_borders), or its own heading names the topic
+        head_in = under(s.path, secs) or heading_topic(topic, head) is True
         named = [x for x in own if text_in_topic(topic, x.text)]
         if own and (head_in or (len(named) >= 2 and len(named) >= NAMED_SHARE * len(own))):
             # every measure under the heading: a heading taken for the measures naming the topic
@@ -149,17 +150,25 @@ def _task(doc: Document, topic: str, cb: CitationBuilder, head: str, pick: list,
 
 
 def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[int, int]],
-              covered: set[tuple[str, ...]], secs: frozenset, year: int | None) -> list[Row]:
+              covered: set[tuple[str, ...]], secs: frozenset, year: int | None, embedder=None) -> list[Row]:
     """Sentences outside the topic's sections (and the 专栏) that name the topic in their own words,
     that the brief does not already quote and that stand under no task heading of the brief: a
-    measure on the topic set in another chapter (monitoring, prices, markets, law). Those naming most of the topic's words first, at most ELSEWHERE_MAX, in the
+    measure on the topic set in another chapter (monitoring, prices, markets, law). With an
+    embedder, a sentence naming one of the topic's words counts when it is close in meaning to the
+    topic's own sections (kb.brief_borders.ELSEWHERE_Z: 「逐步淘汰燃煤小锅炉」 for air, not a
+    tourism sentence naming 绿色交通 among hotels), closest first; without one, by its words (two
+    of them, most of its parts, or one word ELSEWHERE_WORD long). At most ELSEWHERE_MAX, in the
     document's order; each with its section."""
     terms = terms_for(topic)
     titles = {s.start for s in doc.sections}  # a heading line is no statement
+    sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
+    z = closeness(doc, sentences, secs, embedder)
     found = []
-    for x in split_sentences(doc.doc_id, doc.text, doc.sections):
+    for i, x in enumerate(sentences):
         short = len(x.text.strip()) - 1 <= HEADING_MAX and not _HEADING_STOP.search(x.text.strip())
         if short or x.start in titles or x.path in covered or under(x.path, secs):  # a heading-like line says no measure
+            continue
+        if any(p[:len(x.path)] == x.path for p in secs):  # the own text of a section lending the topic some parts
             continue
         if any(a < x.end and x.start < b for a, b in cited):  # quoted already, whole or in part
             continue
@@ -168,9 +177,12 @@ def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[
         named = [t for t in terms if t in x.text]
         dense = dense_in_topic(topic, x.text)
         hits, parts = topic_parts(topic, x.text)
-        if parts >= ELSEWHERE_LONG and hits * ELSEWHERE_SHARE < parts:
+        if not named or (parts >= ELSEWHERE_LONG and hits * ELSEWHERE_SHARE < parts):
             continue  # a long sentence on every field (monitoring of air, water, noise …) is no one topic's
-        if len(named) >= 2 or dense or any(len(t) >= ELSEWHERE_WORD for t in named):
+        if z is not None:
+            if z[i] >= ELSEWHERE_Z:
+                found.append((float(z[i]), x))
+        elif len(named) >= 2 or dense or any(len(t) >= ELSEWHERE_WORD for t in named):
             found.append((len(named) + dense, x))
     best = sorted(found, key=lambda h: -h[0])[:ELSEWHERE_MAX]
     rows = [(_measure_row(doc, cb, x), x) for _, x in sorted(best, key=lambda h: h[1].start)]

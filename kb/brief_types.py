@@ -43,3 +43,4 @@ class Brief:
     topic: str = ""
     elsewhere: tuple[Row, ...] = ()  # (sentence, section): the topic named in other chapters
     absent_note: str = ""  # a word of the topic's name the documents never use (「原文没有出现“碳中和”」)
+    year: int | None = None  # the brief's year (its own deadlines are read out first)
