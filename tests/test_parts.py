@@ -279,3 +279,13 @@ def test_a_part_answered_is_not_named_missing_for_the_documents_title_words(kb):
     ans = kb.ask(f"国家那个{title}，到2025年全国地级及以上城市PM2.5浓度要下降多少？全国秸秆综合利用率又要稳定在多少？")
     assert ans.status == "answered", ans.answer
     assert "没有找到" not in ans.answer, ans.answer
+
+
+def test_a_part_quoting_the_same_clause_with_its_full_stop_adds_nothing() -> None:
+    """A later part's answer that quotes the clause already cited, only with its closing 。, is
+    said already (invented spans)."""
+    from kb.answer.parts import _said
+    from kb.types import Citation
+    c = Citation(1, "d", "t", "s", "某指标稳定在86%以上。", 100, 113)
+    assert _said(c, [("d", 100, 112)])
+    assert not _said(c, [("d", 100, 108)])

@@ -49,9 +49,14 @@ def _spans(pieces: list[Answer]) -> list[tuple[str, int, int]]:
     return [(c.doc_id, c.start, c.end) for p in pieces for c in p.citations]
 
 
+_CLOSING = "。；;，,"
+
+
 def _said(c, spans: list[tuple[str, int, int]]) -> bool:
-    """The citation quotes nothing beyond what a quote said already holds (a clause inside its sentence)."""
-    return any(c.doc_id == d and s <= c.start and c.end <= e for d, s, e in spans)
+    """The citation quotes nothing beyond what a quote said already holds (a clause inside its
+    sentence; the same clause with its closing 。 counts as said)."""
+    end = c.start + len(c.quote.rstrip(_CLOSING)) if c.quote.rstrip(_CLOSING) else c.end
+    return any(c.doc_id == d and s <= c.start and end <= e for d, s, e in spans)
 
 
 _CITE = re.compile(r"\[(\d+)\]")
