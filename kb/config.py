@@ -25,7 +25,7 @@ class AnswerThresholds:
     indicator_sim_min: float = 0.90  # cosine of a question and the indicator name it is guessed to mean
     indicator_margin_min: float = 0.01  # ... ahead of the second nearest name
     section_title_min: float = 0.75  # share of the key words a section heading must hold to be listed
-    section_max_sentences: int = 6  # a longer section is not a list
+    section_max_sentences: int = 8  # a longer section is not a list
     named_heading_min: int = 4  # a section heading named whole in a list question is the list asked when it has this many characters
     section_max_chars: int = 700
     term_sentences_max: int = 8  # 「对某事有哪些要求」: more sentences naming it than this, and it is a whole topic

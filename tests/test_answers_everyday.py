@@ -208,3 +208,12 @@ def test_a_milestone_of_another_degree_does_not_date_the_one_asked() -> None:
 def test_a_when_question_takes_the_milestone_of_its_degree(kb, question, want, not_want) -> None:
     ans = kb.ask(question)
     assert ans.status == "answered" and want in ans.answer and not_want not in ans.answer, ans.answer
+
+
+def test_a_section_of_seven_measures_is_listed_whole(kb) -> None:
+    """A list question whose topic is one section's heading gets every measure of a section of
+    seven sentences (a national article is typically five to nine), each quoted (invented wording)."""
+    ans = kb.ask("国务院的空气质量行动计划里，持续推进北方地区清洁取暖具体有哪几条要求？")
+    assert ans.status == "answered", ans.answer
+    for s in ("既有农房节能改造", "高污染燃料禁燃区", "商品煤质量监管"):
+        assert s in ans.answer, ans.answer
