@@ -71,3 +71,11 @@ def test_a_phase_after_the_year_is_shown_or_said_silent(kb) -> None:
 def test_a_listed_kind_is_quoted_with_its_clause_not_as_a_project(kb) -> None:
     rows = [r.cells[0] for r in collect(kb, "绿色交通", 2035).projects]
     assert "绿色出行" not in rows and any("绿色出行" in r and "绿色生活建设工程" in r for r in rows)
+
+
+def test_a_phase_that_states_the_topic_in_the_plans_own_words_is_not_called_silent(kb) -> None:
+    """农村人居环境: the plan's second phase says 「城乡人居环境品质显著提升」 — the brief quotes it
+    and never lists that phase among those silent on the topic."""
+    b = collect(kb, "农村人居环境", 2027)
+    assert any("人居环境品质显著提升" in " ".join(r.cells) for r in b.phases)
+    assert "第二阶段" not in b.phase_note
