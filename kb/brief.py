@@ -222,7 +222,8 @@ def collect(kb: KnowledgeBase, topic: str, year: int | None = None, doc_id: str 
         tasks += topic_tasks(doc, topic, cb, year, secs, embedder)
         projects += _projects(doc, topic, cb, secs)
         cited = [(c.start, c.end) for c in cb.citations() if c.doc_id == doc.doc_id]
-        others += elsewhere(doc, topic, cb, cited, {t.path for t in tasks}, secs, year, embedder)
+        stored = getattr(getattr(kb, "retriever", None), "sentence_vectors", None)
+        others += elsewhere(doc, topic, cb, cited, {t.path for t in tasks}, secs, year, embedder, stored)
     if not (targets or deadlines or phases or tasks or projects):
         raise BadInput(f"语料库中没有与“{topic}”相关的目标、任务或项目",
                        "换一个主题（如 蓝天保卫战、新能源汽车、黑土地、湿地）")

@@ -114,15 +114,22 @@ ELSEWHERE_Z = 1.25  # a sentence elsewhere this many standard deviations closer 
 _VECTORS: dict[tuple[str, int], np.ndarray] = {}
 
 
-def closeness(doc: Document, sentences: list, secs, embedder) -> np.ndarray | None:
+def closeness(doc: Document, sentences: list, secs, embedder, stored=None) -> np.ndarray | None:
     """Each sentence's closeness in meaning to the topic's own sections (the mean of their sentences),
-    as a z-score over the document's sentences; None without an embedder or sections."""
+    as a z-score over the document's sentences; None without an embedder or sections. ``stored``
+    (the retriever's `sentence_vectors`) gives the vectors the index holds; only the sentences it
+    lacks are embedded (embedding a whole document took half a minute a brief)."""
     inside = np.array([under(x.path, secs) for x in sentences])
     if embedder is None or not inside.any():
         return None
     key = (doc.doc_id, len(doc.text))
     if key not in _VECTORS:  # one document's sentences are embedded once per process
-        _VECTORS[key] = embedder.embed_passages([x.text for x in sentences])
+        have = stored(doc.doc_id, [x.start for x in sentences]) if stored else [None] * len(sentences)
+        lacking = [i for i, v in enumerate(have) if v is None]
+        made = embedder.embed_passages([sentences[i].text for i in lacking]) if lacking else []
+        for i, v in zip(lacking, made, strict=True):
+            have[i] = v
+        _VECTORS[key] = np.vstack(have)
     vectors = _VECTORS[key]
     centre = vectors[inside].mean(axis=0)
     sims = vectors @ (centre / (np.linalg.norm(centre) or 1.0))

@@ -150,7 +150,8 @@ def _task(doc: Document, topic: str, cb: CitationBuilder, head: str, pick: list,
 
 
 def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[int, int]],
-              covered: set[tuple[str, ...]], secs: frozenset, year: int | None, embedder=None) -> list[Row]:
+              covered: set[tuple[str, ...]], secs: frozenset, year: int | None, embedder=None,
+              stored=None) -> list[Row]:
     """Sentences outside the topic's sections (and the 专栏) that name the topic in their own words,
     that the brief does not already quote and that stand under no task heading of the brief: a
     measure on the topic set in another chapter (monitoring, prices, markets, law). With an
@@ -162,7 +163,7 @@ def elsewhere(doc: Document, topic: str, cb: CitationBuilder, cited: list[tuple[
     terms = terms_for(topic)
     titles = {s.start for s in doc.sections}  # a heading line is no statement
     sentences = split_sentences(doc.doc_id, doc.text, doc.sections)
-    z = closeness(doc, sentences, secs, embedder)
+    z = closeness(doc, sentences, secs, embedder, stored)
     found = []
     for i, x in enumerate(sentences):
         short = len(x.text.strip()) - 1 <= HEADING_MAX and not _HEADING_STOP.search(x.text.strip())

@@ -212,9 +212,13 @@ class Retriever:
 
     def sentence_similarity(self, query: str, doc_id: str, start: int) -> float | None:
         """Cosine of the query and the sentence starting at `start` (its stored vector), or None."""
+        vector = self.sentence_vectors(doc_id, [start])[0]
+        return None if vector is None else float(vector @ self.embed_query(query))
+
+    def sentence_vectors(self, doc_id: str, starts: list[int]) -> list[np.ndarray | None]:
+        """The stored vectors of the sentences starting at `starts` (None where none is stored)."""
         if self.index.pg is not None:
-            vector = self.index.pg.sentence_vector(doc_id, start)
-            return None if vector is None else float(vector @ self.embed_query(query))
+            return [self.index.pg.sentence_vector(doc_id, start) for start in starts]
         if self._rows is None:  # vector i belongs to the i-th sentence in build order (kb.index)
             rows, i = {}, 0
             for chunk in self.index.chunks:
@@ -225,10 +229,11 @@ class Retriever:
                 i += 0 if sents else 1  # a chunk with no sentence has one vector of its own
             self._matrix = self.index.vectors.reconstruct_n(0, self.index.vectors.ntotal)
             self._rows = rows
-        row = self._rows.get((doc_id, start))
-        if row is None or self._matrix is None or row >= len(self._matrix):
-            return None
-        return float(self._matrix[row] @ self.embed_query(query))
+        out: list[np.ndarray | None] = []
+        for start in starts:
+            row = self._rows.get((doc_id, start))
+            out.append(None if row is None or self._matrix is None or row >= len(self._matrix) else self._matrix[row])
+        return out
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                boost_terms: tuple[str, ...] = (), years: tuple[str, ...] = (), wants_number: bool = False,
