@@ -49,7 +49,7 @@ def after_event(words: tuple[str, ...], text: str, question: str = "") -> bool:
 
 
 _DEGREES = word_list("words.toml", "milestone_degree")
-_DEGREE_RE = re.compile(f"({'|'.join(_DEGREES)})([\u4e00-\u9fff]{{2}})")
+_DEGREE_RE = re.compile(f"({'|'.join(_DEGREES)})(\\w{{2}})")  # a degree and the two characters of its verb
 
 
 def other_degree(question: str, text: str) -> bool:
